@@ -1,0 +1,15 @@
+#!/bin/sh
+# install-deps: the Debian 12 packages zonehealth needs to build, test and demo.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+if [ "$(id -u)" != 0 ]; then
+	exec sudo "$0" "$@"
+fi
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+	build-essential autoconf automake libtool pkg-config \
+	libevent-dev libldns-dev libmicrohttpd-dev libyaml-dev check libsystemd-dev \
+	dns-root-data ca-certificates curl python3 valgrind prometheus \
+	nsd knot unbound ldnsutils bind9-dnsutils iproute2 \
+	>/dev/null
+echo "install-deps: packages installed"

@@ -1,0 +1,477 @@
+#!/usr/bin/env bash
+# lab.sh: a private, DNSSEC-signed DNS hierarchy on loopback for zonehealthd.
+#
+#   lab.sh start DIR [--listen ADDR]   build the lab in DIR and start it
+#   lab.sh stop DIR                    stop what `start DIR` started (idempotent)
+#   lab.sh status DIR                  each server address: does it answer?
+#
+# The zones are data: zones.tab beside this script (or $LAB_TABLE); the map
+# and what each broken zone shows are in README.md. Everything the lab writes
+# (keys, zones, configs, logs, PID records) is inside DIR; the servers run as
+# root with their own configs, never the system's. Processes are stopped by
+# the PIDs recorded in DIR/pids (checked against their start times), never by
+# name. Needs root (port 53) and the Debian packages nsd, knot, unbound,
+# ldnsutils, bind9-dnsutils, python3, iproute2.
+#
+# Environment: LAB_TABLE (zone table), LAB_TIMEOUT (seconds to wait for the
+# servers, default 20), LAB_NSD, LAB_KNOTD, LAB_UNBOUND (server binaries),
+# LAB_PYTHON (interpreter for labgen.py and the fake servers).
+
+set -u
+PATH=$PATH:/usr/sbin:/sbin
+HERE=$(cd "$(dirname "$0")" && pwd)
+TABLE=${LAB_TABLE:-$HERE/zones.tab}
+TIMEOUT=${LAB_TIMEOUT:-20}
+RESOLVER=127.0.53.53
+MARKER=.zonehealth-lab
+
+if [ -n "${LAB_PYTHON:-}" ]; then
+	PY=$LAB_PYTHON
+elif [ -x /usr/bin/python3 ]; then
+	PY=/usr/bin/python3
+else
+	PY=python3
+fi
+
+say() { echo "lab.sh: $*"; }
+die() { echo "lab.sh: error: $*" >&2; exit 1; }
+
+usage() {
+	echo "usage: lab.sh start DIR [--listen ADDR] | stop DIR | status DIR" >&2
+	exit 2
+}
+
+# ---- processes ---------------------------------------------------------
+# Every server is started with setsid, so it leads a session of its own
+# whose id is its PID. DIR/pids/NAME holds "PID STARTTIME SESSION" lines:
+# the server first, then its child processes (NSD forks). A recorded
+# process is signalled only while its PID, start time and session all still
+# match: never a reused PID, never a process of another session.
+
+# procinfo PID: "STARTTIME SESSION" of a live, non-zombie process (fields 22
+# and 6 of /proc/PID/stat); nothing when it is gone.
+procinfo() {
+	local stat rest
+	case $1 in '' | *[!0-9]*) return 0 ;; esac
+	[ "$1" -gt 1 ] && [ "$1" != $$ ] || return 0
+	{ read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 0
+	rest=${stat##*) }        # from field 3 (state) on; comm may hold spaces
+	set -f
+	set -- $rest
+	set +f
+	[ "$1" = Z ] && return 0
+	echo "${20} $4"
+}
+
+# ours PID START SESSION: that recorded process still runs.
+ours() {
+	[ -n "${3:-}" ] && [ "$(procinfo "$1")" = "$2 $3" ]
+}
+
+# descendants PID: the live processes of session PID that descend from PID.
+descendants() {
+	local root=$1 f stat rest pid c
+	local -A kids=()
+	for f in /proc/[0-9]*/stat; do
+		{ read -r stat <"$f"; } 2>/dev/null || continue
+		pid=${stat%% *}
+		rest=${stat##*) }
+		set -f
+		set -- $rest
+		set +f
+		[ "$4" = "$root" ] || continue
+		kids[$2]="${kids[$2]:-} $pid"
+	done
+	local queue=("$root") out=()
+	while [ ${#queue[@]} -gt 0 ]; do
+		pid=${queue[0]}
+		queue=("${queue[@]:1}")
+		for c in ${kids[$pid]:-}; do
+			[ "$c" != "$root" ] || continue
+			out+=("$c")
+			queue+=("$c")
+		done
+	done
+	echo "${out[@]:-}"
+}
+
+# launch NAME COMMAND...: start one server in a session of its own, its
+# output in DIR/log/NAME.log, and record it in DIR/pids/NAME.
+launch() {
+	local name=$1 pid info i
+	shift
+	setsid "$@" </dev/null >>"$DIR/log/$name.log" 2>&1 &
+	pid=$!
+	# setsid() runs right after the fork: wait (bounded) until it has
+	for i in $(seq 1 50); do
+		info=$(procinfo "$pid")
+		[ -n "$info" ] && [ "${info#* }" = "$pid" ] && break
+		[ -z "$info" ] && break
+		sleep 0.02
+	done
+	# a process already gone is recorded with start time "gone": never signalled
+	[ -n "$info" ] || info=gone
+	echo "$pid ${info%% *} $pid" >"$DIR/pids/$name"
+}
+
+# record_children: add the servers' child processes to their records.
+record_children() {
+	local f pid start sid child
+	for f in "$DIR"/pids/*; do
+		[ -f "$f" ] || continue
+		read -r pid start sid <"$f"
+		ours "$pid" "$start" "$sid" || continue
+		for child in $(descendants "$pid"); do
+			echo "$child $(procinfo "$child")" >>"$f"
+		done
+	done
+}
+
+# main_pid NAME: the recorded server's PID, if it still runs.
+main_pid() {
+	local pid start sid
+	[ -f "$DIR/pids/$1" ] || return 1
+	read -r pid start sid <"$DIR/pids/$1"
+	ours "$pid" "$start" "$sid" && echo "$pid"
+}
+
+# count_left FILE...: how many recorded processes still run.
+count_left() {
+	local f pid start sid n=0
+	for f in "$@"; do
+		while read -r pid start sid; do
+			ours "$pid" "$start" "$sid" && n=$((n + 1))
+		done <"$f"
+	done
+	echo $n
+}
+
+# wait_gone SECONDS FILE...: until no recorded process runs, bounded.
+wait_gone() {
+	local deadline=$((SECONDS + $1))
+	shift
+	while [ "$(count_left "$@")" -gt 0 ]; do
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# stop_all: SIGTERM every recorded server, wait up to 5 s, then SIGKILL
+# whatever recorded process is left, wait up to 3 s. Returns 1 if any
+# recorded process survived (its record is kept for another try).
+stop_all() {
+	local f pid start sid files=()
+	[ -d "$DIR/pids" ] || return 0
+	for f in "$DIR"/pids/*; do
+		[ -f "$f" ] && files+=("$f")
+	done
+	[ ${#files[@]} -eq 0 ] && return 0
+	for f in "${files[@]}"; do
+		read -r pid start sid <"$f"
+		ours "$pid" "$start" "$sid" && kill -TERM "$pid" 2>/dev/null
+	done
+	if ! wait_gone 5 "${files[@]}"; then
+		for f in "${files[@]}"; do
+			while read -r pid start sid; do
+				if ours "$pid" "$start" "$sid"; then
+					echo "lab.sh: $(basename "$f"): PID $pid still runs 5 s after SIGTERM: SIGKILL" >&2
+					kill -KILL "$pid" 2>/dev/null
+				fi
+			done <"$f"
+		done
+		if ! wait_gone 3 "${files[@]}"; then
+			for f in "${files[@]}"; do
+				while read -r pid start sid; do
+					ours "$pid" "$start" "$sid" &&
+						echo "lab.sh: error: $(basename "$f"): PID $pid survived SIGKILL" >&2
+				done <"$f"
+			done
+			return 1
+		fi
+	fi
+	rm -f -- "${files[@]}"
+	return 0
+}
+
+# ---- DNS probes --------------------------------------------------------
+
+# probe ADDR ZONE udp|tcp: one non-recursive SOA query. Prints one word:
+# aa (authoritative answer), noaa, an rcode (REFUSED, SERVFAIL...),
+# refused (connection refused: ICMP or RST), timeout, or error.
+probe() {
+	local out status tr=+notcp
+	[ "$3" = tcp ] && tr=+tcp
+	out=$(timeout 5 dig +norec +time=1 +tries=1 $tr @"$1" "$2" SOA 2>&1)
+	case $out in
+	*"connection refused"*) echo refused; return ;;
+	*"timed out"*) echo timeout; return ;;
+	esac
+	status=$(sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out" | head -n 1)
+	if [ -z "$status" ]; then
+		echo error
+	elif [ "$status" != NOERROR ]; then
+		echo "$status"
+	elif grep -q '^;; flags:[^;]* aa[ ;]' <<<"$out"; then
+		echo aa
+	else
+		echo noaa
+	fi
+}
+
+# resolve NAME TYPE [SECONDS [udp|tcp]]: a recursive query to the lab's
+# resolver. Prints the rcode, plus "+ad" when the answer validated (e.g.
+# NOERROR+ad), or refused, timeout, error.
+resolve() {
+	local out status tr=+notcp
+	[ "${4:-udp}" = tcp ] && tr=+tcp
+	out=$(timeout 20 dig +time=${3:-5} +tries=1 $tr @"$RESOLVER" "$1" "$2" 2>&1)
+	case $out in
+	*"connection refused"*) echo refused; return ;;
+	*"timed out"*) echo timeout; return ;;
+	esac
+	status=$(sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out" | head -n 1)
+	[ -z "$status" ] && { echo error; return; }
+	if grep -q '^;; flags:[^;]* ad[ ;]' <<<"$out"; then
+		echo "$status+ad"
+	else
+		echo "$status"
+	fi
+}
+
+# ---- start -------------------------------------------------------------
+
+need_tools() {
+	local t missing=""
+	for t in nsd:nsd knotd:knot unbound:unbound ldns-keygen:ldnsutils ldns-signzone:ldnsutils \
+		ldns-key2ds:ldnsutils dig:bind9-dnsutils ss:iproute2 setsid:util-linux timeout:coreutils; do
+		command -v "${t%%:*}" >/dev/null 2>&1 || missing="$missing ${t#*:}"
+	done
+	command -v "$PY" >/dev/null 2>&1 || missing="$missing python3"
+	[ -z "$missing" ] || die "missing Debian packages:$missing (apt-get install$missing)"
+}
+
+# preflight ADDR...: nothing may listen on the lab's addresses, nor on a
+# wildcard address on port 53 (it would answer for the dead addresses).
+preflight() {
+	local a local_addr who bad=""
+	while read -r local_addr who; do
+		case $local_addr in
+		*:53) ;;
+		*) continue ;;
+		esac
+		a=${local_addr%:53}
+		case " $* 0.0.0.0 * [::] [::ffff:0.0.0.0] " in
+		*" $a "*) bad="$bad
+  $local_addr ${who:-?}" ;;
+		esac
+	done < <(ss -Hlntup 2>/dev/null |
+		sed -E 's/^([^ ]+ +){4}([^ ]+) +[^ ]+ *(users:\(\("([^"]*)",pid=([0-9]+))?.*/\2 \4 (pid \5)/' | sort -u)
+	[ -z "$bad" ] || die "addresses the lab needs are in use (another lab? lab.sh stop ITS-DIR):$bad"
+}
+
+fail_start() {
+	local name=$1
+	shift
+	echo "lab.sh: error: $name: $*" >&2
+	if [ -f "$DIR/log/$name.log" ]; then
+		echo "lab.sh: its log, $DIR/log/$name.log, ends:" >&2
+		tail -n 8 "$DIR/log/$name.log" | sed 's/^/    /' >&2
+	fi
+	say "stopping the servers started so far" >&2
+	stop_all
+	exit 1
+}
+
+# wait_ready: every line of DIR/lab.checks except the resolver's, until
+# TIMEOUT. A server that exits, or does not answer in time, fails the start.
+wait_ready() {
+	local deadline=$((SECONDS + TIMEOUT)) pending=() next line inst kind addr zone expect u t
+	mapfile -t pending < <(grep -v ' resolve$' "$DIR/lab.checks")
+	while [ ${#pending[@]} -gt 0 ]; do
+		next=()
+		for line in "${pending[@]}"; do
+			read -r inst kind addr zone expect <<<"$line"
+			case $expect in
+			serve | timeout | udponly)
+				main_pid "$inst" >/dev/null || fail_start "$inst" "exited during start-up"
+				;;
+			esac
+			case $expect in
+			serve)
+				u=$(probe "$addr" "$zone" udp)
+				[ "$u" = aa ] && t=$(probe "$addr" "$zone" tcp) && [ "$t" = aa ] && continue
+				;;
+			timeout)
+				[ -s "$DIR/$inst/ready" ] && continue
+				;;
+			udponly)
+				if [ -s "$DIR/$inst/ready" ]; then
+					u=$(probe "$addr" "$zone" udp)
+					[ "$u" = aa ] && continue
+				fi
+				;;
+			*)	continue ;;
+			esac
+			next+=("$line")
+		done
+		pending=("${next[@]}")
+		[ ${#pending[@]} -eq 0 ] && break
+		if [ $SECONDS -ge $deadline ]; then
+			read -r inst kind addr zone expect <<<"${pending[0]}"
+			fail_start "$inst" "no authoritative SOA answer for $zone from $addr within ${TIMEOUT}s (udp=${u:-?})"
+		fi
+		sleep 0.1
+	done
+	# now that everything runs: the dead and UDP-only addresses must refuse
+	while read -r inst kind addr zone expect; do
+		case $expect in
+		refused)
+			u=$(probe "$addr" "$zone" udp)
+			t=$(probe "$addr" "$zone" tcp)
+			[ "$u/$t" = refused/refused ] ||
+				fail_start "$addr" "should have nothing listening on port 53, but udp=$u tcp=$t"
+			;;
+		udponly)
+			t=$(probe "$addr" "$zone" tcp)
+			[ "$t" = refused ] || fail_start "$inst" "TCP to $addr should be refused, got $t"
+			;;
+		esac
+	done <"$DIR/lab.checks"
+}
+
+cmd_start() {
+	local listen=$1 t0 name kind cmd r
+	t0=$(date +%s.%N)
+	[ "$(id -u)" = 0 ] || die "start needs root (the servers bind port 53)"
+	need_tools
+	case $DIR in *[[:space:]]*) die "DIR must not contain white space: '$DIR'" ;; esac
+	mkdir -p -- "$DIR" || die "cannot create $DIR"
+	DIR=$(cd -- "$DIR" && pwd)
+	if [ -d "$DIR/pids" ] && [ -n "$(ls -A "$DIR/pids")" ]; then
+		for f in "$DIR"/pids/*; do
+			read -r pid start sid <"$f"
+			ours "$pid" "$start" "$sid" && die "a lab is already running in $DIR ($(basename "$f"), PID $pid): lab.sh stop $DIR first"
+		done
+	fi
+	if [ -n "$(ls -A "$DIR")" ] && [ ! -e "$DIR/$MARKER" ]; then
+		die "$DIR is not empty and holds no lab: give an empty or new directory"
+	fi
+	# a previous lab's files: all generated, rebuilt from the table
+	(cd "$DIR" && rm -rf -- keys zones log pids unbound nsd-* knot-* blackhole-* udprelay-* \
+		lab.procs lab.checks root.hints root.key root.dnskey zonehealth.yaml)
+	: >"$DIR/$MARKER"
+	mkdir -p "$DIR/pids" "$DIR/log"
+
+	"$PY" "$HERE/labgen.py" --dir "$DIR" --table "$TABLE" --listen "$listen" ||
+		die "labgen.py could not build the lab from $TABLE"
+	# shellcheck disable=SC2046 # one address per word
+	preflight $(awk '{print $3}' "$DIR/lab.checks")
+
+	trap 'echo "lab.sh: interrupted" >&2; stop_all; exit 1' INT TERM HUP
+	while read -r name kind cmd; do
+		[ "$kind" = unbound ] && continue
+		launch "$name" $cmd
+	done <"$DIR/lab.procs"
+	wait_ready
+
+	read -r name kind cmd < <(grep '^unbound ' "$DIR/lab.procs")
+	launch unbound $cmd
+	local deadline=$((SECONDS + TIMEOUT))
+	while :; do
+		main_pid unbound >/dev/null || fail_start unbound "exited during start-up"
+		r=$(resolve lab. SOA 2)
+		case $r in
+		NOERROR+ad) break ;;
+		NOERROR | SERVFAIL*) fail_start unbound "lab. SOA answered $r, not NOERROR with AD: the DNSSEC chain from the lab root does not validate" ;;
+		esac
+		[ $SECONDS -ge $deadline ] && fail_start unbound "no answer on $RESOLVER within ${TIMEOUT}s (last: $r)"
+		sleep 0.1
+	done
+	record_children
+	trap - INT TERM HUP
+
+	say "lab running in $DIR ($(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN{printf "%.1f", t1 - t0}') s)"
+	say "resolver $RESOLVER (validating; trust anchor $DIR/root.key)"
+	say "zonehealthd config: $DIR/zonehealth.yaml (listen $listen)"
+	say "servers:"
+	awk '{printf "    %-22s %-13s %-13s %s\n", $1, $3, $4, $5}' "$DIR/lab.checks"
+	say "stop it with: $0 stop $DIR"
+}
+
+# ---- stop and status ---------------------------------------------------
+
+cmd_stop() {
+	if [ ! -d "$DIR" ]; then
+		say "no lab in $DIR: nothing to stop"
+		return 0
+	fi
+	DIR=$(cd -- "$DIR" && pwd)
+	if [ ! -d "$DIR/pids" ] || [ -z "$(ls -A "$DIR/pids")" ]; then
+		say "no lab running in $DIR: nothing to stop"
+		return 0
+	fi
+	stop_all || die "some lab processes in $DIR could not be stopped"
+	say "lab in $DIR stopped"
+}
+
+cmd_status() {
+	local tmp i=0 line inst kind addr zone expect state u t verdict bad=0 pid
+	[ -f "$DIR/lab.checks" ] || die "no lab in $DIR"
+	DIR=$(cd -- "$DIR" && pwd)
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/labstatus.XXXXXX") || die "mktemp failed"
+	# the probes in parallel: a blackhole costs its timeouts once, not per line
+	while read -r inst kind addr zone expect; do
+		i=$((i + 1))
+		if [ "$expect" = resolve ]; then
+			(resolve ok.lab. SOA 3 udp >"$tmp/$i.u") &
+			(resolve ok.lab. SOA 3 tcp >"$tmp/$i.t") &
+		else
+			(probe "$addr" "$zone" udp >"$tmp/$i.u") &
+			(probe "$addr" "$zone" tcp >"$tmp/$i.t") &
+		fi
+	done <"$DIR/lab.checks"
+	wait
+	printf '%-22s %-9s %-13s %-13s %-10s %-10s %-9s %s\n' SERVER PROCESS ADDRESS ZONE UDP TCP DESIGNED VERDICT
+	i=0
+	while read -r inst kind addr zone expect; do
+		i=$((i + 1))
+		u=$(cat "$tmp/$i.u") t=$(cat "$tmp/$i.t")
+		case $inst in
+		none | -) state=- ;;
+		*) if pid=$(main_pid "$inst"); then state=$pid; else state=stopped; fi ;;
+		esac
+		case $expect/$u/$t in
+		serve/aa/aa | refused/refused/refused | timeout/timeout/timeout | udponly/aa/refused | other/*) verdict=ok ;;
+		resolve/NOERROR+ad/NOERROR+ad) verdict=ok ;;
+		*) verdict=WRONG bad=1 ;;
+		esac
+		[ "$expect" = resolve ] && zone=ok.lab.
+		printf '%-22s %-9s %-13s %-13s %-10s %-10s %-9s %s\n' "$inst" "$state" "$addr" "$zone" "$u" "$t" "$expect" "$verdict"
+	done <"$DIR/lab.checks"
+	rm -rf -- "$tmp"
+	return $bad
+}
+
+# ---- main --------------------------------------------------------------
+
+[ $# -ge 2 ] || usage
+CMD=$1
+shift
+DIR=""
+LISTEN="127.0.0.1:0"
+while [ $# -gt 0 ]; do
+	case $1 in
+	--listen) [ $# -ge 2 ] || usage; LISTEN=$2; shift 2 ;;
+	--listen=*) LISTEN=${1#--listen=}; shift ;;
+	-*) usage ;;
+	*) [ -z "$DIR" ] || usage; DIR=$1; shift ;;
+	esac
+done
+[ -n "$DIR" ] || usage
+case $CMD in
+start) cmd_start "$LISTEN" ;;
+stop) cmd_stop ;;
+status) cmd_status ;;
+*) usage ;;
+esac

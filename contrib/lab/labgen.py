@@ -1,0 +1,553 @@
+#!/usr/bin/env python3
+"""labgen: write the zonehealth DNS lab's files into DIR from zones.tab.
+
+Generates, for every zone of the table: keys (ldns-keygen), the zone file,
+the signed zone (ldns-signzone) with DS records placed in the parent; the
+NSD, Knot and Unbound configs; root.hints, root.key and zonehealth.yaml; and
+two lists that lab.sh reads:
+
+  DIR/lab.procs    INSTANCE KIND COMMAND...      one process to start per line
+  DIR/lab.checks   INSTANCE KIND ADDRESS ZONE EXPECT
+                   EXPECT: serve (UDP and TCP answer with AA), refused
+                   (nothing listens), timeout (blackhole), udponly (UDP
+                   answers, TCP refused), other (not the lab's to say)
+
+Starts nothing and sends no packet. Only Python's standard library.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+TTL = 300
+UNBOUND_ADDRESS = "127.0.53.53"
+ALGORITHM = "ECDSAP256SHA256"
+
+
+class LabError(Exception):
+    pass
+
+
+def binary(env, name):
+    """The server binary: $ENV when set (e.g. a build to try), else from PATH or /usr/sbin."""
+    return os.environ.get(env) or shutil.which(name) or os.path.join("/usr/sbin", name)
+
+
+def fqdn(name):
+    name = name.strip().lower()
+    if name in ("", "."):
+        return "."
+    return name if name.endswith(".") else name + "."
+
+
+def under(name, zone):
+    """True when NAME is ZONE or below it."""
+    return zone == "." or name == zone or name.endswith("." + zone)
+
+
+def depth(zone):
+    return 0 if zone == "." else zone.rstrip(".").count(".") + 1
+
+
+def file_stem(zone):
+    return "root" if zone == "." else zone.rstrip(".")
+
+
+def parse_time(text, now):
+    """now, +N[smhd], -N[smhd] (relative to NOW) or an epoch second count."""
+    if text == "now":
+        return now
+    m = re.fullmatch(r"([+-])(\d+)([smhd]?)", text)
+    if m:
+        n = int(m.group(2)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(3)]
+        return now + n if m.group(1) == "+" else now - n
+    if re.fullmatch(r"\d{9,}", text):
+        return int(text)
+    raise LabError("bad time %r (now, +N[smhd], -N[smhd] or epoch seconds)" % text)
+
+
+def is_ipv4(text):
+    parts = text.split(".")
+    return len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts)
+
+
+class Zone:
+    def __init__(self, name, opts, lineno):
+        self.name = name
+        self.lineno = lineno
+        self.sign = opts.pop("sign", "yes") == "yes"
+        self.nsec3 = opts.pop("nsec3", "no") == "yes"
+        self.inception = opts.pop("inception", "-1h")
+        self.expiration = opts.pop("expiration", "+30d")
+        self.ds = opts.pop("ds", "yes" if self.sign else "no") == "yes"
+        self.www = opts.pop("www", "127.0.0.1")
+        self.monitor = opts.pop("monitor", "yes") == "yes"
+        if opts:
+            raise LabError("line %d: unknown zone option(s) %s" % (lineno, ", ".join(sorted(opts))))
+        self.ns = []        # NsRow
+        self.extra = []     # verbatim zone-file lines
+        self.records = []   # (owner, type, rdata) built by Lab.build
+        self.ksk = self.zsk = None
+
+
+class NsRow:
+    def __init__(self, zone, name, address, listener, opts, lineno):
+        self.zone = zone
+        self.name = name
+        self.address = address
+        self.listener = listener
+        self.lineno = lineno
+        self.where = opts.pop("in", "both")
+        if self.where not in ("both", "parent", "child"):
+            raise LabError("line %d: in= must be both, parent or child" % lineno)
+        self.glue = opts.pop("glue", address)
+        if opts:
+            raise LabError("line %d: unknown ns option(s) %s" % (lineno, ", ".join(sorted(opts))))
+        if not is_ipv4(address):
+            raise LabError("line %d: %s is not an IPv4 address" % (lineno, address))
+        if self.glue != "none" and not is_ipv4(self.glue):
+            raise LabError("line %d: glue %s is not an IPv4 address" % (lineno, self.glue))
+
+
+class Instance:
+    def __init__(self, name, kind):
+        self.name = name
+        self.kind = kind
+        self.addresses = []
+        self.zones = []
+        self.backend = None
+
+    def add(self, address, zone):
+        if address not in self.addresses:
+            self.addresses.append(address)
+        if zone is not None and zone not in self.zones:
+            self.zones.append(zone)
+
+
+def parse_opts(words, lineno):
+    opts = {}
+    for w in words:
+        if "=" not in w:
+            raise LabError("line %d: expected KEY=VALUE, got %r" % (lineno, w))
+        k, v = w.split("=", 1)
+        opts[k] = v
+    return opts
+
+
+class Lab:
+    def __init__(self, table, outdir, listen, now, script_dir):
+        self.outdir = outdir
+        self.listen = listen
+        self.now = now
+        self.script_dir = script_dir
+        self.zones = {}          # name -> Zone, in table order
+        self.instances = {}      # name -> Instance, in first-use order
+        self.address_owner = {}  # address -> instance name, or "none"
+        self.checks = []         # (instance, kind, address, zone, expect)
+        self.read_table(table)
+
+    # ---- the table ----------------------------------------------------
+    def read_table(self, path):
+        with open(path) as f:
+            for lineno, raw in enumerate(f, 1):
+                words = raw.split(None, 1)
+                # rr lines are zone-file text, kept whole (';' comments there)
+                line = raw.strip() if words and words[0] == "rr" else raw.split("#", 1)[0].strip()
+                if not line:
+                    continue
+                words = line.split()
+                kw = words[0]
+                if kw == "zone":
+                    if len(words) < 2:
+                        raise LabError("line %d: zone needs a name" % lineno)
+                    name = fqdn(words[1])
+                    if name in self.zones:
+                        raise LabError("line %d: zone %s declared twice" % (lineno, name))
+                    if name != "." and self.parent_of(name) is None:
+                        raise LabError("line %d: the parent of %s is not declared before it" % (lineno, name))
+                    self.zones[name] = Zone(name, parse_opts(words[2:], lineno), lineno)
+                elif kw == "ns":
+                    if len(words) < 5:
+                        raise LabError("line %d: ns ZONE NSNAME ADDRESS LISTENER [KEY=VALUE...]" % lineno)
+                    zone = self.zone(words[1], lineno)
+                    row = NsRow(zone.name, fqdn(words[2]), words[3], words[4],
+                                parse_opts(words[5:], lineno), lineno)
+                    zone.ns.append(row)
+                    self.assign(row)
+                elif kw == "rr":
+                    if len(words) < 3:
+                        raise LabError("line %d: rr ZONE TEXT..." % lineno)
+                    zone = self.zone(words[1], lineno)
+                    zone.extra.append(line.split(None, 2)[2])
+                else:
+                    raise LabError("line %d: unknown keyword %r" % (lineno, kw))
+        if "." not in self.zones:
+            raise LabError("the table declares no root zone")
+        for z in self.zones.values():
+            if not z.ns:
+                raise LabError("line %d: zone %s has no ns line" % (z.lineno, z.name))
+        for inst in self.instances.values():
+            if inst.kind == "udprelay":
+                owner = self.address_owner.get(inst.backend)
+                if owner is None or owner == "none":
+                    raise LabError("%s: backend %s is not served by the lab" % (inst.name, inst.backend))
+
+    def zone(self, name, lineno):
+        name = fqdn(name)
+        if name not in self.zones:
+            raise LabError("line %d: zone %s is not declared (zone line first)" % (lineno, name))
+        return self.zones[name]
+
+    def parent_of(self, name):
+        if name == ".":
+            return None
+        best = None
+        for z in self.zones:
+            if z != name and under(name, z) and (best is None or depth(z) > depth(best)):
+                best = z
+        return best
+
+    def home_of(self, name):
+        """The lab zone that holds NAME's authoritative data (deepest enclosing)."""
+        best = None
+        for z in self.zones:
+            if under(name, z) and (best is None or depth(z) > depth(best)):
+                best = z
+        return best
+
+    def assign(self, row):
+        lis = row.listener
+        expect = "serve"
+        if lis == "-":
+            self.checks.append(("-", "-", row.address, row.zone, "other"))
+            return
+        if lis == "none":
+            inst = None
+            expect = "refused"
+        elif lis in ("nsd", "knot"):
+            inst = self.instance("%s-%d" % (lis, depth(row.zone)), lis)
+        elif re.fullmatch(r"(nsd|knot):[A-Za-z0-9_]+", lis):
+            kind, tag = lis.split(":")
+            inst = self.instance("%s-%s" % (kind, tag), kind)
+        elif lis == "blackhole":
+            inst = self.instance("blackhole-" + row.address, "blackhole")
+            expect = "timeout"
+        elif lis.startswith("udprelay="):
+            backend = lis.split("=", 1)[1]
+            if not is_ipv4(backend):
+                raise LabError("line %d: udprelay backend %s is not an IPv4 address" % (row.lineno, backend))
+            inst = self.instance("udprelay-" + row.address, "udprelay")
+            inst.backend = backend
+            expect = "udponly"
+        else:
+            raise LabError("line %d: unknown listener %r" % (row.lineno, lis))
+        owner = inst.name if inst else "none"
+        prev = self.address_owner.get(row.address)
+        if prev is not None and prev != owner:
+            raise LabError("line %d: %s is already used by %s" % (row.lineno, row.address, prev))
+        self.address_owner[row.address] = owner
+        if row.address == UNBOUND_ADDRESS:
+            raise LabError("line %d: %s is the resolver's address" % (row.lineno, row.address))
+        if inst:
+            inst.add(row.address, row.zone if inst.kind in ("nsd", "knot") else None)
+        self.checks.append((owner, inst.kind if inst else "none", row.address, row.zone, expect))
+
+    def instance(self, name, kind):
+        if name not in self.instances:
+            self.instances[name] = Instance(name, kind)
+        inst = self.instances[name]
+        if inst.kind != kind:
+            raise LabError("instance %s used as %s and %s" % (name, inst.kind, kind))
+        return inst
+
+    # ---- zone contents ------------------------------------------------
+    def build(self):
+        """Fill every zone's records: SOA, NS, A for NS names, glue, www."""
+        serial = self.now
+        for z in self.zones.values():
+            first = next((r.name for r in z.ns if r.where != "parent"), z.ns[0].name)
+            rname = "hostmaster." + (z.name if z.name != "." else "")
+            z.records.append((z.name, "SOA", "%s %s %d 3600 600 86400 %d" % (first, rname, serial, TTL)))
+            for r in z.ns:
+                if r.where in ("both", "child"):
+                    self.add(z, z.name, "NS", r.name)
+            if z.www != "none" and z.name != ".":
+                for a in z.www.split(","):
+                    self.add(z, "www." + z.name, "A", a)
+        for z in self.zones.values():
+            parent = self.zones.get(self.parent_of(z.name)) if z.name != "." else None
+            for r in z.ns:
+                home = self.home_of(r.name)
+                if home is None:
+                    raise LabError("line %d: %s is in no lab zone" % (r.lineno, r.name))
+                self.add(self.zones[home], r.name, "A", r.address)
+                if under(r.name, z.name):
+                    self.add(z, r.name, "A", r.address)
+                if parent and r.where in ("both", "parent"):
+                    self.add(parent, z.name, "NS", r.name)
+                    if under(r.name, z.name) and r.glue != "none":
+                        self.add(parent, r.name, "A", r.glue)
+
+    @staticmethod
+    def add(zone, owner, rtype, rdata):
+        rec = (owner, rtype, rdata)
+        if rec not in zone.records:
+            zone.records.append(rec)
+
+    # ---- keys and signing --------------------------------------------
+    def run(self, argv, cwd=None):
+        p = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=60)
+        if p.returncode != 0:
+            raise LabError("%s failed (exit %d): %s" % (" ".join(argv), p.returncode, p.stderr.strip()))
+        return p.stdout
+
+    def keygen(self, zone, ksk):
+        keydir = os.path.join(self.outdir, "keys")
+        argv = ["ldns-keygen", "-a", ALGORITHM, "-r", "/dev/urandom"]
+        if ksk:
+            argv.append("-k")
+        base = self.run(argv + [zone], cwd=keydir).strip()
+        return os.path.join(keydir, base)
+
+    def ds_of(self, zone):
+        out = self.run(["ldns-key2ds", "-n", "-2", zone.ksk + ".key"])
+        return out.strip()
+
+    def zone_text(self, z):
+        lines = ["; %s: written by contrib/lab/labgen.py" % z.name,
+                 "$ORIGIN %s" % z.name, "$TTL %d" % TTL]
+        for owner, rtype, rdata in z.records:
+            lines.append("%-32s %d IN %-6s %s" % (owner, TTL, rtype, rdata))
+        lines.extend(z.extra)
+        return "\n".join(lines) + "\n"
+
+    def write_zones(self):
+        zdir = os.path.join(self.outdir, "zones")
+        # keys first, then sign children before parents so their DS is known
+        for z in self.zones.values():
+            if z.sign:
+                z.ksk = self.keygen(z.name, True)
+                z.zsk = self.keygen(z.name, False)
+        for z in sorted(self.zones.values(), key=lambda z: -depth(z.name)):
+            for child in self.zones.values():
+                if child is not z and self.parent_of(child.name) == z.name and child.sign and child.ds:
+                    ds = self.ds_of(child).split(None, 4)
+                    # ldns-key2ds: OWNER TTL CLASS DS RDATA
+                    self.add(z, child.name, "DS", ds[4])
+            stem = os.path.join(zdir, file_stem(z.name))
+            with open(stem + ".zone", "w") as f:
+                f.write(self.zone_text(z))
+            if z.sign:
+                argv = ["ldns-signzone",
+                        "-i", str(parse_time(z.inception, self.now)),
+                        "-e", str(parse_time(z.expiration, self.now)),
+                        "-o", z.name, "-f", stem + ".signed"]
+                if z.nsec3:
+                    argv += ["-n", "-t", "0"]
+                self.run(argv + [stem + ".zone", z.zsk, z.ksk])
+            else:
+                shutil.copyfile(stem + ".zone", stem + ".signed")
+
+    # ---- configs ------------------------------------------------------
+    def path(self, *parts):
+        return os.path.join(self.outdir, *parts)
+
+    def nsd_conf(self, inst):
+        d = self.path(inst.name)
+        lines = ["# %s: written by contrib/lab/labgen.py" % inst.name,
+                 "server:",
+                 "\tserver-count: 1"]
+        lines += ["\tip-address: %s" % a for a in inst.addresses]
+        lines += ["\tport: 53",
+                  "\tdo-ip4: yes",
+                  "\tdo-ip6: no",
+                  "\treuseport: no",
+                  '\tusername: ""',
+                  '\tchroot: ""',
+                  '\tzonesdir: "%s"' % self.path("zones"),
+                  '\tdatabase: ""',
+                  '\tzonelistfile: "%s"' % os.path.join(d, "zone.list"),
+                  '\txfrdfile: "%s"' % os.path.join(d, "xfrd.state"),
+                  '\txfrdir: "%s"' % d,
+                  '\tpidfile: "%s"' % os.path.join(d, "nsd.pid"),
+                  '\tlogfile: "%s"' % self.path("log", inst.name + ".log"),
+                  "\tverbosity: 1",
+                  '\tidentity: "%s"' % inst.name,
+                  "\trefuse-any: yes",
+                  "\tzonefiles-check: no",
+                  "\tzonefiles-write: 0",
+                  "remote-control:",
+                  "\tcontrol-enable: no"]
+        for zone in inst.zones:
+            lines += ["zone:",
+                      '\tname: "%s"' % zone,
+                      '\tzonefile: "%s"' % self.path("zones", file_stem(zone) + ".signed")]
+        return "\n".join(lines) + "\n"
+
+    def knot_conf(self, inst):
+        d = self.path(inst.name)
+        if len(os.path.join(d, "knot.sock")) > 107:
+            raise LabError("%s: the path of its control socket, %s, is longer than a Unix socket "
+                           "allows (107 bytes): use a shorter DIR" % (inst.name, os.path.join(d, "knot.sock")))
+        lines = ["# %s: written by contrib/lab/labgen.py" % inst.name,
+                 "server:",
+                 '    identity: "%s"' % inst.name,
+                 '    rundir: "%s"' % d,
+                 '    pidfile: "%s"' % os.path.join(d, "knot.pid"),
+                 "    udp-workers: 1",
+                 "    tcp-workers: 1",
+                 "    background-workers: 1",
+                 "    listen: [ %s ]" % ", ".join("%s@53" % a for a in inst.addresses),
+                 "database:",
+                 '    storage: "%s"' % d,
+                 "control:",
+                 '    listen: "%s"' % os.path.join(d, "knot.sock"),
+                 "log:",
+                 "  - target: stderr",
+                 "    any: info",
+                 "template:",
+                 "  - id: default",
+                 '    storage: "%s"' % self.path("zones"),
+                 "    zonefile-sync: -1",
+                 "    zonefile-load: whole",
+                 "    journal-content: none",
+                 "    dnssec-signing: off",
+                 "zone:"]
+        for zone in inst.zones:
+            lines += ['  - domain: "%s"' % zone,
+                      '    file: "%s"' % self.path("zones", file_stem(zone) + ".signed")]
+        return "\n".join(lines) + "\n"
+
+    def unbound_conf(self):
+        d = self.path("unbound")
+        lines = ["# unbound: written by contrib/lab/labgen.py; validating, lab root only",
+                 "server:",
+                 "\tverbosity: 1",
+                 "\tinterface: %s" % UNBOUND_ADDRESS,
+                 "\tport: 53",
+                 "\tdo-ip4: yes",
+                 "\tdo-ip6: no",
+                 "\tdo-udp: yes",
+                 "\tdo-tcp: yes",
+                 "\tnum-threads: 1",
+                 "\tso-reuseport: no",
+                 "\taccess-control: 127.0.0.0/8 allow",
+                 "\tdo-not-query-localhost: no",
+                 '\tusername: ""',
+                 '\tchroot: ""',
+                 '\tdirectory: "%s"' % d,
+                 '\tpidfile: "%s"' % os.path.join(d, "unbound.pid"),
+                 "\tuse-syslog: no",
+                 '\tlogfile: ""',
+                 "\tlog-time-ascii: yes",
+                 "\tval-log-level: 2",
+                 '\troot-hints: "%s"' % self.path("root.hints"),
+                 '\ttrust-anchor-file: "%s"' % self.path("root.key"),
+                 "\ttrust-anchor-signaling: no",
+                 "\troot-key-sentinel: no",
+                 '\tmodule-config: "validator iterator"',
+                 # a silent or refusing server costs seconds, not minutes
+                 "\tinfra-cache-max-rtt: 3000",
+                 # answer a slow SERVFAIL (e.g. alldead.lab., ~10 s: Unbound
+                 # waits out ICMP port unreachable like a timeout) instead of
+                 # dropping it after 1.9 s
+                 "\tdiscard-timeout: 0",
+                 "\tprefetch: no",
+                 "\tede: yes",
+                 "remote-control:",
+                 "\tcontrol-enable: no"]
+        return "\n".join(lines) + "\n"
+
+    def write_configs(self):
+        for inst in self.instances.values():
+            os.makedirs(self.path(inst.name), exist_ok=True)
+            if inst.kind == "nsd":
+                with open(self.path(inst.name, "nsd.conf"), "w") as f:
+                    f.write(self.nsd_conf(inst))
+            elif inst.kind == "knot":
+                with open(self.path(inst.name, "knot.conf"), "w") as f:
+                    f.write(self.knot_conf(inst))
+        os.makedirs(self.path("unbound"), exist_ok=True)
+        with open(self.path("unbound", "unbound.conf"), "w") as f:
+            f.write(self.unbound_conf())
+
+        root = self.zones["."]
+        with open(self.path("root.hints"), "w") as f:
+            f.write("; The lab's root hints (named.root format): written by contrib/lab/labgen.py\n")
+            for r in root.ns:
+                f.write("%-28s 3600000 NS %s\n" % (".", r.name.upper()))
+                f.write("%-28s 3600000 A  %s\n" % (r.name.upper(), r.address))
+        with open(self.path("root.key"), "w") as f:
+            f.write("; The lab root's trust anchor (DS of its KSK): written by contrib/lab/labgen.py\n")
+            if root.sign:
+                f.write(self.ds_of(root) + "\n")
+        if root.sign:
+            with open(root.ksk + ".key") as src, open(self.path("root.dnskey"), "w") as f:
+                f.write(src.read())
+
+        with open(self.path("zonehealth.yaml"), "w") as f:
+            f.write("# zonehealthd config for the lab in %s (written by contrib/lab/lab.sh)\n" % self.outdir)
+            f.write('listen: "%s"\n' % self.listen)
+            f.write("root_hints: %s\n" % self.path("root.hints"))
+            f.write("trust_anchor: %s\n" % self.path("root.key"))
+            f.write("resolvers: [%s]\n" % UNBOUND_ADDRESS)
+            f.write("interval: 30s\ntimeout: 1s\nretries: 1\nzones:\n")
+            for z in self.zones.values():
+                if z.monitor and z.name != ".":
+                    f.write("  - name: %s\n" % z.name)
+
+    def write_lists(self):
+        py = sys.executable or "python3"
+        with open(self.path("lab.procs"), "w") as f:
+            for inst in self.instances.values():
+                d = self.path(inst.name)
+                if inst.kind == "nsd":
+                    cmd = [binary("LAB_NSD", "nsd"), "-d", "-c", os.path.join(d, "nsd.conf")]
+                elif inst.kind == "knot":
+                    cmd = [binary("LAB_KNOTD", "knotd"), "-c", os.path.join(d, "knot.conf")]
+                elif inst.kind == "blackhole":
+                    cmd = [py, os.path.join(self.script_dir, "blackhole.py"),
+                           "--address", inst.addresses[0], "--ready-file", os.path.join(d, "ready")]
+                elif inst.kind == "udprelay":
+                    cmd = [py, os.path.join(self.script_dir, "udprelay.py"),
+                           "--address", inst.addresses[0], "--backend", inst.backend,
+                           "--ready-file", os.path.join(d, "ready")]
+                f.write("%s %s %s\n" % (inst.name, inst.kind, " ".join(cmd)))
+            f.write("unbound unbound %s -d -c %s\n" % (binary("LAB_UNBOUND", "unbound"),
+                                                       self.path("unbound", "unbound.conf")))
+        with open(self.path("lab.checks"), "w") as f:
+            for c in self.checks:
+                f.write("%s %s %s %s %s\n" % c)
+            f.write("unbound unbound %s %s resolve\n" % (UNBOUND_ADDRESS, "lab."))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--table", required=True)
+    ap.add_argument("--listen", default="127.0.0.1:0")
+    ap.add_argument("--now", type=int, default=None, help="start time (epoch seconds)")
+    a = ap.parse_args()
+    outdir = os.path.abspath(a.dir)
+    for sub in ("keys", "zones", "log"):
+        os.makedirs(os.path.join(outdir, sub), exist_ok=True)
+    try:
+        lab = Lab(a.table, outdir, a.listen, a.now or int(time.time()),
+                  os.path.dirname(os.path.abspath(__file__)))
+        lab.build()
+        lab.write_zones()
+        lab.write_configs()
+        lab.write_lists()
+    except (LabError, OSError, subprocess.SubprocessError) as e:
+        sys.stderr.write("labgen: %s: %s\n" % (a.table, e))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+/* config: the daemon's configuration, loaded from YAML against a schema table. */
+#ifndef ZH_CONFIG_H
+#define ZH_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <ldns/ldns.h>
+
+#include "log.h"
+#include "value.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define CONFIG_DEFAULT_PATH SYSCONFDIR "/zonehealth/zonehealth.yaml"
+
+struct config_host {
+	char		*name;		/* normalised domain name */
+	uint16_t	 port;
+};
+
+struct config_zone {
+	char			*name;		/* normalised: lower case, trailing dot */
+	uint64_t		 interval_ms;	/* the zone's own, or the global one */
+	struct config_host	*hosts;
+	size_t			 nhosts;
+};
+
+struct config_addr_list {
+	struct value_addr	*addrs;
+	char			**texts;	/* as written in the config */
+	size_t			 n;
+};
+
+struct config {
+	char			*path;		/* NULL when built from the command line */
+
+	char			*listen;
+	struct value_addr	 listen_addr;
+	char			*web_config_file;	/* NULL: plain HTTP, no auth */
+	uint64_t		 interval_ms;
+	uint64_t		 timeout_ms;
+	unsigned		 retries;
+	char			*root_hints_path;	/* NULL: built-in copy */
+	char			*trust_anchor_path;	/* NULL: built-in copy */
+	ldns_rr_list		*root_hints;
+	ldns_rr_list		*trust_anchor;
+	struct config_addr_list	 source_addresses;
+	struct config_addr_list	 resolvers;
+	unsigned		 server_qps;
+	unsigned		 max_inflight;
+	unsigned		 max_concurrent_runs;
+	uint64_t		 expiry_warning_ms;
+	uint64_t		 serial_grace_ms;
+	unsigned		 burst_size;
+	uint64_t		 burst_interval_ms;
+	char			*state_file;		/* NULL: no state kept */
+	enum log_level		 log_level;
+	unsigned		 shard_index;		/* 1-based I of "I/N" */
+	unsigned		 shard_count;		/* N */
+
+	struct config_zone	*zones;
+	size_t			 nzones;
+};
+
+/* Collected error messages, each "FILE:LINE:COL: error: message". */
+struct config_errors {
+	char	**msgs;
+	size_t	 n;
+};
+
+void config_errors_add(struct config_errors *, const char *file,
+    unsigned long line, unsigned long col, const char *, ...)
+    __attribute__((format(printf, 5, 6)));
+void config_errors_print(const struct config_errors *, FILE *);
+void config_errors_clear(struct config_errors *);
+
+#define CONFIG_ZONES_REQUIRED	0x1	/* daemon mode: "zones" must be present */
+
+/* Parses and checks path, loads root hints and trust anchor. Returns a
+ * fresh config, or NULL with every error found appended to errs. No side
+ * effects beyond reading files. */
+struct config *config_load(const char *path, int flags, struct config_errors *errs);
+/* Every default, built-in root hints and trust anchor, no zones. NULL with
+ * errs filled if a default file exists but does not parse. */
+struct config *config_default(struct config_errors *errs);
+/* Adds a zone from the command line; -1 with *why on a bad or duplicate name. */
+int config_add_zone(struct config *, const char *name, const char **why);
+/* The zone named (normalised name), or NULL. */
+const struct config_zone *config_find_zone(const struct config *, const char *name);
+void config_free(struct config *);
+
+#endif

@@ -1,0 +1,423 @@
+/* daemon: the long-running service: event loop, signals, reloads, runs. */
+#include "zhbuild.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "clock.h"
+#include "config.h"
+#include "daemon.h"
+#include "http.h"
+#include "log.h"
+#include "notify.h"
+#include "runner.h"
+#include "sched.h"
+#include "status.h"
+#include "xmalloc.h"
+#include "zone.h"
+
+struct daemon {
+	struct options		 opts;		/* config_path made absolute */
+	char			*config_abspath;
+	struct event_base	*base;
+	struct config		*cfg;
+	struct zone_set		 zones;
+	struct sched		*sched;
+	struct runner		*runner;
+	struct http		*http;
+	struct event		*ev_term;
+	struct event		*ev_int;
+	struct event		*ev_hup;
+	struct event		*ev_sched;
+	bool			 reload_ok;
+	time_t			 reload_success_time;
+	time_t			 start_time;
+	uint64_t		 runs_started;
+	uint64_t		 runs_failed;
+};
+
+/* Frees a zone entry the selection below did not keep. */
+static void
+daemon_config_zone_release(struct config_zone *cz)
+{
+	size_t	i;
+
+	for (i = 0; i < cz->nhosts; i++)
+		free(cz->hosts[i].name);
+	free(cz->hosts);
+	free(cz->name);
+	cz->name = NULL;
+	cz->hosts = NULL;
+	cz->nhosts = 0;
+}
+
+/*
+ * Narrows cfg's zones to the --zone names, in the order given. A zone the
+ * file has keeps its overrides; one it lacks gets the global defaults.
+ * The names were validated when the command line was parsed.
+ */
+static void
+daemon_select_zones(struct config *cfg, const struct options *opts)
+{
+	struct config_zone	*sel;
+	const char		*why;
+	char			*name;
+	size_t			 i, j, n = 0;
+
+	sel = xcalloc(opts->nzones, sizeof(*sel));
+	for (i = 0; i < opts->nzones; i++) {
+		if (value_parse_domain(opts->zones[i], &name, &why) == -1)
+			fatalx("--zone %s: %s", opts->zones[i], why);
+		for (j = 0; j < n && strcmp(sel[j].name, name) != 0; j++)
+			;
+		if (j < n) {
+			free(name);
+			continue;
+		}
+		for (j = 0; j < cfg->nzones; j++)
+			if (cfg->zones[j].name != NULL &&
+			    strcmp(cfg->zones[j].name, name) == 0)
+				break;
+		if (j < cfg->nzones) {
+			sel[n] = cfg->zones[j];		/* moved, not copied */
+			cfg->zones[j].name = NULL;
+			cfg->zones[j].hosts = NULL;
+			cfg->zones[j].nhosts = 0;
+			free(name);
+		} else {
+			sel[n].name = name;
+			sel[n].interval_ms = cfg->interval_ms;
+		}
+		n++;
+	}
+	for (j = 0; j < cfg->nzones; j++)
+		daemon_config_zone_release(&cfg->zones[j]);
+	free(cfg->zones);
+	cfg->zones = sel;
+	cfg->nzones = n;
+}
+
+struct config *
+daemon_load_config(const struct options *opts, struct config_errors *errs)
+{
+	struct config	*cfg;
+	const char	*path = opts->config_path;
+	int		 flags = opts->nzones > 0 ? 0 : CONFIG_ZONES_REQUIRED;
+
+	if (path == NULL && !(opts->once && opts->nzones > 0))
+		path = CONFIG_DEFAULT_PATH;
+	if (path != NULL)
+		cfg = config_load(path, flags, errs);
+	else
+		cfg = config_default(errs);
+	if (cfg != NULL && opts->nzones > 0)
+		daemon_select_zones(cfg, opts);
+	return cfg;
+}
+
+static void
+daemon_sched_arm(struct daemon *d)
+{
+	uint64_t	next, now;
+	struct timeval	tv;
+
+	next = sched_next_wakeup(d->sched);
+	if (next == SCHED_NEVER) {
+		evtimer_del(d->ev_sched);
+		return;
+	}
+	now = clock_mono_ms();
+	tv = clock_tv_ms(next > now ? next - now : 0);
+	if (evtimer_add(d->ev_sched, &tv) == -1)
+		fatalx("cannot arm the scheduler timer");
+}
+
+static void
+daemon_sched_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon		*d = arg;
+	struct sched_entry	*e;
+	uint64_t		 now = clock_mono_ms();
+
+	while ((e = sched_pop_due(d->sched, now)) != NULL) {
+		d->runs_started++;
+		runner_start(d->runner, e->arg);
+	}
+	daemon_sched_arm(d);
+}
+
+static void
+daemon_run_done(struct zone *z, bool ok, void *arg)
+{
+	struct daemon	*d = arg;
+
+	if (!ok)
+		d->runs_failed++;
+	sched_done(d->sched, &z->sched, clock_mono_ms(), ok);
+	daemon_sched_arm(d);
+}
+
+/* Makes cfg current: zones kept keep their state and schedule. */
+static void
+daemon_apply(struct daemon *d, struct config *cfg)
+{
+	struct zone_set	 added = { NULL, 0 }, removed = { NULL, 0 };
+	struct zone	*z;
+	uint64_t	 now = clock_mono_ms();
+	size_t		 i;
+
+	log_set_level(cfg->log_level);
+	sched_set_max_running(d->sched, cfg->max_concurrent_runs);
+	zone_set_sync(&d->zones, cfg, &added, &removed);
+	for (i = 0; i < removed.n; i++) {
+		z = removed.v[i];
+		runner_cancel(d->runner, z);
+		sched_remove(d->sched, &z->sched);
+		log_info("zone %s: no longer watched", z->name);
+		zone_free(z);
+	}
+	for (i = 0; i < d->zones.n; i++) {
+		z = d->zones.v[i];
+		sched_set_interval(d->sched, &z->sched, z->cfg->interval_ms, now);
+	}
+	for (i = 0; i < added.n; i++)
+		sched_add(d->sched, &added.v[i]->sched, now);
+	if (d->cfg != NULL)
+		log_info("config: %zu zones (%zu added, %zu removed)",
+		    d->zones.n, added.n, removed.n);
+	zone_set_clear(&added, false);
+	zone_set_clear(&removed, false);
+	config_free(d->cfg);
+	d->cfg = cfg;
+	daemon_sched_arm(d);
+}
+
+static void
+daemon_status(struct status *st, void *arg)
+{
+	struct daemon	*d = arg;
+
+	memset(st, 0, sizeof(*st));
+	st->zones = &d->zones;
+	st->reload_ok = d->reload_ok;
+	st->reload_success_time = d->reload_success_time;
+	st->start_time = d->start_time;
+	st->runs_started = d->runs_started;
+	st->runs_failed = d->runs_failed;
+	st->runs_running = sched_running(d->sched);
+	st->runs_queued = sched_queued(d->sched);
+}
+
+static struct http *
+daemon_listen(struct daemon *d, const struct config *cfg)
+{
+	struct http	*http;
+	char		*err = NULL;
+
+	if ((http = http_start(d->base, &cfg->listen_addr, daemon_status, d,
+	    &err)) == NULL) {
+		log_error("listen %s: %s", cfg->listen, err);
+		free(err);
+		return NULL;
+	}
+	log_info("listening on http://%s/", http_bound(http));
+	return http;
+}
+
+static void
+daemon_notify_ready(struct daemon *d)
+{
+	char	status[128];
+
+	snprintf(status, sizeof(status), "%zu zones%s", d->zones.n,
+	    d->reload_ok ? "" : "; last reload refused");
+	notify_ready(status);
+}
+
+/* SIGHUP: all or nothing; on any error the running config stays. */
+static void
+daemon_reload(struct daemon *d)
+{
+	struct config_errors	 errs = { NULL, 0 };
+	struct config		*cfg;
+	struct http		*http = NULL;
+	size_t			 i;
+
+	notify_reloading();
+	log_info("reloading %s", d->config_abspath != NULL ?
+	    d->config_abspath : "the command-line config");
+	if ((cfg = daemon_load_config(&d->opts, &errs)) == NULL) {
+		for (i = 0; i < errs.n; i++)
+			log_error("%s", errs.msgs[i]);
+		log_error("reload refused (%zu error%s); the running config stays",
+		    errs.n, errs.n == 1 ? "" : "s");
+		config_errors_clear(&errs);
+		d->reload_ok = false;
+		daemon_notify_ready(d);
+		return;
+	}
+	config_errors_clear(&errs);
+	if (strcmp(cfg->listen, d->cfg->listen) != 0 &&
+	    (http = daemon_listen(d, cfg)) == NULL) {
+		log_error("reload refused; the running config stays");
+		config_free(cfg);
+		d->reload_ok = false;
+		daemon_notify_ready(d);
+		return;
+	}
+	if (http != NULL) {
+		http_stop(d->http);
+		d->http = http;
+	}
+	daemon_apply(d, cfg);
+	d->reload_ok = true;
+	d->reload_success_time = time(NULL);
+	daemon_notify_ready(d);
+}
+
+static void
+daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon	*d = arg;
+
+	switch (sig) {
+	case SIGHUP:
+		daemon_reload(d);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		notify_stopping();
+		event_base_loopbreak(d->base);
+		break;
+	}
+}
+
+static struct event *
+daemon_signal(struct daemon *d, int sig)
+{
+	struct event	*ev;
+
+	if ((ev = evsignal_new(d->base, sig, daemon_signal_cb, d)) == NULL ||
+	    evsignal_add(ev, NULL) == -1)
+		fatalx("cannot watch signal %d", sig);
+	return ev;
+}
+
+/* Detaches from the terminal; the parent exits once the child owns the loop. */
+static void
+daemon_detach(struct daemon *d)
+{
+	pid_t	pid;
+	int	fd;
+
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid > 0)
+		_exit(0);
+	if (setsid() == -1)
+		fatal("setsid");
+	if (chdir("/") == -1)
+		fatal("chdir /");
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		(void)dup2(fd, STDIN_FILENO);
+		(void)dup2(fd, STDOUT_FILENO);
+		(void)dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	log_init(NULL, 1);
+	if (event_reinit(d->base) == -1)
+		fatalx("event_reinit failed after fork");
+}
+
+static void
+daemon_free(struct daemon *d)
+{
+	http_stop(d->http);
+	runner_free(d->runner);
+	sched_free(d->sched);
+	zone_set_clear(&d->zones, true);
+	config_free(d->cfg);
+	if (d->ev_term != NULL)
+		event_free(d->ev_term);
+	if (d->ev_int != NULL)
+		event_free(d->ev_int);
+	if (d->ev_hup != NULL)
+		event_free(d->ev_hup);
+	if (d->ev_sched != NULL)
+		event_free(d->ev_sched);
+	if (d->base != NULL)
+		event_base_free(d->base);
+	free(d->config_abspath);
+}
+
+int
+daemon_main(const struct options *opts)
+{
+	struct daemon		 d;
+	struct config_errors	 errs = { NULL, 0 };
+	struct config		*cfg;
+	char			 resolved[PATH_MAX];
+	size_t			 i;
+
+	memset(&d, 0, sizeof(d));
+	d.opts = *opts;
+	d.start_time = time(NULL);
+	/* Reloads happen after chdir("/"): remember where the file is. */
+	if (opts->config_path != NULL &&
+	    realpath(opts->config_path, resolved) != NULL) {
+		d.config_abspath = xstrdup(resolved);
+		d.opts.config_path = d.config_abspath;
+	}
+	if ((cfg = daemon_load_config(&d.opts, &errs)) == NULL) {
+		for (i = 0; i < errs.n; i++)
+			log_error("%s", errs.msgs[i]);
+		config_errors_clear(&errs);
+		free(d.config_abspath);
+		return EXIT_CONFIG;
+	}
+	config_errors_clear(&errs);
+	log_set_level(cfg->log_level);
+
+	if ((d.base = event_base_new()) == NULL)
+		fatalx("cannot create the event loop");
+	d.sched = sched_new(cfg->max_concurrent_runs,
+	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
+	d.runner = runner_new(d.base, daemon_run_done, &d);
+	if ((d.ev_sched = evtimer_new(d.base, daemon_sched_cb, &d)) == NULL)
+		fatalx("cannot create the scheduler timer");
+	if ((d.http = daemon_listen(&d, cfg)) == NULL) {
+		config_free(cfg);
+		daemon_free(&d);
+		libevent_global_shutdown();
+		return EXIT_FAILURE;
+	}
+	if (!opts->foreground)
+		daemon_detach(&d);
+	d.ev_term = daemon_signal(&d, SIGTERM);
+	d.ev_int = daemon_signal(&d, SIGINT);
+	d.ev_hup = daemon_signal(&d, SIGHUP);
+
+	daemon_apply(&d, cfg);
+	d.reload_ok = true;
+	d.reload_success_time = time(NULL);
+	log_info("%s %s started: %zu zones", PACKAGE_NAME, PACKAGE_VERSION,
+	    d.zones.n);
+	daemon_notify_ready(&d);
+
+	if (event_base_dispatch(d.base) == -1)
+		log_error("event loop failed");
+	daemon_free(&d);
+	libevent_global_shutdown();
+	log_info("stopped");
+	return EXIT_SUCCESS;
+}

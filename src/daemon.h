@@ -1,0 +1,37 @@
+/* daemon: the long-running service: event loop, signals, reloads, runs. */
+#ifndef ZH_DAEMON_H
+#define ZH_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config;
+struct config_errors;
+
+/* Exit codes (sysexits.h where one fits). */
+#define EXIT_USAGE	64	/* EX_USAGE */
+#define EXIT_CONFIG	78	/* EX_CONFIG */
+
+enum output_format {
+	OUTPUT_TEXT,
+	OUTPUT_JSON,
+};
+
+struct options {
+	const char		*config_path;	/* NULL: none given */
+	bool			 foreground;
+	bool			 check_only;	/* -t */
+	bool			 once;
+	enum output_format	 format;
+	const char		**zones;	/* --zone, in order given */
+	size_t			 nzones;
+};
+
+/* Loads the config as the options ask: -c FILE (or the default path), with
+ * --zone narrowing the list to the named zones (added with defaults when
+ * the file lacks them); --once with --zone and no -c needs no file. */
+struct config *daemon_load_config(const struct options *, struct config_errors *);
+/* Runs the service until SIGTERM/SIGINT; returns the exit code. */
+int daemon_main(const struct options *);
+
+#endif

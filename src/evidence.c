@@ -1,0 +1,109 @@
+/* evidence: what a zone run asked of which server, and what came back. */
+#include "zhbuild.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence.h"
+#include "value.h"
+#include "xmalloc.h"
+
+struct evidence *
+evidence_new(const char *zone, time_t started)
+{
+	struct evidence	*ev;
+
+	ev = xcalloc(1, sizeof(*ev));
+	ev->zone = xstrdup(zone);
+	ev->started = started;
+	return ev;
+}
+
+void
+evidence_free(struct evidence *ev)
+{
+	size_t	i;
+
+	if (ev == NULL)
+		return;
+	for (i = 0; i < ev->nservers; i++) {
+		free(ev->servers[i].name);
+		free(ev->servers[i].addrs);
+	}
+	for (i = 0; i < ev->nqueries; i++)
+		ldns_pkt_free(ev->queries[i].pkt);
+	free(ev->servers);
+	free(ev->queries);
+	walk_result_free(ev->walk);
+	free(ev->zone);
+	free(ev);
+}
+
+size_t
+evidence_server(struct evidence *ev, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->nservers; i++)
+		if (strcmp(ev->servers[i].name, name) == 0)
+			return i;
+	ev->servers = xreallocarray(ev->servers, ev->nservers + 1,
+	    sizeof(*ev->servers));
+	memset(&ev->servers[ev->nservers], 0, sizeof(*ev->servers));
+	ev->servers[ev->nservers].name = xstrdup(name);
+	return ev->nservers++;
+}
+
+static bool
+evidence_addr_eq(const struct infra_addr *a, const struct infra_addr *b)
+{
+	return a->len == b->len && memcmp(&a->ss, &b->ss, a->len) == 0;
+}
+
+void
+evidence_server_add_addr(struct ev_server *s, const struct infra_addr *addr)
+{
+	size_t	i;
+
+	for (i = 0; i < s->naddrs; i++)
+		if (evidence_addr_eq(&s->addrs[i], addr))
+			return;
+	s->addrs = xreallocarray(s->addrs, s->naddrs + 1, sizeof(*s->addrs));
+	s->addrs[s->naddrs++] = *addr;
+}
+
+struct ev_query *
+evidence_add_query(struct evidence *ev, enum probe probe, size_t server,
+    const struct infra_addr *addr)
+{
+	struct ev_query	*q;
+
+	ev->queries = xreallocarray(ev->queries, ev->nqueries + 1,
+	    sizeof(*ev->queries));
+	q = &ev->queries[ev->nqueries++];
+	memset(q, 0, sizeof(*q));
+	q->probe = probe;
+	q->server = server;
+	q->addr = *addr;
+	q->status = QUERY_CANCELLED;
+	return q;
+}
+
+const struct ev_query *
+evidence_find(const struct evidence *ev, enum probe probe, size_t server,
+    const struct infra_addr *addr)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->nqueries; i++)
+		if (ev->queries[i].probe == probe && ev->queries[i].server == server &&
+		    evidence_addr_eq(&ev->queries[i].addr, addr))
+			return &ev->queries[i];
+	return NULL;
+}
+
+void
+evidence_addr_str(const struct infra_addr *a, char *out, size_t len)
+{
+	value_format_addr((const struct sockaddr *)&a->ss, out, len, 53);
+}

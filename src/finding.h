@@ -1,0 +1,98 @@
+/* finding: a diagnosed cause, its catalogue, and the bookkeeping of "since". */
+#ifndef ZH_FINDING_H
+#define ZH_FINDING_H
+
+#include <stddef.h>
+#include <time.h>
+
+
+enum severity {
+	SEVERITY_OK,
+	SEVERITY_WARNING,
+	SEVERITY_CRITICAL,
+};
+
+enum check_id {
+	CHECK_DELEGATION,
+	CHECK_REACHABILITY,
+	CHECK_ZONE_SERVED,
+	CHECK_DNSSEC,
+	CHECK_RATE_LIMIT,
+	CHECK_ROUND_ROBIN,
+	CHECK_MAX,
+};
+
+/* The cause catalogue of DESIGN.md: ids are contracts (labels, JSON). */
+enum cause {
+	CAUSE_ZONE_NOT_DELEGATED,
+	CAUSE_PARENT_UNREACHABLE,
+	CAUSE_LAME_DELEGATION,
+	CAUSE_NS_SET_MISMATCH,
+	CAUSE_GLUE_MISMATCH,
+	CAUSE_MISSING_GLUE,
+	CAUSE_NS_NAME_UNRESOLVABLE,
+	CAUSE_SERVER_TIMEOUT,
+	CAUSE_SERVER_REFUSED_CONNECTION,
+	CAUSE_EDNS_BROKEN,
+	CAUSE_QTYPE_DROPPED,
+	CAUSE_WRONG_SOURCE_ADDRESS,
+	CAUSE_SERVER_REFUSED,
+	CAUSE_SERVER_SERVFAIL,
+	CAUSE_NOT_AUTHORITATIVE,
+	CAUSE_SERIAL_MISMATCH,
+	CAUSE_ANCESTOR_CHAIN_BROKEN,
+	CAUSE_DS_NO_MATCHING_DNSKEY,
+	CAUSE_DNSKEY_NOT_SIGNED_BY_KSK,
+	CAUSE_RRSIG_MISSING,
+	CAUSE_RRSIG_BOGUS,
+	CAUSE_RRSIG_EXPIRED,
+	CAUSE_RRSIG_NOT_YET_VALID,
+	CAUSE_RRSIG_EXPIRING_SOON,
+	CAUSE_DENIAL_INVALID,
+	CAUSE_DNSKEY_INCONSISTENT,
+	CAUSE_CDS_MISMATCH,
+	CAUSE_RATE_LIMITED,
+	CAUSE_SOURCE_BLOCKED,
+	CAUSE_RESOLVER_BLOCKED,
+	CAUSE_NS_ADDRESS_DEAD,
+	CAUSE_HOST_ADDRESS_DEAD,
+	CAUSE_MAX,
+};
+
+struct finding {
+	enum check_id	 check;
+	enum cause	 cause;
+	enum severity	 severity;
+	char		*server;	/* NS name, or NULL */
+	char		*address;	/* "192.0.2.1", or NULL */
+	char		*summary;	/* one line */
+	char		*evidence;	/* what was asked, what came back */
+	char		*fix;		/* what to change where */
+	time_t		 since;		/* first seen without a break */
+};
+
+struct findings {
+	struct finding	*v;
+	size_t		 n;
+};
+
+const char *severity_name(enum severity);
+const char *check_name(enum check_id);
+const char *cause_name(enum cause);
+enum check_id cause_check(enum cause);
+
+/* Appends a finding; takes ownership of summary, evidence and fix
+ * (malloc'ed); server and address are copied (either may be NULL). */
+void findings_add(struct findings *, enum cause, enum severity,
+    const char *server, const char *address, char *summary, char *evidence,
+    char *fix);
+/* Sets each finding's since: from old when the same (check, cause,
+ * server, address) was there, else now. Sorts them for stable output. */
+void findings_carry_since(struct findings *, const struct findings *old, time_t now);
+/* The worst severity, SEVERITY_OK when none. */
+enum severity findings_worst(const struct findings *);
+/* Moves src's findings to the end of dst. */
+void findings_move(struct findings *dst, struct findings *src);
+void findings_clear(struct findings *);
+
+#endif

@@ -1,0 +1,175 @@
+/* main: command line, then the daemon, a config check or a single pass. */
+#include "zhbuild.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "once.h"
+#include "value.h"
+#include "version.h"
+#include "xmalloc.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: zonehealthd [-c FILE] [-f] [-t] [--once [--format text|json]] [--zone NAME]... [-V]\n"
+"  -c, --config FILE  config file (default " CONFIG_DEFAULT_PATH ")\n"
+"  -f, --foreground   stay in the foreground (as under systemd)\n"
+"  -t, --test         check the config and exit: 0 if good, 78 if not\n"
+"      --once         run every check once for every zone, print diagnoses and\n"
+"                     exit 0 all ok, 1 worst is warning, 2 worst is critical\n"
+"      --format FMT   --once output: text (default) or json\n"
+"      --zone NAME    check this zone (repeatable; with --once no config is needed)\n"
+"  -V, --version      print the versions of zonehealthd and its libraries\n"
+"  -h, --help         this help\n");
+}
+
+static void
+version(void)
+{
+	printf("%s %s\n", PACKAGE_NAME "d", PACKAGE_VERSION);
+	printf("libevent %s\n", version_libevent());
+	printf("ldns %s\n", version_ldns());
+	printf("libmicrohttpd %s\n", version_libmicrohttpd());
+	printf("libyaml %s\n", version_libyaml());
+}
+
+/* -t: every error with its position, then 0 or EX_CONFIG. */
+static int
+check_config(const struct options *opts)
+{
+	struct config_errors	 errs = { NULL, 0 };
+	struct config		*cfg;
+
+	if ((cfg = daemon_load_config(opts, &errs)) == NULL) {
+		config_errors_print(&errs, stderr);
+		fprintf(stderr, "%zu error%s\n", errs.n, errs.n == 1 ? "" : "s");
+		config_errors_clear(&errs);
+		return EXIT_CONFIG;
+	}
+	config_errors_clear(&errs);
+	printf("%s: ok, %zu zones\n", cfg->path != NULL ? cfg->path :
+	    "command line", cfg->nzones);
+	config_free(cfg);
+	return EXIT_SUCCESS;
+}
+
+enum {
+	OPT_ONCE = 256,
+	OPT_FORMAT,
+	OPT_ZONE,
+};
+
+static const struct option long_options[] = {
+	{ "config",	required_argument,	NULL, 'c' },
+	{ "foreground",	no_argument,		NULL, 'f' },
+	{ "test",	no_argument,		NULL, 't' },
+	{ "once",	no_argument,		NULL, OPT_ONCE },
+	{ "format",	required_argument,	NULL, OPT_FORMAT },
+	{ "zone",	required_argument,	NULL, OPT_ZONE },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL,		0,			NULL, 0 },
+};
+
+int
+main(int argc, char **argv)
+{
+	struct options	 opts;
+	const char	*why;
+	char		*name;
+	bool		 format_given = false;
+	int		 ch, code;
+
+	memset(&opts, 0, sizeof(opts));
+	log_init("zonehealthd", 0);
+	log_hook_libevent();
+	opts.zones = xcalloc((size_t)argc, sizeof(*opts.zones));
+
+	while ((ch = getopt_long(argc, argv, "c:ftVh", long_options, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			opts.config_path = optarg;
+			break;
+		case 'f':
+			opts.foreground = true;
+			break;
+		case 't':
+			opts.check_only = true;
+			break;
+		case OPT_ONCE:
+			opts.once = true;
+			break;
+		case OPT_FORMAT:
+			format_given = true;
+			if (strcmp(optarg, "text") == 0)
+				opts.format = OUTPUT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				opts.format = OUTPUT_JSON;
+			else {
+				fprintf(stderr, "zonehealthd: --format: "
+				    "\"%s\" is not text or json\n", optarg);
+				free(opts.zones);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_ZONE:
+			if (value_parse_domain(optarg, &name, &why) == -1) {
+				fprintf(stderr, "zonehealthd: --zone \"%s\": %s\n",
+				    optarg, why);
+				free(opts.zones);
+				return EXIT_USAGE;
+			}
+			free(name);
+			opts.zones[opts.nzones++] = optarg;
+			break;
+		case 'V':
+			version();
+			free(opts.zones);
+			return EXIT_SUCCESS;
+		case 'h':
+			usage(stdout);
+			free(opts.zones);
+			return EXIT_SUCCESS;
+		default:
+			usage(stderr);
+			free(opts.zones);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "zonehealthd: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		usage(stderr);
+		free(opts.zones);
+		return EXIT_USAGE;
+	}
+	if (format_given && !opts.once) {
+		fprintf(stderr, "zonehealthd: --format needs --once\n");
+		free(opts.zones);
+		return EXIT_USAGE;
+	}
+	if (opts.check_only && opts.once) {
+		fprintf(stderr, "zonehealthd: -t and --once exclude each other\n");
+		free(opts.zones);
+		return EXIT_USAGE;
+	}
+
+	/* A peer closing an HTTP connection must not kill the daemon. */
+	signal(SIGPIPE, SIG_IGN);
+	if (opts.check_only)
+		code = check_config(&opts);
+	else if (opts.once)
+		code = once_main(&opts);
+	else
+		code = daemon_main(&opts);
+	free(opts.zones);
+	return code;
+}

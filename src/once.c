@@ -1,0 +1,146 @@
+/* once: --once: every zone run once, diagnoses printed, exit by severity. */
+#include "zhbuild.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "once.h"
+#include "render.h"
+#include "runner.h"
+#include "sched.h"
+#include "status.h"
+#include "zone.h"
+
+struct once {
+	struct event_base	*base;
+	struct sched		*sched;
+	struct runner		*runner;
+	struct event		*ev_sched;
+	size_t			 remaining;
+	uint64_t		 runs_failed;
+};
+
+static void
+once_start_due(evutil_socket_t fd, short what, void *arg)
+{
+	struct once		*o = arg;
+	struct sched_entry	*e;
+
+	while ((e = sched_pop_due(o->sched, clock_mono_ms())) != NULL)
+		runner_start(o->runner, e->arg);
+}
+
+static void
+once_run_done(struct zone *z, bool ok, void *arg)
+{
+	struct once	*o = arg;
+	struct timeval	 now = { 0, 0 };
+
+	if (!ok)
+		o->runs_failed++;
+	sched_remove(o->sched, &z->sched);
+	if (--o->remaining == 0)
+		event_base_loopbreak(o->base);
+	else if (evtimer_add(o->ev_sched, &now) == -1)
+		fatalx("cannot arm the scheduler timer");
+}
+
+static void
+once_print_text(const struct zone_set *zones)
+{
+	const struct zone	*z;
+	size_t			 i;
+
+	for (i = 0; i < zones->n; i++) {
+		z = zones->v[i];
+		printf("%s  %s\n", z->name, zone_status_name(z));
+		if (!z->checked)
+			printf("  not judged: no check produced evidence for this zone\n");
+	}
+}
+
+/* 0 ok, 1 warning, 2 critical; 3 when any zone could not be judged. */
+static int
+once_exit_code(const struct zone_set *zones)
+{
+	int	code = 0;
+	size_t	i;
+
+	for (i = 0; i < zones->n; i++) {
+		if (!zones->v[i]->checked)
+			return 3;
+		if ((int)zones->v[i]->status > code)
+			code = (int)zones->v[i]->status;
+	}
+	return code;
+}
+
+int
+once_main(const struct options *opts)
+{
+	struct config_errors	 errs = { NULL, 0 };
+	struct config		*cfg;
+	struct zone_set		 zones = { NULL, 0 };
+	struct once		 o;
+	struct status		 st;
+	struct buf		 out;
+	struct timeval		 now = { 0, 0 };
+	size_t			 i;
+	int			 code;
+
+	if ((cfg = daemon_load_config(opts, &errs)) == NULL) {
+		config_errors_print(&errs, stderr);
+		config_errors_clear(&errs);
+		return EXIT_CONFIG;
+	}
+	config_errors_clear(&errs);
+	log_set_level(cfg->log_level);
+
+	memset(&o, 0, sizeof(o));
+	if ((o.base = event_base_new()) == NULL)
+		fatalx("cannot create the event loop");
+	o.sched = sched_new(cfg->max_concurrent_runs, (uint64_t)time(NULL));
+	o.runner = runner_new(o.base, once_run_done, &o);
+	if ((o.ev_sched = evtimer_new(o.base, once_start_due, &o)) == NULL)
+		fatalx("cannot create the scheduler timer");
+	zone_set_sync(&zones, cfg, NULL, NULL);
+	for (i = 0; i < zones.n; i++)
+		sched_add_at(o.sched, &zones.v[i]->sched, 0);
+	o.remaining = zones.n;
+	if (o.remaining > 0) {
+		if (evtimer_add(o.ev_sched, &now) == -1)
+			fatalx("cannot arm the scheduler timer");
+		if (event_base_dispatch(o.base) == -1)
+			fatalx("event loop failed");
+	}
+
+	if (opts->format == OUTPUT_JSON) {
+		memset(&st, 0, sizeof(st));
+		st.zones = &zones;
+		buf_init(&out);
+		render_json_zones(&out, &st);
+		fwrite(out.data, 1, out.len, stdout);
+		putchar('\n');
+		buf_free(&out);
+	} else
+		once_print_text(&zones);
+	code = once_exit_code(&zones);
+
+	runner_free(o.runner);
+	sched_free(o.sched);
+	event_free(o.ev_sched);
+	event_base_free(o.base);
+	zone_set_clear(&zones, true);
+	config_free(cfg);
+	libevent_global_shutdown();
+	return code;
+}

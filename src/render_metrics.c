@@ -1,0 +1,310 @@
+/* render_metrics: the Prometheus and OpenMetrics expositions of the status. */
+#include "zhbuild.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "finding.h"
+#include "procstat.h"
+#include "render.h"
+#include "status.h"
+#include "version.h"
+#include "zone.h"
+
+enum render_metrics_type {
+	RENDER_METRICS_GAUGE,
+	RENDER_METRICS_COUNTER,
+	RENDER_METRICS_INFO,	/* a constant 1 whose labels carry the data */
+};
+
+/* One exposition being written, and in which of the two dialects. */
+struct render_metrics_out {
+	struct buf	*b;
+	bool		 om;
+};
+
+/* Label values, and in OpenMetrics HELP text too, escape the same three. */
+static void
+render_metrics_escape(struct buf *b, const char *s, bool quote)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\')
+			buf_puts(b, "\\\\");
+		else if (*s == '\n')
+			buf_puts(b, "\\n");
+		else if (*s == '"' && quote)
+			buf_puts(b, "\\\"");
+		else
+			buf_putc(b, *s);
+	}
+}
+
+/*
+ * Integral values print as integers (counts, timestamps, bytes), others
+ * with the fewest digits that read back as the same double: both parse
+ * everywhere and stay readable.
+ */
+static void
+render_metrics_value(struct buf *b, double v)
+{
+	char	text[40];
+	int	prec;
+
+	if (isnan(v)) {
+		buf_puts(b, "NaN");
+		return;
+	}
+	if (isinf(v)) {
+		buf_puts(b, v > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	if (v == trunc(v) && fabs(v) < 0x1p53) {
+		buf_printf(b, "%.0f", v);
+		return;
+	}
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(text, sizeof(text), "%.*g", prec, v);
+		if (strtod(text, NULL) == v)
+			break;
+	}
+	if (prec == 17)
+		snprintf(text, sizeof(text), "%.17g", v);
+	buf_puts(b, text);
+}
+
+/*
+ * Writes # HELP and # TYPE for the samples named `name`. OpenMetrics names
+ * a family without the suffix its samples carry (_total for a counter,
+ * _info for an info), and has an info type where text format 0.0.4 has
+ * only a gauge.
+ */
+static void
+render_metrics_family(struct render_metrics_out *out, const char *name,
+    enum render_metrics_type type, const char *help)
+{
+	static const char *const types[] = {
+		[RENDER_METRICS_GAUGE] = "gauge",
+		[RENDER_METRICS_COUNTER] = "counter",
+		[RENDER_METRICS_INFO] = "info",
+	};
+	const char	*suffix = NULL, *tname = types[type];
+	size_t		 len = strlen(name);
+
+	if (!out->om) {
+		if (type == RENDER_METRICS_INFO)
+			tname = types[RENDER_METRICS_GAUGE];
+	} else if (type == RENDER_METRICS_COUNTER)
+		suffix = "_total";
+	else if (type == RENDER_METRICS_INFO)
+		suffix = "_info";
+	if (suffix != NULL && len > strlen(suffix) &&
+	    strcmp(name + len - strlen(suffix), suffix) == 0)
+		len -= strlen(suffix);
+
+	buf_printf(out->b, "# HELP %.*s ", (int)len, name);
+	render_metrics_escape(out->b, help, out->om);
+	buf_printf(out->b, "\n# TYPE %.*s %s\n", (int)len, name, tname);
+}
+
+/* One sample: name{label="value",...} v, labels as NULL-terminated pairs. */
+static void __attribute__((sentinel))
+render_metrics_sample(struct render_metrics_out *out, const char *name,
+    double v, ...)
+{
+	va_list		 ap;
+	const char	*label, *value;
+	bool		 first = true;
+
+	buf_puts(out->b, name);
+	va_start(ap, v);
+	while ((label = va_arg(ap, const char *)) != NULL) {
+		value = va_arg(ap, const char *);
+		buf_printf(out->b, "%s%s=\"", first ? "{" : ",", label);
+		render_metrics_escape(out->b, value, true);
+		buf_putc(out->b, '"');
+		first = false;
+	}
+	va_end(ap);
+	buf_puts(out->b, first ? " " : "} ");
+	render_metrics_value(out->b, v);
+	buf_putc(out->b, '\n');
+}
+
+static void
+render_metrics_daemon(struct render_metrics_out *out, const struct status *st)
+{
+	size_t	nzones = st->zones != NULL ? st->zones->n : 0;
+
+	render_metrics_family(out, "zonehealth_build_info", RENDER_METRICS_INFO,
+	    "The version of zonehealthd and of the libraries it runs with.");
+	render_metrics_sample(out, "zonehealth_build_info", 1,
+	    "version", PACKAGE_VERSION, "libevent", version_libevent(),
+	    "ldns", version_ldns(), "libmicrohttpd", version_libmicrohttpd(),
+	    "libyaml", version_libyaml(), NULL);
+
+	render_metrics_family(out, "zonehealth_config_last_reload_successful",
+	    RENDER_METRICS_GAUGE,
+	    "Whether the last configuration (re)load succeeded.");
+	render_metrics_sample(out, "zonehealth_config_last_reload_successful",
+	    st->reload_ok ? 1 : 0, NULL);
+	render_metrics_family(out,
+	    "zonehealth_config_last_reload_success_timestamp_seconds",
+	    RENDER_METRICS_GAUGE,
+	    "When the configuration was last loaded successfully.");
+	render_metrics_sample(out,
+	    "zonehealth_config_last_reload_success_timestamp_seconds",
+	    (double)st->reload_success_time, NULL);
+
+	render_metrics_family(out, "zonehealth_zones", RENDER_METRICS_GAUGE,
+	    "Zones watched by this instance.");
+	render_metrics_sample(out, "zonehealth_zones", (double)nzones, NULL);
+
+	render_metrics_family(out, "zonehealth_runs_started_total",
+	    RENDER_METRICS_COUNTER, "Zone runs started.");
+	render_metrics_sample(out, "zonehealth_runs_started_total",
+	    (double)st->runs_started, NULL);
+	render_metrics_family(out, "zonehealth_runs_failed_total",
+	    RENDER_METRICS_COUNTER, "Zone runs that could not complete.");
+	render_metrics_sample(out, "zonehealth_runs_failed_total",
+	    (double)st->runs_failed, NULL);
+	render_metrics_family(out, "zonehealth_runs_running",
+	    RENDER_METRICS_GAUGE, "Zone runs in progress.");
+	render_metrics_sample(out, "zonehealth_runs_running",
+	    (double)st->runs_running, NULL);
+	render_metrics_family(out, "zonehealth_runs_queued",
+	    RENDER_METRICS_GAUGE,
+	    "Zone runs due but waiting for a free run slot.");
+	render_metrics_sample(out, "zonehealth_runs_queued",
+	    (double)st->runs_queued, NULL);
+}
+
+/* Labels as in the JSON; a field that does not apply is an empty label. */
+static void
+render_metrics_findings(struct render_metrics_out *out, const struct zone *z,
+    bool since)
+{
+	const struct finding	*f;
+	size_t			 i;
+
+	for (i = 0; i < z->findings.n; i++) {
+		f = &z->findings.v[i];
+		render_metrics_sample(out, since ?
+		    "zonehealth_finding_since_timestamp_seconds" :
+		    "zonehealth_finding", since ? (double)f->since : 1,
+		    "zone", z->name, "check", check_name(f->check),
+		    "cause", cause_name(f->cause),
+		    "severity", severity_name(f->severity),
+		    "server", f->server != NULL ? f->server : "",
+		    "address", f->address != NULL ? f->address : "", NULL);
+	}
+}
+
+/* Zones that have not run yet have no last run to report: no sample. */
+static void
+render_metrics_zones(struct render_metrics_out *out, const struct status *st)
+{
+	const struct zone	*z;
+	size_t			 i, n = st->zones != NULL ? st->zones->n : 0;
+	enum check_id		 c;
+
+	render_metrics_family(out, "zonehealth_zone_status", RENDER_METRICS_GAUGE,
+	    "Last run's result: the worst severity of the zone's findings "
+	    "(0 ok, 1 warning, 2 critical).");
+	for (i = 0; i < n; i++)
+		if ((z = st->zones->v[i])->checked)
+			render_metrics_sample(out, "zonehealth_zone_status",
+			    (double)z->status, "zone", z->name, NULL);
+
+	render_metrics_family(out, "zonehealth_check_status", RENDER_METRICS_GAUGE,
+	    "Last run's result per check (0 ok, 1 warning, 2 critical, "
+	    "3 could not run).");
+	for (i = 0; i < n; i++) {
+		if (!(z = st->zones->v[i])->checked)
+			continue;
+		for (c = 0; c < CHECK_MAX; c++)
+			if (z->check_status[c] >= 0)
+				render_metrics_sample(out,
+				    "zonehealth_check_status",
+				    (double)z->check_status[c], "zone", z->name,
+				    "check", check_name(c), NULL);
+	}
+
+	render_metrics_family(out, "zonehealth_zone_last_run_timestamp_seconds",
+	    RENDER_METRICS_GAUGE,
+	    "Last run's result: when the zone's last run completed.");
+	for (i = 0; i < n; i++)
+		if ((z = st->zones->v[i])->checked)
+			render_metrics_sample(out,
+			    "zonehealth_zone_last_run_timestamp_seconds",
+			    (double)z->checked_at, "zone", z->name, NULL);
+
+	render_metrics_family(out, "zonehealth_zone_last_run_duration_seconds",
+	    RENDER_METRICS_GAUGE,
+	    "Last run's result: how long the zone's last run took.");
+	for (i = 0; i < n; i++)
+		if ((z = st->zones->v[i])->checked)
+			render_metrics_sample(out,
+			    "zonehealth_zone_last_run_duration_seconds",
+			    z->last_run_duration, "zone", z->name, NULL);
+
+	render_metrics_family(out, "zonehealth_finding", RENDER_METRICS_GAUGE,
+	    "Last run's result: 1 for each finding; absent when none.");
+	for (i = 0; i < n; i++)
+		render_metrics_findings(out, st->zones->v[i], false);
+	render_metrics_family(out, "zonehealth_finding_since_timestamp_seconds",
+	    RENDER_METRICS_GAUGE,
+	    "Last run's result: when each finding appeared without a break.");
+	for (i = 0; i < n; i++)
+		render_metrics_findings(out, st->zones->v[i], true);
+}
+
+/* The names and help texts of Prometheus client libraries, so that
+ * dashboards made for other exporters work unchanged. */
+static void
+render_metrics_process(struct render_metrics_out *out)
+{
+	struct procstat	ps;
+
+	procstat_read(&ps);
+	if (!ps.ok)
+		return;
+	render_metrics_family(out, "process_cpu_seconds_total",
+	    RENDER_METRICS_COUNTER, "Total user and system CPU time spent in seconds.");
+	render_metrics_sample(out, "process_cpu_seconds_total", ps.cpu_seconds, NULL);
+	render_metrics_family(out, "process_resident_memory_bytes",
+	    RENDER_METRICS_GAUGE, "Resident memory size in bytes.");
+	render_metrics_sample(out, "process_resident_memory_bytes",
+	    ps.resident_bytes, NULL);
+	render_metrics_family(out, "process_virtual_memory_bytes",
+	    RENDER_METRICS_GAUGE, "Virtual memory size in bytes.");
+	render_metrics_sample(out, "process_virtual_memory_bytes",
+	    ps.virtual_bytes, NULL);
+	render_metrics_family(out, "process_start_time_seconds",
+	    RENDER_METRICS_GAUGE,
+	    "Start time of the process since unix epoch in seconds.");
+	render_metrics_sample(out, "process_start_time_seconds", ps.start_time,
+	    NULL);
+	render_metrics_family(out, "process_open_fds", RENDER_METRICS_GAUGE,
+	    "Number of open file descriptors.");
+	render_metrics_sample(out, "process_open_fds", ps.open_fds, NULL);
+	render_metrics_family(out, "process_max_fds", RENDER_METRICS_GAUGE,
+	    "Maximum number of open file descriptors.");
+	render_metrics_sample(out, "process_max_fds", ps.max_fds, NULL);
+}
+
+void
+render_metrics(struct buf *b, const struct status *st, bool openmetrics)
+{
+	struct render_metrics_out	out = { b, openmetrics };
+
+	render_metrics_daemon(&out, st);
+	render_metrics_zones(&out, st);
+	render_metrics_process(&out);
+	if (openmetrics)
+		buf_puts(b, "# EOF\n");
+}

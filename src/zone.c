@@ -1,0 +1,168 @@
+/* zone: per-zone state that outlives runs and config reloads. */
+#include "zhbuild.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "xmalloc.h"
+#include "zone.h"
+
+const char *
+zone_status_name(const struct zone *z)
+{
+	int	i;
+
+	if (!z->checked)
+		return "unknown";
+	/* Nothing found, but not everything could look: no verdict. */
+	if (z->status == SEVERITY_OK)
+		for (i = 0; i < CHECK_MAX; i++)
+			if (z->check_status[i] == 3)
+				return "unknown";
+	return severity_name(z->status);
+}
+
+static int
+zone_cmp(const void *a, const void *b)
+{
+	const struct zone	*za = *(const struct zone *const *)a;
+	const struct zone	*zb = *(const struct zone *const *)b;
+
+	return strcmp(za->name, zb->name);
+}
+
+static int
+zone_cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const struct zone *const *)elem)->name);
+}
+
+struct zone *
+zone_set_find(const struct zone_set *set, const char *name)
+{
+	struct zone	**found;
+
+	if (set->n == 0)
+		return NULL;
+	found = bsearch(name, set->v, set->n, sizeof(*set->v), zone_cmp_name);
+	return found != NULL ? *found : NULL;
+}
+
+static void
+zone_set_push(struct zone_set *set, struct zone *z)
+{
+	set->v = xreallocarray(set->v, set->n + 1, sizeof(*set->v));
+	set->v[set->n++] = z;
+}
+
+static struct zone *
+zone_new(const struct config_zone *cz)
+{
+	struct zone	*z;
+	int		 i;
+
+	z = xcalloc(1, sizeof(*z));
+	z->name = xstrdup(cz->name);
+	z->cfg = cz;
+	z->sched.heap_index = SIZE_MAX;
+	z->sched.interval_ms = cz->interval_ms;
+	z->sched.arg = z;
+	for (i = 0; i < CHECK_MAX; i++)
+		z->check_status[i] = -1;
+	return z;
+}
+
+/* Stable across hosts and releases: instances of one shard set must agree. */
+static bool
+zone_in_shard(const struct config *cfg, const char *name)
+{
+	uint32_t		 h = 2166136261u;	/* FNV-1a */
+	const unsigned char	*p;
+
+	if (cfg->shard_count <= 1)
+		return true;
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		h = (h ^ *p) * 16777619u;
+	return h % cfg->shard_count == cfg->shard_index - 1;
+}
+
+void
+zone_set_sync(struct zone_set *set, const struct config *cfg,
+    struct zone_set *added, struct zone_set *removed)
+{
+	struct zone_set	 next = { NULL, 0 };
+	struct zone	*z;
+	size_t		 i;
+
+	for (i = 0; i < cfg->nzones; i++) {
+		if (!zone_in_shard(cfg, cfg->zones[i].name))
+			continue;
+		if ((z = zone_set_find(set, cfg->zones[i].name)) != NULL) {
+			z->cfg = &cfg->zones[i];
+			z->sched.arg = NULL;	/* marks it kept, below */
+		} else {
+			z = zone_new(&cfg->zones[i]);
+			if (added != NULL)
+				zone_set_push(added, z);
+		}
+		zone_set_push(&next, z);
+	}
+	for (i = 0; i < set->n; i++) {
+		z = set->v[i];
+		if (z->sched.arg == NULL)
+			z->sched.arg = z;
+		else if (removed != NULL)
+			zone_set_push(removed, z);
+		else
+			zone_free(z);
+	}
+	free(set->v);
+	if (next.n > 1)
+		qsort(next.v, next.n, sizeof(*next.v), zone_cmp);
+	*set = next;
+}
+
+void
+zone_set_clear(struct zone_set *set, bool free_zones)
+{
+	size_t	i;
+
+	if (free_zones)
+		for (i = 0; i < set->n; i++)
+			zone_free(set->v[i]);
+	free(set->v);
+	set->v = NULL;
+	set->n = 0;
+}
+
+void
+zone_record_run(struct zone *z, struct findings *fs, const int status[CHECK_MAX],
+    time_t now, double duration)
+{
+	int	i;
+
+	findings_carry_since(fs, &z->findings, now);
+	findings_clear(&z->findings);
+	z->findings = *fs;
+	fs->v = NULL;
+	fs->n = 0;
+	for (i = 0; i < CHECK_MAX; i++)
+		z->check_status[i] = status[i];
+	z->status = findings_worst(&z->findings);
+	z->checked = true;
+	z->checked_at = now;
+	z->last_run_duration = duration;
+	z->runs++;
+}
+
+void
+zone_free(struct zone *z)
+{
+	if (z == NULL)
+		return;
+	findings_clear(&z->findings);
+	free(z->name);
+	free(z);
+}

@@ -1,0 +1,52 @@
+/* zone: per-zone state that outlives runs and config reloads. */
+#ifndef ZH_ZONE_H
+#define ZH_ZONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "finding.h"
+#include "sched.h"
+
+struct config;
+struct config_zone;
+
+struct zone {
+	char			*name;		/* normalised; owned */
+	const struct config_zone *cfg;		/* in the current config */
+	bool			 checked;	/* a run has completed */
+	enum severity		 status;	/* worst finding; valid when checked */
+	time_t			 checked_at;	/* wall clock, last completed run */
+	double			 last_run_duration;	/* seconds */
+	uint64_t		 runs;		/* runs completed */
+	struct findings		 findings;	/* the last run's, since-times kept */
+	int			 check_status[CHECK_MAX]; /* 0-3; -1: not built */
+	struct sched_entry	 sched;
+};
+
+/* The zones, sorted by name. */
+struct zone_set {
+	struct zone	**v;
+	size_t		 n;
+};
+
+/* "unknown" until the zone has run, else its severity's name. */
+const char *zone_status_name(const struct zone *);
+
+/* Makes the set match cfg's zones: zones kept keep their state (and cfg
+ * pointer updated), new ones are returned in *added (may be NULL), dropped
+ * ones in *removed for the caller to unschedule and free. */
+void zone_set_sync(struct zone_set *, const struct config *,
+    struct zone_set *added, struct zone_set *removed);
+/* Records a finished run: findings (taken) get their since-times from the
+ * previous run's, status becomes the worst of them. */
+void zone_record_run(struct zone *, struct findings *, const int status[CHECK_MAX],
+    time_t now, double duration);
+struct zone *zone_set_find(const struct zone_set *, const char *name);
+/* Frees the array; with free_zones also every zone. */
+void zone_set_clear(struct zone_set *, bool free_zones);
+void zone_free(struct zone *);
+
+#endif

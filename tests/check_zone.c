@@ -1,0 +1,118 @@
+/* check_zone: zone state across config changes, and sharding. */
+#include "zhbuild.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "zone.h"
+
+static struct config_zone	 czones[4];
+static struct config		 cfg;
+
+static void
+cfg_set(const char *const *names, size_t n)
+{
+	size_t	i;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(czones, 0, sizeof(czones));
+	for (i = 0; i < n; i++) {
+		czones[i].name = (char *)names[i];
+		czones[i].interval_ms = 1000 * (i + 1);
+	}
+	cfg.zones = czones;
+	cfg.nzones = n;
+	cfg.shard_index = cfg.shard_count = 1;
+}
+
+START_TEST(test_sync_keeps_state_of_kept_zones)
+{
+	static const char *const first[] = { "b.test.", "a.test.", "c.test." };
+	static const char *const second[] = { "c.test.", "d.test.", "a.test." };
+	struct zone_set	 set = { NULL, 0 }, added = { NULL, 0 }, removed = { NULL, 0 };
+	struct zone	*a, *c;
+
+	cfg_set(first, 3);
+	zone_set_sync(&set, &cfg, &added, &removed);
+	ck_assert_uint_eq(set.n, 3);
+	ck_assert_uint_eq(added.n, 3);
+	ck_assert_uint_eq(removed.n, 0);
+	/* Sorted by name, for lookup and stable rendering. */
+	ck_assert_str_eq(set.v[0]->name, "a.test.");
+	ck_assert_str_eq(set.v[2]->name, "c.test.");
+	a = zone_set_find(&set, "a.test.");
+	c = zone_set_find(&set, "c.test.");
+	ck_assert_ptr_nonnull(a);
+	ck_assert(!a->checked);
+	ck_assert_str_eq(zone_status_name(a), "unknown");
+	a->checked = true;
+	a->status = SEVERITY_WARNING;
+	a->runs = 7;
+	zone_set_clear(&added, false);
+
+	cfg_set(second, 3);
+	zone_set_sync(&set, &cfg, &added, &removed);
+	ck_assert_uint_eq(set.n, 3);
+	ck_assert_uint_eq(added.n, 1);
+	ck_assert_str_eq(added.v[0]->name, "d.test.");
+	ck_assert_uint_eq(removed.n, 1);
+	ck_assert_str_eq(removed.v[0]->name, "b.test.");
+	/* The same objects, history intact, pointing at the new config. */
+	ck_assert_ptr_eq(zone_set_find(&set, "a.test."), a);
+	ck_assert_ptr_eq(zone_set_find(&set, "c.test."), c);
+	ck_assert_str_eq(zone_status_name(a), "warning");
+	ck_assert_uint_eq(a->runs, 7);
+	ck_assert_ptr_eq(a->cfg, &czones[2]);
+	ck_assert_ptr_eq(a->sched.arg, a);
+	ck_assert_ptr_null(zone_set_find(&set, "b.test."));
+	zone_set_clear(&removed, true);
+	zone_set_clear(&added, false);
+	zone_set_clear(&set, true);
+}
+END_TEST
+
+START_TEST(test_shards_partition_the_zones)
+{
+	static const char *const names[] = { "a.test.", "b.test.", "c.test.", "d.test." };
+	struct zone_set	 set = { NULL, 0 };
+	unsigned	 shard, seen[4] = { 0 };
+	size_t		 i, j, total = 0;
+
+	for (shard = 1; shard <= 3; shard++) {
+		cfg_set(names, 4);
+		cfg.shard_index = shard;
+		cfg.shard_count = 3;
+		zone_set_sync(&set, &cfg, NULL, NULL);
+		total += set.n;
+		for (i = 0; i < set.n; i++)
+			for (j = 0; j < 4; j++)
+				if (strcmp(set.v[i]->name, names[j]) == 0)
+					seen[j]++;
+		zone_set_clear(&set, true);
+	}
+	/* Every zone in exactly one shard. */
+	ck_assert_uint_eq(total, 4);
+	for (j = 0; j < 4; j++)
+		ck_assert_uint_eq(seen[j], 1);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("zone");
+	TCase	*tc = tcase_create("core");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_add_test(tc, test_sync_keeps_state_of_kept_zones);
+	tcase_add_test(tc, test_shards_partition_the_zones);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

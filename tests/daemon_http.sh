@@ -1,0 +1,100 @@
+#!/bin/sh
+# daemon_http: the real daemon on a free port, answering real HTTP requests.
+. "${top_srcdir:-.}/tests/lib.sh"
+need curl
+need promtool
+need python3
+
+write_config zh.yaml 'interval: 1s' 'zones:' '  - example.com' '  - name: Example.NET.' '    interval: 5m'
+start_daemon "$TMP/zh.yaml"
+
+check "bound port logged" test "$PORT" -gt 0
+
+code=$(http GET /)
+check "GET / is 200" test "$code" = 200
+check "GET / is HTML" test "$(header Content-Type)" = "text/html; charset=utf-8"
+check "landing page links /metrics" grep -q 'href="/metrics"' "$TMP/b"
+check "landing page links the API" grep -q 'href="/api/v1/zones"' "$TMP/b"
+check "landing page lists a zone" grep -q 'example.net.' "$TMP/b"
+
+code=$(http GET /metrics)
+check "GET /metrics is 200" test "$code" = 200
+check "metrics content type" test "$(header Content-Type)" = "text/plain; version=0.0.4; charset=utf-8"
+check "promtool accepts /metrics" promtool check metrics < "$TMP/b"
+check "zonehealth_zones counts both zones" test "$(metric zonehealth_zones)" = 2
+check "reload gauge is 1" test "$(metric zonehealth_config_last_reload_successful)" = 1
+check "build_info present" grep -q '^zonehealth_build_info{version="' "$TMP/b"
+check "process metrics present" test -n "$(metric process_open_fds)"
+check "resident memory is positive" awk '$1 == "process_resident_memory_bytes" && $2 > 0 { f = 1 } END { exit !f }' "$TMP/b"
+
+# The scheduler runs zones (1s interval): the counter moves.
+started=0
+for _ in $(seq 1 60); do
+	http GET /metrics >/dev/null
+	started=$(metric zonehealth_runs_started_total)
+	[ "${started:-0}" -ge 3 ] && break
+	sleep 0.2
+done
+check "scheduler starts runs (runs_started_total=$started)" test "${started:-0}" -ge 3
+
+code=$(http GET /metrics -H 'Accept: application/openmetrics-text; version=1.0.0')
+check "OpenMetrics on request" test "$(header Content-Type)" = "application/openmetrics-text; version=1.0.0; charset=utf-8"
+check "OpenMetrics ends with # EOF" test "$(tail -n 1 "$TMP/b")" = "# EOF"
+
+code=$(http HEAD /metrics)
+check "HEAD /metrics is 200" test "$code" = 200
+check "HEAD keeps the content type" test "$(header Content-Type)" = "text/plain; version=0.0.4; charset=utf-8"
+
+code=$(http POST /metrics -d 'x=1')
+check "POST is 405" test "$code" = 405
+check "405 names the allowed methods" test "$(header Allow)" = "GET, HEAD"
+code=$(http DELETE /api/v1/zones)
+check "DELETE is 405" test "$code" = 405
+
+code=$(http GET /nope)
+check "unknown path is 404" test "$code" = 404
+code=$(http GET /metrics/extra)
+check "path below /metrics is 404" test "$code" = 404
+
+code=$(http GET /healthz)
+check "healthz is 200" test "$code" = 200
+check "healthz says ok" test "$(cat "$TMP/b")" = "ok"
+
+code=$(http GET /api/v1/zones)
+check "zones API is 200" test "$code" = 200
+check "zones API is JSON" test "$(header Content-Type)" = "application/json"
+check "zones API lists both zones as unknown" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = [z["zone"] for z in d["zones"]]
+assert names == ["example.com.", "example.net."], names
+for z in d["zones"]:
+    assert z["status"] == "unknown" and z["checked_at"] is None, z
+    assert z["findings"] == [] and z["resolvers"] == [], z
+' "$TMP/b"
+
+code=$(http GET /api/v1/zones/EXAMPLE.net)
+check "one zone, any case, no trailing dot" test "$code" = 200
+check "one zone's JSON" python3 -c '
+import json, sys
+z = json.load(open(sys.argv[1]))
+assert z["zone"] == "example.net.", z
+' "$TMP/b"
+code=$(http GET /api/v1/zones/example.org.)
+check "unknown zone is 404" test "$code" = 404
+check "404 body is JSON" python3 -c 'import json, sys; json.load(open(sys.argv[1]))["error"]' "$TMP/b"
+
+# Hostile requests: garbage, a huge URL, a half request; the daemon lives on.
+printf 'GARBAGE\r\n\r\n' | curl -s --max-time 5 -o /dev/null telnet://127.0.0.1:$PORT 2>/dev/null
+long=$(head -c 20000 /dev/zero | tr '\0' a)
+code=$(http GET "/$long")
+check "huge URL is refused ($code)" test "$code" -ge 400
+code=$(http GET '/api/v1/zones/%00%ff..')
+check "bad zone name is 404" test "$code" = 404
+code=$(http GET /healthz)
+check "still alive after hostile input" test "$code" = 200
+
+stop_daemon
+check "SIGTERM exits 0 (status $DSTATUS)" test "$DSTATUS" = 0
+check "shutdown logged" grep -q 'stopped' "$DLOG"
+finish

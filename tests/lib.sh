@@ -1,0 +1,128 @@
+# lib.sh: helpers for the shell tests: start the real daemon, talk to it, clean up.
+# Sourced by tests/*.sh; every process started here is killed by PID on exit.
+
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${ZONEHEALTHD:=$top_builddir/src/zonehealthd}"
+DATA="$top_srcdir/tests/data"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/zhtest.XXXXXX")
+PIDS=""
+FAILS=0
+PASSES=0
+
+cleanup() {
+	for pid in $PIDS; do
+		kill -KILL "$pid" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+pass() { PASSES=$((PASSES + 1)); echo "ok: $*"; }
+fail() { FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
+
+# check DESCRIPTION COMMAND...: passes when the command succeeds.
+check() {
+	desc=$1; shift
+	if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+
+# Tools the tests need; under CI a missing one is a failure, not a skip.
+need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	if [ -n "${CI:-}" ]; then
+		echo "FAIL: $1 is not installed"; exit 1
+	fi
+	echo "SKIP: $1 is not installed"; exit 77
+}
+
+# The daemon's command, under valgrind when ZH_VALGRIND=1.
+daemon_cmd() {
+	if [ "${ZH_VALGRIND:-0}" = 1 ]; then
+		echo "valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99 $ZONEHEALTHD"
+	else
+		echo "$ZONEHEALTHD"
+	fi
+}
+
+# A config in $TMP with loopback root hints; $1 = name, rest = extra YAML.
+write_config() {
+	name=$1; shift
+	{
+		echo 'listen: "127.0.0.1:0"'
+		echo "root_hints: $DATA/loopback.hints"
+		echo "trust_anchor: $DATA/loopback.anchor"
+		echo "log_level: debug"
+		for line in "$@"; do echo "$line"; done
+	} > "$TMP/$name"
+}
+
+# start_daemon CONFIG: starts it in the foreground, waits (bounded) for the
+# bound address, sets DPID, PORT, BASE and DLOG.
+start_daemon() {
+	DLOG=$(mktemp "$TMP/daemon.XXXXXX")
+	$(daemon_cmd) -f -c "$1" 2>"$DLOG" &
+	DPID=$!
+	PIDS="$PIDS $DPID"
+	PORT=""
+	for _ in $(seq 1 300); do
+		PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$DLOG" | tail -n 1)
+		[ -n "$PORT" ] && break
+		kill -0 "$DPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$PORT" ]; then
+		echo "daemon did not start; its log:"; cat "$DLOG"
+		exit 1
+	fi
+	BASE="http://127.0.0.1:$PORT"
+}
+
+# stop_daemon: SIGTERM, bounded wait; sets DSTATUS to its exit status.
+stop_daemon() {
+	kill -TERM "$DPID"
+	for _ in $(seq 1 300); do
+		kill -0 "$DPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$DPID" 2>/dev/null; then
+		echo "daemon ignored SIGTERM"; kill -KILL "$DPID"
+	fi
+	wait "$DPID"
+	DSTATUS=$?
+}
+
+# wait_for_log PATTERN: bounded wait until the daemon log has the pattern.
+wait_for_log() {
+	for _ in $(seq 1 200); do
+		grep -q -- "$1" "$DLOG" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# http METHOD PATH [curl args]: writes headers to $TMP/h and body to $TMP/b,
+# prints the status code.
+http() {
+	method=$1; path=$2; shift 2
+	if [ "$method" = HEAD ]; then
+		curl -s -I -o "$TMP/h" -w '%{http_code}' --max-time 10 "$@" "$BASE$path"
+		: > "$TMP/b"
+	else
+		curl -s -X "$method" -D "$TMP/h" -o "$TMP/b" -w '%{http_code}' \
+		    --max-time 10 "$@" "$BASE$path"
+	fi
+}
+
+header() { grep -i "^$1:" "$TMP/h" | head -n 1 | sed 's/^[^:]*: *//' | tr -d '\r'; }
+
+# metric NAME_WITH_LABELS: its value in $TMP/b, or nothing.
+metric() { awk -v m="$1" '$1 == m { print $2 }' "$TMP/b"; }
+
+finish() {
+	echo "$PASSES passed, $FAILS failed"
+	[ "$FAILS" -eq 0 ]
+}
