@@ -175,6 +175,7 @@ daemon_apply(struct daemon *d, struct config *cfg)
 	size_t		 i;
 
 	log_set_level(cfg->log_level);
+	runner_configure(d->runner, cfg);
 	sched_set_max_running(d->sched, cfg->max_concurrent_runs);
 	zone_set_sync(&d->zones, cfg, &added, &removed);
 	for (i = 0; i < removed.n; i++) {
@@ -214,6 +215,7 @@ daemon_status(struct status *st, void *arg)
 	st->runs_failed = d->runs_failed;
 	st->runs_running = sched_running(d->sched);
 	st->runs_queued = sched_queued(d->sched);
+	st->engine = runner_engine(d->runner);
 }
 
 static struct http *
@@ -392,7 +394,7 @@ daemon_main(const struct options *opts)
 		fatalx("cannot create the event loop");
 	d.sched = sched_new(cfg->max_concurrent_runs,
 	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
-	d.runner = runner_new(d.base, daemon_run_done, &d);
+	d.runner = runner_new(d.base, cfg, daemon_run_done, &d);
 	if ((d.ev_sched = evtimer_new(d.base, daemon_sched_cb, &d)) == NULL)
 		fatalx("cannot create the scheduler timer");
 	if ((d.http = daemon_listen(&d, cfg)) == NULL) {

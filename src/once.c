@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "config.h"
 #include "daemon.h"
+#include "finding.h"
 #include "log.h"
 #include "once.h"
 #include "render.h"
@@ -54,34 +55,52 @@ once_run_done(struct zone *z, bool ok, void *arg)
 		fatalx("cannot arm the scheduler timer");
 }
 
+/* A human summary: per zone its status, then each finding. */
 static void
 once_print_text(const struct zone_set *zones)
 {
 	const struct zone	*z;
-	size_t			 i;
+	const struct finding	*f;
+	size_t			 i, j;
+	int			 c;
 
 	for (i = 0; i < zones->n; i++) {
 		z = zones->v[i];
 		printf("%s  %s\n", z->name, zone_status_name(z));
-		if (!z->checked)
-			printf("  not judged: no check produced evidence for this zone\n");
+		for (c = 0; c < CHECK_MAX; c++)
+			if (z->check_status[c] == 3)
+				printf("  %s: could not run\n", check_name(c));
+		for (j = 0; j < z->findings.n; j++) {
+			f = &z->findings.v[j];
+			printf("  %s %s/%s", severity_name(f->severity),
+			    check_name(f->check), cause_name(f->cause));
+			if (f->server != NULL)
+				printf(" %s", f->server);
+			if (f->address != NULL)
+				printf(" %s", f->address);
+			printf("\n    %s\n", f->summary);
+			if (f->evidence != NULL && f->evidence[0] != '\0')
+				printf("    evidence: %s\n", f->evidence);
+			if (f->fix != NULL && f->fix[0] != '\0')
+				printf("    fix: %s\n", f->fix);
+		}
 	}
 }
 
-/* 0 ok, 1 warning, 2 critical; 3 when any zone could not be judged. */
+/* 0 ok, 1 warning, 2 critical; 3 when a zone could not be judged at all. */
 static int
 once_exit_code(const struct zone_set *zones)
 {
-	int	code = 0;
+	int	code = 0, unknown = 0;
 	size_t	i;
 
 	for (i = 0; i < zones->n; i++) {
-		if (!zones->v[i]->checked)
-			return 3;
-		if ((int)zones->v[i]->status > code)
+		if (strcmp(zone_status_name(zones->v[i]), "unknown") == 0)
+			unknown = 1;
+		else if ((int)zones->v[i]->status > code)
 			code = (int)zones->v[i]->status;
 	}
-	return code;
+	return code == 0 && unknown ? 3 : code;
 }
 
 int
@@ -109,7 +128,7 @@ once_main(const struct options *opts)
 	if ((o.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	o.sched = sched_new(cfg->max_concurrent_runs, (uint64_t)time(NULL));
-	o.runner = runner_new(o.base, once_run_done, &o);
+	o.runner = runner_new(o.base, cfg, once_run_done, &o);
 	if ((o.ev_sched = evtimer_new(o.base, once_start_due, &o)) == NULL)
 		fatalx("cannot create the scheduler timer");
 	zone_set_sync(&zones, cfg, NULL, NULL);

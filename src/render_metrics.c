@@ -1,6 +1,8 @@
 /* render_metrics: the Prometheus and OpenMetrics expositions of the status. */
 #include "zhbuild.h"
 
+#include <arpa/inet.h>
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -11,8 +13,10 @@
 #include "buf.h"
 #include "finding.h"
 #include "procstat.h"
+#include "query.h"
 #include "render.h"
 #include "status.h"
+#include "value.h"
 #include "version.h"
 #include "zone.h"
 
@@ -263,6 +267,83 @@ render_metrics_zones(struct render_metrics_out *out, const struct status *st)
 		render_metrics_findings(out, st->zones->v[i], true);
 }
 
+enum render_metrics_server_family {
+	SERVER_REACHABLE,
+	SERVER_RTT,
+	SERVER_QUERIES,
+};
+
+struct render_metrics_server_pass {
+	struct render_metrics_out		*out;
+	enum render_metrics_server_family	 family;
+};
+
+static const char *const render_metrics_transports[] = { "udp", "tcp" };
+
+static void
+render_metrics_server_cb(const struct query_server_stats *s, void *arg)
+{
+	struct render_metrics_server_pass	*p = arg;
+	char					 addr[INET6_ADDRSTRLEN + 8];
+	uint64_t				 total;
+	int					 t, c;
+
+	value_format_addr(s->addr, addr, sizeof(addr), 53);
+	for (t = 0; t < 2; t++) {
+		for (total = 0, c = 0; c < QUERY_COUNT_MAX; c++)
+			total += s->counts[t][c];
+		if (total == 0)
+			continue;	/* never asked over this transport */
+		switch (p->family) {
+		case SERVER_REACHABLE:
+			render_metrics_sample(p->out, "zonehealth_server_reachable",
+			    s->last_ok[t] ? 1 : 0, "address", addr, "transport",
+			    render_metrics_transports[t], NULL);
+			break;
+		case SERVER_RTT:
+			if (s->last_rtt[t] >= 0)
+				render_metrics_sample(p->out,
+				    "zonehealth_server_rtt_seconds", s->last_rtt[t],
+				    "address", addr, "transport",
+				    render_metrics_transports[t], NULL);
+			break;
+		case SERVER_QUERIES:
+			for (c = 0; c < QUERY_COUNT_MAX; c++)
+				render_metrics_sample(p->out,
+				    "zonehealth_server_queries_total",
+				    (double)s->counts[t][c], "address", addr,
+				    "transport", render_metrics_transports[t],
+				    "result", query_counter_names[c], NULL);
+			break;
+		}
+	}
+}
+
+/* Per server address, shared by every zone it serves. */
+static void
+render_metrics_servers(struct render_metrics_out *out, const struct status *st)
+{
+	struct render_metrics_server_pass	p = { out, SERVER_REACHABLE };
+
+	if (st->engine == NULL)
+		return;
+	render_metrics_family(out, "zonehealth_server_reachable",
+	    RENDER_METRICS_GAUGE, "1 when the last query to the address over the "
+	    "transport was answered, else 0.");
+	query_engine_foreach_server(st->engine, render_metrics_server_cb, &p);
+	p.family = SERVER_RTT;
+	render_metrics_family(out, "zonehealth_server_rtt_seconds",
+	    RENDER_METRICS_GAUGE, "Round-trip time of the last answered query "
+	    "to the address over the transport.");
+	query_engine_foreach_server(st->engine, render_metrics_server_cb, &p);
+	p.family = SERVER_QUERIES;
+	render_metrics_family(out, "zonehealth_server_queries_total",
+	    RENDER_METRICS_COUNTER, "Query attempts to the address by transport "
+	    "and result (answered, timeout, refused_connection, truncated, "
+	    "malformed, mismatched).");
+	query_engine_foreach_server(st->engine, render_metrics_server_cb, &p);
+}
+
 /* The names and help texts of Prometheus client libraries, so that
  * dashboards made for other exporters work unchanged. */
 static void
@@ -304,6 +385,7 @@ render_metrics(struct buf *b, const struct status *st, bool openmetrics)
 
 	render_metrics_daemon(&out, st);
 	render_metrics_zones(&out, st);
+	render_metrics_servers(&out, st);
 	render_metrics_process(&out);
 	if (openmetrics)
 		buf_puts(b, "# EOF\n");

@@ -1,100 +1,455 @@
-/* runner: carries out one zone run and reports its completion. */
+/* runner: one zone run: gather the evidence, judge it, record the findings. */
 #include "zhbuild.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 
+#include "check.h"
+#include "clock.h"
+#include "config.h"
+#include "evidence.h"
+#include "infra.h"
 #include "log.h"
+#include "query.h"
 #include "runner.h"
+#include "walk.h"
 #include "xmalloc.h"
 #include "zone.h"
 
 /*
- * Until the query engine exists a run is a test job: it completes on the
- * next loop iteration without evidence, so the zone stays "unknown" while
- * the scheduler, the concurrency cap and the bookkeeping around it are
- * exercised for real.
+ * A run is event-driven rather than phased: each NS address, once known,
+ * gets every probe at once; each NS answer may name more servers, whose
+ * addresses are then looked up. The run ends when nothing is outstanding.
  */
-struct runner_job {
-	struct runner		*runner;
-	struct zone		*zone;
-	struct event		*ev;
-	struct runner_job	*next;
+
+struct run;
+
+/* One outstanding operation of a run: a query or a host lookup. */
+struct run_op {
+	struct run		*run;
+	size_t			 qi;		/* query: index into evidence */
+	size_t			 si;		/* host lookup: server index */
+	struct query		*q;
+	struct walk		*wk;
+	struct run_op		*prev;
+	struct run_op		*next;
+};
+
+struct run {
+	struct runner		*r;
+	struct zone		*z;
+	struct evidence		*ev;
+	struct walk		*walk;
+	struct run_op		*ops;
+	unsigned		 outstanding;
+	uint64_t		 started_ms;
+	struct event		*ev_done;
+	struct run		*prev;
+	struct run		*next;
 };
 
 struct runner {
 	struct event_base	*base;
+	struct query_engine	*qe;
+	struct infra		*infra;
+	struct walker		*walker;
+	struct check_params	 params;
 	runner_done_fn		 done;
 	void			*arg;
-	struct runner_job	*jobs;
+	struct run		*runs;
 };
 
-struct runner *
-runner_new(struct event_base *base, runner_done_fn done, void *arg)
+static void run_finish(struct run *);
+static void run_learn_server(struct run *, const char *, bool, bool);
+static void run_query_cb(struct query_result *, void *);
+
+static struct query_engine_config
+runner_engine_config(const struct config *cfg)
 {
-	struct runner	*r;
+	struct query_engine_config	qc;
+
+	memset(&qc, 0, sizeof(qc));
+	qc.timeout_ms = cfg->timeout_ms;
+	qc.retries = cfg->retries;
+	qc.max_inflight = cfg->max_inflight;
+	qc.server_qps = cfg->server_qps;
+	qc.edns_size = 1232;
+	return qc;
+}
+
+/* A walk must outlast every query it may need, a few levels deep. */
+static uint64_t
+runner_walk_deadline(const struct config *cfg)
+{
+	return cfg->timeout_ms * (cfg->retries + 1) * 8 + 5000;
+}
+
+struct runner *
+runner_new(struct event_base *base, const struct config *cfg, runner_done_fn done,
+    void *arg)
+{
+	struct runner			*r;
+	struct query_engine_config	 qc = runner_engine_config(cfg);
 
 	r = xcalloc(1, sizeof(*r));
 	r->base = base;
 	r->done = done;
 	r->arg = arg;
+	if ((r->qe = query_engine_new(base, &qc)) == NULL)
+		fatalx("cannot start the query engine");
+	r->infra = infra_new();
+	infra_set_root(r->infra, cfg->root_hints);
+	r->walker = walker_new(base, r->qe, r->infra, runner_walk_deadline(cfg));
+	r->params.timeout_ms = cfg->timeout_ms;
+	r->params.retries = cfg->retries;
 	return r;
 }
 
-static void
-runner_job_unlink(struct runner *r, struct runner_job *job)
+void
+runner_configure(struct runner *r, const struct config *cfg)
 {
-	struct runner_job	**pp;
+	struct query_engine_config	qc = runner_engine_config(cfg);
 
-	for (pp = &r->jobs; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == job) {
-			*pp = job->next;
-			break;
-		}
-	event_free(job->ev);
-	free(job);
+	query_engine_configure(r->qe, &qc);
+	infra_set_root(r->infra, cfg->root_hints);
+	r->params.timeout_ms = cfg->timeout_ms;
+	r->params.retries = cfg->retries;
+}
+
+const struct query_engine *
+runner_engine(const struct runner *r)
+{
+	return r->qe;
+}
+
+const struct infra *
+runner_infra(const struct runner *r)
+{
+	return r->infra;
+}
+
+static struct run_op *
+run_op_new(struct run *run)
+{
+	struct run_op	*op;
+
+	op = xcalloc(1, sizeof(*op));
+	op->run = run;
+	op->next = run->ops;
+	if (run->ops != NULL)
+		run->ops->prev = op;
+	run->ops = op;
+	run->outstanding++;
+	return op;
+}
+
+/* Unlinks a finished op; the run ends when it was the last. */
+static void
+run_op_done(struct run_op *op)
+{
+	struct run	*run = op->run;
+
+	if (op->prev != NULL)
+		op->prev->next = op->next;
+	else
+		run->ops = op->next;
+	if (op->next != NULL)
+		op->next->prev = op->prev;
+	free(op);
+	if (--run->outstanding == 0)
+		run_finish(run);
 }
 
 static void
-runner_job_cb(evutil_socket_t fd, short what, void *arg)
+run_send(struct run *run, enum probe probe, size_t si, const struct infra_addr *a)
 {
-	struct runner_job	*job = arg;
-	struct runner		*r = job->runner;
-	struct zone		*z = job->zone;
+	struct run_op	*op;
+	struct ev_query	*q;
+	ldns_rdf	*qname;
+	ldns_rr_type	 qtype = LDNS_RR_TYPE_SOA;
+	unsigned	 flags = 0;
 
-	runner_job_unlink(r, job);
-	log_debug("zone %s: run finished", z->name);
-	r->done(z, true, r->arg);
+	switch (probe) {
+	case PROBE_NS:
+		qtype = LDNS_RR_TYPE_NS;
+		break;
+	case PROBE_SOA_UDP:
+		flags = QUERY_F_DO;
+		break;
+	case PROBE_SOA_TCP:
+		flags = QUERY_F_DO | QUERY_F_TCP;
+		break;
+	case PROBE_SOA_PLAIN:
+		flags = QUERY_F_NO_EDNS;
+		break;
+	case PROBE_DNSKEY:
+		qtype = LDNS_RR_TYPE_DNSKEY;
+		flags = QUERY_F_DO;
+		break;
+	case PROBE_MAX:
+		return;
+	}
+	q = evidence_add_query(run->ev, probe, si, a);
+	q->transport = (flags & QUERY_F_TCP) ? QUERY_TCP : QUERY_UDP;
+	op = run_op_new(run);
+	op->qi = run->ev->nqueries - 1;
+	if ((qname = ldns_dname_new_frm_str(run->ev->zone)) == NULL)
+		fatalx("bad zone name %s", run->ev->zone);
+	op->q = query_engine_send(run->r->qe, qname, qtype,
+	    (const struct sockaddr *)&a->ss, NULL, flags, run_query_cb, op);
+	ldns_rdf_deep_free(qname);
+}
+
+static void
+run_probe_address(struct run *run, size_t si, const struct infra_addr *a)
+{
+	run_send(run, PROBE_NS, si, a);
+	run_send(run, PROBE_SOA_UDP, si, a);
+	run_send(run, PROBE_SOA_TCP, si, a);
+	run_send(run, PROBE_DNSKEY, si, a);
+}
+
+/* Probes addresses [first, naddrs) of server si. Copies each address:
+ * probing may learn servers and so move the servers array. */
+static void
+run_probe_from(struct run *run, size_t si, size_t first)
+{
+	struct infra_addr	a;
+	size_t			i;
+
+	for (i = first; i < run->ev->servers[si].naddrs; i++) {
+		a = run->ev->servers[si].addrs[i];
+		run_probe_address(run, si, &a);
+	}
+}
+
+/* NS names in an authoritative answer for the zone: the child's NS set. */
+static void
+run_learn_child_ns(struct run *run, const ldns_pkt *pkt)
+{
+	const ldns_rr_list	*ans = ldns_pkt_answer(pkt);
+	const ldns_rr		*rr;
+	char			*owner, *target;
+	size_t			 i;
+
+	if (!ldns_pkt_aa(pkt) || ldns_pkt_get_rcode(pkt) != LDNS_RCODE_NOERROR)
+		return;
+	for (i = 0; i < ldns_rr_list_rr_count(ans); i++) {
+		rr = ldns_rr_list_rr(ans, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS || ldns_rr_rdf(rr, 0) == NULL)
+			continue;
+		owner = infra_name(ldns_rr_owner(rr));
+		if (strcmp(owner, run->ev->zone) == 0) {
+			target = infra_name(ldns_rr_rdf(rr, 0));
+			run_learn_server(run, target, false, true);
+			free(target);
+		}
+		free(owner);
+	}
+}
+
+static bool
+run_wants_plain(const struct ev_query *q)
+{
+	if (q->probe != PROBE_SOA_UDP)
+		return false;
+	if (q->status == QUERY_TIMEOUT || q->status == QUERY_MALFORMED)
+		return true;
+	return q->status == QUERY_OK && q->pkt != NULL &&
+	    (ldns_pkt_get_rcode(q->pkt) == LDNS_RCODE_FORMERR ||
+	    ldns_pkt_get_rcode(q->pkt) == LDNS_RCODE_NOTIMPL);
+}
+
+static void
+run_query_cb(struct query_result *res, void *arg)
+{
+	struct run_op		*op = arg;
+	struct run		*run = op->run;
+	struct ev_query		*q = &run->ev->queries[op->qi];
+	struct infra_addr	 a;
+	size_t			 si;
+
+	op->q = NULL;
+	q->status = res->status;
+	q->transport = res->transport;
+	q->rtt = res->rtt;
+	q->attempts = res->attempts;
+	q->truncated = res->truncated;
+	q->mismatched = res->mismatched;
+	q->wrong_source = res->wrong_source;
+	q->pkt = res->pkt;
+	res->pkt = NULL;
+
+	/* No answer to EDNS0: try plain DNS, which tells edns_broken apart. */
+	if (run_wants_plain(q)) {
+		a = q->addr;
+		si = q->server;
+		run_send(run, PROBE_SOA_PLAIN, si, &a);
+		q = &run->ev->queries[op->qi];
+	}
+	if (q->probe == PROBE_NS && q->status == QUERY_OK && q->pkt != NULL)
+		run_learn_child_ns(run, q->pkt);
+	run_op_done(op);
+}
+
+static void
+run_host_cb(const struct infra_host *h, void *arg)
+{
+	struct run_op		*op = arg;
+	struct run		*run = op->run;
+	struct ev_server	*s = &run->ev->servers[op->si];
+	size_t			 i, first;
+
+	op->wk = NULL;
+	s->host_state = h->state;
+	first = s->naddrs;
+	if (h->state == INFRA_HOST_OK)
+		for (i = 0; i < h->naddrs; i++)
+			evidence_server_add_addr(s, &h->addrs[i]);
+	run_probe_from(run, op->si, first);
+	run_op_done(op);
+}
+
+static void
+run_learn_server(struct run *run, const char *name, bool in_parent, bool in_child)
+{
+	struct run_op	*op;
+	size_t		 si, before = run->ev->nservers;
+
+	si = evidence_server(run->ev, name);
+	if (in_parent)
+		run->ev->servers[si].in_parent = true;
+	if (in_child)
+		run->ev->servers[si].in_child = true;
+	if (si < before)
+		return;		/* known already: its addresses are on their way */
+	op = run_op_new(run);
+	op->si = si;
+	op->wk = walk_host(run->r->walker, name, run_host_cb, op);
+}
+
+static void
+run_walk_cb(struct walk_result *res, void *arg)
+{
+	struct run			*run = arg;
+	const struct infra_deleg	*d;
+	struct ev_server		*s;
+	size_t				 i, j, si;
+
+	run->walk = NULL;
+	run->ev->walk = res;
+	if (res->status == WALK_OK) {
+		d = res->referral;
+		for (i = 0; i < d->nns; i++) {
+			if (d->ns[i].nglue == 0) {
+				run_learn_server(run, d->ns[i].name, true, false);
+				continue;
+			}
+			si = evidence_server(run->ev, d->ns[i].name);
+			s = &run->ev->servers[si];
+			s->in_parent = s->glued = true;
+			s->host_state = INFRA_HOST_OK;
+			for (j = 0; j < d->ns[i].nglue; j++)
+				evidence_server_add_addr(s, &d->ns[i].glue[j]);
+			run_probe_from(run, si, 0);
+		}
+	}
+	if (--run->outstanding == 0)
+		run_finish(run);
+}
+
+static void
+run_unlink_free(struct run *run)
+{
+	struct runner	*r = run->r;
+	struct run_op	*op;
+
+	if (run->prev != NULL)
+		run->prev->next = run->next;
+	else
+		r->runs = run->next;
+	if (run->next != NULL)
+		run->next->prev = run->prev;
+	walk_cancel(run->walk);
+	while ((op = run->ops) != NULL) {
+		run->ops = op->next;
+		if (op->q != NULL)
+			query_cancel(op->q);
+		if (op->wk != NULL)
+			walk_cancel(op->wk);
+		free(op);
+	}
+	if (run->ev_done != NULL)
+		event_free(run->ev_done);
+	evidence_free(run->ev);
+	free(run);
+}
+
+/* Judges from the loop, not inside the last answer's callback. */
+static void
+run_judge_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct run		*run = arg;
+	struct runner		*r = run->r;
+	struct zone		*z = run->z;
+	struct findings		 fs = { NULL, 0 };
+	struct check_params	 params = r->params;
+	int			 status[CHECK_MAX];
+	double			 duration;
+	bool			 ok;
+
+	params.now = time(NULL);
+	check_run_all(run->ev, &params, &fs, status);
+	duration = (double)(clock_mono_ms() - run->started_ms) / 1000;
+	ok = run->ev->walk != NULL && run->ev->walk->status != WALK_FAILED;
+	zone_record_run(z, &fs, status, params.now, duration);
+	log_debug("zone %s: %s, %zu findings, %zu queries, %.3fs", z->name,
+	    zone_status_name(z), z->findings.n, run->ev->nqueries, duration);
+	run_unlink_free(run);
+	r->done(z, ok, r->arg);
+}
+
+static void
+run_finish(struct run *run)
+{
+	struct timeval	now = { 0, 0 };
+
+	if ((run->ev_done = evtimer_new(run->r->base, run_judge_cb, run)) == NULL ||
+	    evtimer_add(run->ev_done, &now) == -1)
+		fatalx("runner: cannot schedule the judgement");
 }
 
 void
 runner_start(struct runner *r, struct zone *z)
 {
-	struct runner_job	*job;
-	struct timeval		 now = { 0, 0 };
+	struct run	*run;
 
-	job = xcalloc(1, sizeof(*job));
-	job->runner = r;
-	job->zone = z;
-	if ((job->ev = evtimer_new(r->base, runner_job_cb, job)) == NULL)
-		fatalx("runner: cannot create event");
-	if (evtimer_add(job->ev, &now) == -1)
-		fatalx("runner: cannot add event");
-	job->next = r->jobs;
-	r->jobs = job;
+	run = xcalloc(1, sizeof(*run));
+	run->r = r;
+	run->z = z;
+	run->ev = evidence_new(z->name, time(NULL));
+	run->started_ms = clock_mono_ms();
+	run->outstanding = 1;	/* the walk */
+	run->next = r->runs;
+	if (r->runs != NULL)
+		r->runs->prev = run;
+	r->runs = run;
+	run->walk = walk_zone(r->walker, z->name, run_walk_cb, run);
 	log_debug("zone %s: run started", z->name);
 }
 
 void
 runner_cancel(struct runner *r, struct zone *z)
 {
-	struct runner_job	*job, *next;
+	struct run	*run, *next;
 
-	for (job = r->jobs; job != NULL; job = next) {
-		next = job->next;
-		if (job->zone == z)
-			runner_job_unlink(r, job);
+	for (run = r->runs; run != NULL; run = next) {
+		next = run->next;
+		if (run->z == z)
+			run_unlink_free(run);
 	}
 }
 
@@ -103,7 +458,10 @@ runner_free(struct runner *r)
 {
 	if (r == NULL)
 		return;
-	while (r->jobs != NULL)
-		runner_job_unlink(r, r->jobs);
+	while (r->runs != NULL)
+		run_unlink_free(r->runs);
+	walker_free(r->walker);
+	infra_free(r->infra);
+	query_engine_free(r->qe);
 	free(r);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <time.h>
 
+struct query_engine;
 struct zone_set;
 
 struct status {
@@ -17,6 +18,7 @@ struct status {
 	uint64_t		 runs_failed;
 	unsigned		 runs_running;
 	size_t			 runs_queued;
+	const struct query_engine *engine;	/* per-server counters; may be NULL */
 };
 
 #endif

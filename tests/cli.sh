@@ -56,7 +56,15 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert [z["zone"] for z in d["zones"]] == ["example.com.", "example.org."], d
 ' "$TMP/out"
-check "--once exits 3 while zones cannot be judged ($code)" test $code = 3
+# The test hints' root refuses every query: the parent is unreachable.
+check "--once exits 2 on a critical zone ($code)" test $code = 2
+check "--once json names the cause" python3 -c '
+import json, sys
+z = json.load(open(sys.argv[1]))["zones"][0]
+assert z["status"] == "critical", z
+assert [f["cause"] for f in z["findings"]] == ["parent_unreachable"], z
+' "$TMP/out"
 "$ZONEHEALTHD" --once -c "$TMP/good.yaml" > "$TMP/out"; code=$?
-check "--once text names the zone" grep -q '^example.com.  unknown' "$TMP/out"
+check "--once text names the zone" grep -q '^example.com.  critical' "$TMP/out"
+check "--once text names the finding" grep -q 'critical delegation/parent_unreachable' "$TMP/out"
 finish
