@@ -1,10 +1,21 @@
 #!/bin/sh
-# quickstart: install the packages, build, and run the daemon on the example config.
+# quickstart: install the packages, build, start the loopback demo lab, print
+# one pass of diagnoses, then run the daemon against the lab until Ctrl-C.
 set -eu
 cd "$(dirname "$0")/.."
 contrib/install-deps.sh
 [ -x configure ] || autoreconf -fi
 [ -f Makefile ] || ./configure
 make -j"$(nproc)"
-echo "quickstart: serving http://127.0.0.1:10353/ (metrics, zones API); Ctrl-C stops it"
-exec src/zonehealthd -f -c etc/zonehealth.yaml
+
+LAB=${LAB:-/tmp/zonehealth-demo-lab}
+contrib/lab/lab.sh stop "$LAB" >/dev/null 2>&1 || true
+rm -rf "$LAB"
+trap 'contrib/lab/lab.sh stop "$LAB" >/dev/null 2>&1' EXIT
+trap 'exit 0' INT TERM
+contrib/lab/lab.sh start "$LAB" --listen 127.0.0.1:10353 >/dev/null
+echo "quickstart: lab running in $LAB (see contrib/lab/README.md); one pass:"
+src/zonehealthd --once -c "$LAB/zonehealth.yaml" || true
+echo
+echo "quickstart: daemon on http://127.0.0.1:10353/ (/metrics, /api/v1/zones); Ctrl-C stops it and the lab"
+src/zonehealthd -f -c "$LAB/zonehealth.yaml"

@@ -15,6 +15,7 @@
 #include "finding.h"
 #include "log.h"
 #include "once.h"
+#include "query.h"
 #include "render.h"
 #include "runner.h"
 #include "sched.h"
@@ -53,6 +54,18 @@ once_run_done(struct zone *z, bool ok, void *arg)
 		event_base_loopbreak(o->base);
 	else if (evtimer_add(o->ev_sched, &now) == -1)
 		fatalx("cannot arm the scheduler timer");
+}
+
+static void
+once_count_queries(const struct query_server_stats *s, void *arg)
+{
+	uint64_t	*total = arg;
+	int		 t, c;
+
+	for (t = 0; t < 2; t++)
+		for (c = 0; c < QUERY_COUNT_MAX; c++)
+			if (c != QUERY_COUNT_MISMATCHED)
+				*total += s->counts[t][c];
 }
 
 /* A human summary: per zone its status, then each finding. */
@@ -113,6 +126,7 @@ once_main(const struct options *opts)
 	struct status		 st;
 	struct buf		 out;
 	struct timeval		 now = { 0, 0 };
+	uint64_t		 queries, t0 = clock_mono_ms();
 	size_t			 i;
 	int			 code;
 
@@ -141,6 +155,12 @@ once_main(const struct options *opts)
 		if (event_base_dispatch(o.base) == -1)
 			fatalx("event loop failed");
 	}
+
+	queries = 0;
+	query_engine_foreach_server(runner_engine(o.runner), once_count_queries,
+	    &queries);
+	log_info("%zu zones, %llu queries in %.3fs", zones.n,
+	    (unsigned long long)queries, (double)(clock_mono_ms() - t0) / 1000);
 
 	if (opts->format == OUTPUT_JSON) {
 		memset(&st, 0, sizeof(st));
