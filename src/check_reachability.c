@@ -64,7 +64,9 @@ reach_judge_addr(const struct evidence *ev, size_t si, const struct infra_addr *
 		else if (t->status == QUERY_REFUSED_CONNECTION)
 			st->refused_tcp = true;
 	}
-	if ((udp_ok || plain_ok) && k != NULL && k->status == QUERY_TIMEOUT)
+	/* The DNSKEY probe carries EDNS0 like the SOA one: only a server that
+	 * answered that SOA has dropped the type. */
+	if (udp_ok && k != NULL && k->status == QUERY_TIMEOUT)
 		st->qtype_dropped = true;
 }
 
