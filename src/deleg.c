@@ -35,31 +35,6 @@ deleg_answer_clear(struct deleg_answer *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static socklen_t
-deleg_rr_sockaddr(const ldns_rr *rr, struct sockaddr_storage *ss)
-{
-	const ldns_rdf		*rd = ldns_rr_rdf(rr, 0);
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (rd == NULL)
-		return 0;
-	if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A && ldns_rdf_size(rd) == 4) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(53);
-		memcpy(&sin->sin_addr, ldns_rdf_data(rd), 4);
-		return sizeof(*sin);
-	}
-	if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA && ldns_rdf_size(rd) == 16) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(53);
-		memcpy(&sin6->sin6_addr, ldns_rdf_data(rd), 16);
-		return sizeof(*sin6);
-	}
-	return 0;
-}
-
 /* Negative-answer TTL from the SOA in authority (RFC 2308 section 5). */
 static uint32_t
 deleg_negative_ttl(const ldns_pkt *pkt)
@@ -120,7 +95,7 @@ deleg_collect(const ldns_pkt *pkt, const ldns_rr_list *list, const char *owner,
 			for (j = 0; j < ldns_rr_list_rr_count(add); j++) {
 				name = infra_name(ldns_rr_owner(ldns_rr_list_rr(add, j)));
 				if (strcmp(name, target) == 0 &&
-				    (len = deleg_rr_sockaddr(ldns_rr_list_rr(add, j),
+				    (len = infra_rr_sockaddr(ldns_rr_list_rr(add, j),
 				    &ss)) > 0)
 					infra_ns_add_addr(ns, (struct sockaddr *)&ss, len);
 				free(name);
@@ -165,7 +140,7 @@ deleg_answer_records(const ldns_pkt *pkt, const char *qname, ldns_rr_type t,
 				a->cname = infra_name(ldns_rr_rdf(rr, 0));
 				a->ttl = ldns_rr_ttl(rr);
 			} else if (ldns_rr_get_type(rr) == t &&
-			    (len = deleg_rr_sockaddr(rr, &ss)) > 0) {
+			    (len = infra_rr_sockaddr(rr, &ss)) > 0) {
 				if (a->host == NULL) {
 					a->host = infra_host_new(qname, INFRA_HOST_OK, 0);
 					a->ttl = ldns_rr_ttl(rr);

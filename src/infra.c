@@ -259,8 +259,7 @@ infra_get_host(struct infra *in, const char *name, uint64_t now)
 	return h;
 }
 
-/* Fills a sockaddr for an A or AAAA record, port 53. */
-static socklen_t
+socklen_t
 infra_rr_sockaddr(const ldns_rr *rr, struct sockaddr_storage *ss)
 {
 	const ldns_rdf		*rd = ldns_rr_rdf(rr, 0);

@@ -86,6 +86,9 @@ struct infra_host *infra_host_new(const char *name, enum infra_host_state, uint6
 void infra_host_add_addr(struct infra_host *, const struct sockaddr *, socklen_t);
 void infra_host_free(struct infra_host *);
 
+/* The address of an A or AAAA record, port 53, into ss; 0 for other
+ * records or malformed data, else the sockaddr's length. */
+socklen_t infra_rr_sockaddr(const ldns_rr *, struct sockaddr_storage *);
 /* Lower-cased presentation form with trailing dot; malloc'ed. */
 char *infra_name(const ldns_rdf *);
 /* The parent of a normalised name ("b.c." for "a.b.c.", NULL for "."),
