@@ -3,6 +3,10 @@
 # one pass of diagnoses, then run the daemon against the lab until Ctrl-C.
 set -eu
 cd "$(dirname "$0")/.."
+# The lab's servers listen on port 53 of 127.0.53-59.x: that takes root.
+if [ "$(id -u)" != 0 ]; then
+	exec sudo "$0" "$@"
+fi
 contrib/install-deps.sh
 [ -x configure ] || autoreconf -fi
 [ -f Makefile ] || ./configure
