@@ -61,6 +61,7 @@ server(struct evidence *ev, const char *name, const char *ip, enum query_status 
 	struct infra_addr	a = addr(ip);
 
 	ev->servers[si].in_parent = ev->servers[si].in_child = true;
+	ev->servers[si].glued = true;
 	evidence_server_add_addr(&ev->servers[si], &a);
 	probe(ev, si, ip, PROBE_SOA_UDP, udp);
 	probe(ev, si, ip, PROBE_SOA_TCP, tcp);
@@ -221,6 +222,52 @@ START_TEST(test_walk_verdicts)
 }
 END_TEST
 
+START_TEST(test_ns_names_glue_and_resolution)
+{
+	struct evidence		*ev = evidence_ok_walk();
+	struct findings		 fs = { NULL, 0 };
+	const struct finding	*f;
+	size_t			 si, i;
+	int			 status[CHECK_MAX];
+
+	/* Glued, fine. */
+	server(ev, "ns1.example.test.", "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
+	/* In the zone, listed by the parent, not glued (resolved some other way). */
+	si = server(ev, "ns2.example.test.", "192.0.2.2", QUERY_OK, QUERY_OK, QUERY_OK);
+	ev->servers[si].in_child = false;
+	ev->servers[si].glued = false;
+	ev->servers[si].host_state = INFRA_HOST_OK;
+	/* Out of zone, does not exist. */
+	si = evidence_server(ev, "ns.gone.example.");
+	ev->servers[si].in_child = true;
+	ev->servers[si].host_state = INFRA_HOST_NXDOMAIN;
+	/* Out of zone, an alias. */
+	si = evidence_server(ev, "alias.example.");
+	ev->servers[si].in_parent = true;
+	ev->servers[si].host_state = INFRA_HOST_CNAME;
+
+	check_run_all(ev, &params, &fs, status);
+	ck_assert_uint_eq(fs.n, 3);
+	for (f = NULL, i = 0; i < fs.n; i++)
+		if (fs.v[i].cause == CAUSE_MISSING_GLUE)
+			f = &fs.v[i];
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->server, "ns2.example.test.");
+	ck_assert_int_eq(f->severity, SEVERITY_CRITICAL);
+	for (i = 0; i < fs.n; i++)
+		if (fs.v[i].cause == CAUSE_NS_NAME_UNRESOLVABLE) {
+			ck_assert_int_eq(fs.v[i].severity, SEVERITY_WARNING);
+			if (strcmp(fs.v[i].server, "alias.example.") == 0)
+				ck_assert_ptr_nonnull(strstr(fs.v[i].summary, "CNAME"));
+			else
+				ck_assert_str_eq(fs.v[i].server, "ns.gone.example.");
+		}
+	ck_assert_int_eq(status[CHECK_DELEGATION], 2);
+	findings_clear(&fs);
+	evidence_free(ev);
+}
+END_TEST
+
 START_TEST(test_since_carried_over)
 {
 	struct findings	old = { NULL, 0 }, cur = { NULL, 0 };
@@ -257,6 +304,7 @@ main(void)
 	tcase_add_test(tc, test_causes_told_apart);
 	tcase_add_test(tc, test_all_dead_is_critical);
 	tcase_add_test(tc, test_walk_verdicts);
+	tcase_add_test(tc, test_ns_names_glue_and_resolution);
 	tcase_add_test(tc, test_since_carried_over);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
