@@ -11,6 +11,7 @@
 #include "check.h"
 #include "evidence.h"
 #include "xmalloc.h"
+#include "check_main.h"
 
 static struct infra_addr
 addr(const char *ip)
@@ -297,8 +298,6 @@ main(void)
 {
 	Suite	*s = suite_create("checks");
 	TCase	*tc = tcase_create("core");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_test(tc, test_healthy_zone_has_no_findings);
 	tcase_add_test(tc, test_causes_told_apart);
@@ -307,9 +306,5 @@ main(void)
 	tcase_add_test(tc, test_ns_names_glue_and_resolution);
 	tcase_add_test(tc, test_since_carried_over);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(s);
 }

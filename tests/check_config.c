@@ -18,6 +18,7 @@
 #include "rootdata.h"
 #include "value.h"
 #include "xmalloc.h"
+#include "check_main.h"
 
 #define SECOND	1000ULL
 #define MINUTE	(60 * SECOND)
@@ -1215,12 +1216,5 @@ config_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(config_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(config_suite());
 }

@@ -11,6 +11,7 @@
 
 #include "deleg.h"
 #include "infra.h"
+#include "check_main.h"
 
 /* A packet from "SECTION RR" lines: "an ...", "au ...", "ad ...". */
 static ldns_pkt *
@@ -243,8 +244,6 @@ main(void)
 {
 	Suite	*s = suite_create("deleg");
 	TCase	*tc = tcase_create("core");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_test(tc, test_referral_with_bailiwick_glue);
 	tcase_add_test(tc, test_negative_answers);
@@ -253,9 +252,5 @@ main(void)
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_infra_cache_ttl_and_closest_cut);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(s);
 }

@@ -22,6 +22,7 @@
 #include <ldns/ldns.h>
 
 #include "query.h"
+#include "check_main.h"
 
 #define FAKE_MAX_SEEN	64
 
@@ -1548,11 +1549,5 @@ query_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(query_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(query_suite());
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "ratelimit.h"
+#include "check_main.h"
 
 START_TEST(test_starts_full_then_empty)
 {
@@ -183,11 +184,5 @@ ratelimit_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(ratelimit_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(ratelimit_suite());
 }

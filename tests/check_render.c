@@ -19,6 +19,7 @@
 #include "version.h"
 #include "xmalloc.h"
 #include "zone.h"
+#include "check_main.h"
 
 #define T0	1767225600	/* 2026-01-01T00:00:00Z */
 
@@ -491,8 +492,6 @@ main(void)
 {
 	Suite	*s = suite_create("render");
 	TCase	*tc = tcase_create("core");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_test(tc, test_json_zones_golden);
@@ -511,9 +510,5 @@ main(void)
 	tcase_add_test(tc, test_html_index);
 	tcase_add_test(tc, test_versions);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(s);
 }

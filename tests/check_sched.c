@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "sched.h"
+#include "check_main.h"
 
 #define MIN_MS	(60u * 1000)
 
@@ -221,11 +222,5 @@ sched_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(sched_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(sched_suite());
 }

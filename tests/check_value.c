@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "value.h"
+#include "check_main.h"
 
 /* Parses s as a duration that must be good, and returns milliseconds. */
 static uint64_t
@@ -471,12 +472,5 @@ value_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(value_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(value_suite());
 }

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "zone.h"
+#include "check_main.h"
 
 static struct config_zone	 czones[4];
 static struct config		 cfg;
@@ -104,15 +105,9 @@ main(void)
 {
 	Suite	*s = suite_create("zone");
 	TCase	*tc = tcase_create("core");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_test(tc, test_sync_keeps_state_of_kept_zones);
 	tcase_add_test(tc, test_shards_partition_the_zones);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(s);
 }
