@@ -1,6 +1,8 @@
 /* runner: one zone run: gather the evidence, judge it, record the findings. */
 #include "zhbuild.h"
 
+#include <sys/queue.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,8 +36,7 @@ struct run_op {
 	size_t			 si;		/* host lookup: server index */
 	struct query		*q;
 	struct walk		*wk;
-	struct run_op		*prev;
-	struct run_op		*next;
+	LIST_ENTRY(run_op)	 entry;
 };
 
 struct run {
@@ -43,12 +44,11 @@ struct run {
 	struct zone		*z;
 	struct evidence		*ev;
 	struct walk		*walk;
-	struct run_op		*ops;
+	LIST_HEAD(, run_op)	 ops;
 	unsigned		 outstanding;
 	uint64_t		 started_ms;
 	struct event		*ev_done;
-	struct run		*prev;
-	struct run		*next;
+	LIST_ENTRY(run)		 entry;
 };
 
 struct runner {
@@ -59,7 +59,7 @@ struct runner {
 	struct check_params	 params;
 	runner_done_fn		 done;
 	void			*arg;
-	struct run		*runs;
+	LIST_HEAD(, run)	 runs;
 };
 
 static void run_finish(struct run *);
@@ -95,6 +95,7 @@ runner_new(struct event_base *base, const struct config *cfg, runner_done_fn don
 	struct query_engine_config	 qc = runner_engine_config(cfg);
 
 	r = xcalloc(1, sizeof(*r));
+	LIST_INIT(&r->runs);
 	r->base = base;
 	r->done = done;
 	r->arg = arg;
@@ -138,10 +139,7 @@ run_op_new(struct run *run)
 
 	op = xcalloc(1, sizeof(*op));
 	op->run = run;
-	op->next = run->ops;
-	if (run->ops != NULL)
-		run->ops->prev = op;
-	run->ops = op;
+	LIST_INSERT_HEAD(&run->ops, op, entry);
 	run->outstanding++;
 	return op;
 }
@@ -152,12 +150,7 @@ run_op_done(struct run_op *op)
 {
 	struct run	*run = op->run;
 
-	if (op->prev != NULL)
-		op->prev->next = op->next;
-	else
-		run->ops = op->next;
-	if (op->next != NULL)
-		op->next->prev = op->prev;
+	LIST_REMOVE(op, entry);
 	free(op);
 	if (--run->outstanding == 0)
 		run_finish(run);
@@ -364,18 +357,12 @@ run_walk_cb(struct walk_result *res, void *arg)
 static void
 run_unlink_free(struct run *run)
 {
-	struct runner	*r = run->r;
 	struct run_op	*op;
 
-	if (run->prev != NULL)
-		run->prev->next = run->next;
-	else
-		r->runs = run->next;
-	if (run->next != NULL)
-		run->next->prev = run->prev;
+	LIST_REMOVE(run, entry);
 	walk_cancel(run->walk);
-	while ((op = run->ops) != NULL) {
-		run->ops = op->next;
+	while ((op = LIST_FIRST(&run->ops)) != NULL) {
+		LIST_REMOVE(op, entry);
 		if (op->q != NULL)
 			query_cancel(op->q);
 		if (op->wk != NULL)
@@ -433,10 +420,8 @@ runner_start(struct runner *r, struct zone *z)
 	run->ev = evidence_new(z->name, time(NULL));
 	run->started_ms = clock_mono_ms();
 	run->outstanding = 1;	/* the walk */
-	run->next = r->runs;
-	if (r->runs != NULL)
-		r->runs->prev = run;
-	r->runs = run;
+	LIST_INIT(&run->ops);
+	LIST_INSERT_HEAD(&r->runs, run, entry);
 	run->walk = walk_zone(r->walker, z->name, run_walk_cb, run);
 	log_debug("zone %s: run started", z->name);
 }
@@ -446,8 +431,8 @@ runner_cancel(struct runner *r, struct zone *z)
 {
 	struct run	*run, *next;
 
-	for (run = r->runs; run != NULL; run = next) {
-		next = run->next;
+	for (run = LIST_FIRST(&r->runs); run != NULL; run = next) {
+		next = LIST_NEXT(run, entry);
 		if (run->z == z)
 			run_unlink_free(run);
 	}
@@ -458,8 +443,8 @@ runner_free(struct runner *r)
 {
 	if (r == NULL)
 		return;
-	while (r->runs != NULL)
-		run_unlink_free(r->runs);
+	while (!LIST_EMPTY(&r->runs))
+		run_unlink_free(LIST_FIRST(&r->runs));
 	walker_free(r->walker);
 	infra_free(r->infra);
 	query_engine_free(r->qe);

@@ -1,6 +1,7 @@
 /* walk: delegations and NS host addresses, found by iterative, minimised queries from the root. */
 #include "zhbuild.h"
 
+#include <sys/queue.h>
 #include <sys/random.h>
 
 #include <arpa/inet.h>
@@ -103,8 +104,7 @@ struct walk {
 	walk_zone_cb		 zone_cb;
 	walk_host_cb		 host_cb;
 	void			*arg;
-	struct walk		*prev;
-	struct walk		*next;
+	LIST_ENTRY(walk)	 entry;
 };
 
 struct walker {
@@ -113,7 +113,7 @@ struct walker {
 	struct infra		*infra;
 	uint64_t		 deadline_ms;
 	ldns_rbtree_t		*pendings;
-	struct walk		*walks;
+	LIST_HEAD(, walk)	 walks;
 };
 
 static const char *const walk_status_names[] = {
@@ -148,6 +148,7 @@ walker_new(struct event_base *base, struct query_engine *qe, struct infra *infra
 	struct walker	*w;
 
 	w = xcalloc(1, sizeof(*w));
+	LIST_INIT(&w->walks);
 	w->base = base;
 	w->qe = qe;
 	w->infra = infra;
@@ -162,8 +163,8 @@ walker_free(struct walker *w)
 {
 	if (w == NULL)
 		return;
-	while (w->walks != NULL)
-		walk_cancel(w->walks);
+	while (!LIST_EMPTY(&w->walks))
+		walk_cancel(LIST_FIRST(&w->walks));
 	/* Pendings die with their last waiter; none can remain. */
 	ldns_rbtree_free(w->pendings);
 	free(w);
@@ -611,14 +612,7 @@ pending_leave(struct pending *p, struct walk *wk)
 static void
 walk_unlink_free(struct walk *wk)
 {
-	struct walker	*w = wk->w;
-
-	if (wk->prev != NULL)
-		wk->prev->next = wk->next;
-	else
-		w->walks = wk->next;
-	if (wk->next != NULL)
-		wk->next->prev = wk->prev;
+	LIST_REMOVE(wk, entry);
 	if (wk->waiting != NULL)
 		pending_leave(wk->waiting, wk);
 	ask_free(wk->ask);
@@ -875,10 +869,7 @@ walk_new(struct walker *w, enum walk_kind kind, const char *target, unsigned dep
 	if (evtimer_add(wk->ev_step, &now) == -1 ||
 	    evtimer_add(wk->ev_deadline, &tv) == -1)
 		fatalx("walk: cannot add events");
-	wk->next = w->walks;
-	if (w->walks != NULL)
-		w->walks->prev = wk;
-	w->walks = wk;
+	LIST_INSERT_HEAD(&w->walks, wk, entry);
 	return wk;
 }
 
