@@ -1,17 +1,20 @@
 /* check: the checks, pure functions from a run's evidence to findings. */
 #include "zhbuild.h"
 
+#include <string.h>
+
 #include "check.h"
 
 const struct check_def *const check_table[] = {
 	&check_delegation,
 	&check_reachability,
+	&check_zone_served,
 	NULL,
 };
 
 void
 check_run_all(const struct evidence *ev, const struct check_params *params,
-    struct findings *out, int status[CHECK_MAX])
+    struct findings *out, int status[CHECK_MAX], struct check_memory *next)
 {
 	const struct check_def	*const *c;
 	struct findings		 one = { NULL, 0 };
@@ -20,10 +23,17 @@ check_run_all(const struct evidence *ev, const struct check_params *params,
 	for (i = 0; i < CHECK_MAX; i++)
 		status[i] = -1;
 	for (c = check_table; *c != NULL; c++) {
-		if ((*c)->judge(ev, params, &one) == CHECK_COULD_NOT_RUN)
+		if ((*c)->judge(ev, params, &one, next) == CHECK_COULD_NOT_RUN)
 			status[(*c)->id] = 3;
 		else
 			status[(*c)->id] = (int)findings_worst(&one);
 		findings_move(out, &one);
 	}
+}
+
+void
+check_memory_clear(struct check_memory *m)
+{
+	findings_clear(&m->lagging);
+	memset(m, 0, sizeof(*m));
 }

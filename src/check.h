@@ -2,6 +2,7 @@
 #ifndef ZH_CHECK_H
 #define ZH_CHECK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -9,11 +10,21 @@
 
 struct evidence;
 
+/* What a zone carries from one judgement to the next. */
+struct check_memory {
+	bool		has_serial;
+	uint32_t	serial;		/* the newest SOA serial seen */
+	struct findings	lagging;	/* every serial lag, with since-times,
+					   inside serial_grace or not */
+};
+
 /* What a judgement may depend on besides the evidence. */
 struct check_params {
-	uint64_t	timeout_ms;	/* per attempt, as queried */
-	unsigned	retries;
-	time_t		now;
+	uint64_t			 timeout_ms;	/* per attempt, as queried */
+	unsigned			 retries;
+	uint64_t			 serial_grace_s;
+	time_t				 now;
+	const struct check_memory	*prev;		/* last run's, or NULL */
 };
 
 enum check_outcome {
@@ -24,7 +35,7 @@ enum check_outcome {
 struct check_def {
 	enum check_id	 id;
 	enum check_outcome (*judge)(const struct evidence *, const struct check_params *,
-	    struct findings *);
+	    struct findings *, struct check_memory *next);
 };
 
 /* The checks built so far, in the order they run; NULL-terminated. */
@@ -32,10 +43,13 @@ extern const struct check_def *const check_table[];
 
 extern const struct check_def check_delegation;
 extern const struct check_def check_reachability;
+extern const struct check_def check_zone_served;
 
 /* Every finding of the checks in check_table; status[] per check gets
- * 0 ok, 1 warning, 2 critical, 3 could not run, -1 not built. */
+ * 0 ok, 1 warning, 2 critical, 3 could not run, -1 not built. next (zeroed
+ * by the caller) gets what the zone must remember for the next run. */
 void check_run_all(const struct evidence *, const struct check_params *,
-    struct findings *, int status[CHECK_MAX]);
+    struct findings *, int status[CHECK_MAX], struct check_memory *next);
+void check_memory_clear(struct check_memory *);
 
 #endif

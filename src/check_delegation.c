@@ -1,15 +1,23 @@
-/* check_delegation: the parent delegates the zone (the walk's verdict). */
+/* check_delegation: the parent delegates the zone to servers that serve
+ * it (the walk's verdict, NS names and glue, parent vs child NS sets). */
 #include "zhbuild.h"
 
-#include <stdlib.h>
+#include <arpa/inet.h>
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
 #include "check.h"
 #include "evidence.h"
+#include "served.h"
 #include "xmalloc.h"
 
 static const char *
 deleg_host_problem(const struct ev_server *s)
 {
+	if (!s->looked_up)
+		return NULL;
 	switch (s->host_state) {
 	case INFRA_HOST_NXDOMAIN:
 		return "does not exist (NXDOMAIN)";
@@ -20,7 +28,7 @@ deleg_host_problem(const struct ev_server *s)
 	case INFRA_HOST_OK:
 		break;
 	}
-	return s->naddrs == 0 ? "has no A or AAAA records" : NULL;
+	return s->nauth == 0 ? "has no A or AAAA records" : NULL;
 }
 
 /* NS names: in-zone ones need glue; every one needs an address. */
@@ -65,9 +73,267 @@ deleg_judge_names(const struct evidence *ev, struct findings *out)
 	}
 }
 
+/* "192.0.2.1, 192.0.2.2", or "" for none; malloc'ed. */
+static char *
+deleg_addrs_str(const struct infra_addr *v, size_t n)
+{
+	struct buf	b;
+	char		addr[INET6_ADDRSTRLEN + 8];
+	size_t		i;
+
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		evidence_addr_str(&v[i], addr, sizeof(addr));
+		buf_printf(&b, "%s%s", i > 0 ? ", " : "", addr);
+	}
+	return buf_steal(&b, NULL);
+}
+
+/* Some query of server si to a got an answer. */
+static bool
+deleg_addr_answers(const struct evidence *ev, size_t si, const struct infra_addr *a)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->nqueries; i++)
+		if (ev->queries[i].server == si && ev->queries[i].status == QUERY_OK &&
+		    evidence_addr_eq(&ev->queries[i].addr, a))
+			return true;
+	return false;
+}
+
+/* Glue against the NS host's own A/AAAA records (RFC 1034 4.2.2: glue
+ * is a copy, the zone holding the name is the authority). */
+static void
+deleg_judge_glue_of(const struct evidence *ev, size_t si, struct findings *out)
+{
+	const struct ev_server	*s = &ev->servers[si];
+	const struct infra_addr	*first = NULL;
+	size_t			 nauth = s->host_state == INFRA_HOST_OK ? s->nauth : 0;
+	size_t			 i;
+	struct buf		 dead;
+	char			 addr[INET6_ADDRSTRLEN + 8], first_str[INET6_ADDRSTRLEN + 8];
+	char			*glue_s, *auth_s;
+	const char		*problem;
+	bool			 same = true;
+
+	for (i = 0; i < s->nglue; i++)
+		same = same && evidence_addr_in(s->auth, nauth, &s->glue[i]);
+	for (i = 0; i < nauth; i++)
+		same = same && evidence_addr_in(s->glue, s->nglue, &s->auth[i]);
+	if (same)
+		return;
+	buf_init(&dead);
+	for (i = 0; i < s->nglue; i++) {
+		if (evidence_addr_in(s->auth, nauth, &s->glue[i]))
+			continue;
+		if (first == NULL)
+			first = &s->glue[i];
+		if (!deleg_addr_answers(ev, si, &s->glue[i])) {
+			evidence_addr_str(&s->glue[i], addr, sizeof(addr));
+			buf_printf(&dead, "%s%s", dead.len > 0 ? ", " : "", addr);
+		}
+	}
+	if (first != NULL)
+		evidence_addr_str(first, first_str, sizeof(first_str));
+	glue_s = deleg_addrs_str(s->glue, s->nglue);
+	auth_s = nauth > 0 ? deleg_addrs_str(s->auth, nauth) :
+	    xstrdup((problem = deleg_host_problem(s)) != NULL ? problem : "none");
+	findings_add(out, CAUSE_GLUE_MISMATCH,
+	    dead.len > 0 ? SEVERITY_CRITICAL : SEVERITY_WARNING,
+	    s->name, first != NULL ? first_str : NULL,
+	    xasprintf("the parent's glue for %s (%s) differs from the address%s "
+	    "in its own zone (%s)%s%s%s", s->name, glue_s, nauth == 1 ? "" : "es",
+	    nauth > 0 ? auth_s : "none", dead.len > 0 ? "; glue address " : "",
+	    dead.len > 0 ? dead.data : "", dead.len > 0 ? " does not answer" : ""),
+	    xasprintf("glue in the referral from %s: %s; %s's own A/AAAA records, "
+	    "from the servers of the zone that holds the name: %s%s%s%s",
+	    ev->walk->parent, glue_s, s->name, auth_s,
+	    dead.len > 0 ? "; no query to " : "", dead.len > 0 ? dead.data : "",
+	    dead.len > 0 ? " was answered" : ""),
+	    xasprintf("Update the glue of %s at the registrar to %s%s. Resolvers "
+	    "reach %s at the glue address first%s.", s->name,
+	    nauth > 0 ? auth_s : "the address the server really has",
+	    nauth > 0 ? ", the address its zone publishes (or, if the glue is "
+	    "right, correct the zone's A/AAAA records)" : ", and give the name "
+	    "A/AAAA records in its own zone", s->name, dead.len > 0 ?
+	    ", and that address does not answer: resolvers that have only the "
+	    "glue fail there" : ", and later answers from the zone replace it, "
+	    "so resolvers reach different servers depending on their cache"));
+	buf_free(&dead);
+	free(glue_s);
+	free(auth_s);
+}
+
+static void
+deleg_judge_glue(const struct evidence *ev, struct findings *out)
+{
+	size_t	si;
+
+	for (si = 0; si < ev->nservers; si++)
+		if (ev->servers[si].glued && ev->servers[si].looked_up &&
+		    ev->servers[si].host_state != INFRA_HOST_FAILED)
+			deleg_judge_glue_of(ev, si, out);
+}
+
+/* The NS names the parent lists (parent) or the zone does (child). */
+static void
+deleg_names(const struct evidence *ev, bool parent, struct ns_set *set)
+{
+	size_t	si;
+
+	memset(set, 0, sizeof(*set));
+	for (si = 0; si < ev->nservers; si++)
+		if (parent ? ev->servers[si].in_parent : ev->servers[si].in_child)
+			ns_set_add(set, ev->servers[si].name);
+}
+
+static char *
+deleg_set_str(const struct ns_set *set)
+{
+	struct ns_set	 none = { NULL, 0 };
+
+	return set->n > 0 ? ns_set_minus_str(set, &none) : xstrdup("none");
+}
+
+static void
+deleg_judge_lame(const struct evidence *ev, struct findings *out)
+{
+	const struct ev_server	*s;
+	struct served_result	 r;
+	struct ns_set		 p, c;
+	char			 addr[INET6_ADDRSTRLEN + 8];
+	char			*ps, *cs;
+	enum severity		 sev;
+	size_t			 si, ai;
+
+	/* Critical when resolvers, starting from the parent's list, find no
+	 * server that serves the zone. */
+	sev = served_anywhere(ev, true) ? SEVERITY_WARNING : SEVERITY_CRITICAL;
+	deleg_names(ev, true, &p);
+	deleg_names(ev, false, &c);
+	ps = deleg_set_str(&p);
+	cs = deleg_set_str(&c);
+	for (si = 0; si < ev->nservers; si++) {
+		if (!served_lame(ev, si))
+			continue;
+		s = &ev->servers[si];
+		for (ai = 0; ai < s->naddrs; ai++)
+			if (served_at(ev, si, &s->addrs[ai], &r) != SERVED_NO_ANSWER)
+				break;
+		evidence_addr_str(&s->addrs[ai], addr, sizeof(addr));
+		findings_add(out, CAUSE_LAME_DELEGATION, sev, s->name, addr,
+		    xasprintf("the parent lists %s, which is not in %s's NS set and "
+		    "does not serve it", s->name, ev->zone),
+		    xasprintf("NS at %s: %s; the zone's own NS set: %s; asked %s "
+		    "(%s) for the SOA of %s: %s", ev->walk->parent, ps, cs, addr,
+		    s->name, ev->zone, r.detail),
+		    xasprintf("Remove %s from the delegation of %s at the registrar "
+		    "(the NS records in %s), or add the zone to the server at %s "
+		    "and %s to the zone's NS records. Resolvers pick servers from "
+		    "the parent's list, so %s.", s->name, ev->zone,
+		    ev->walk->parent, addr, s->name, sev == SEVERITY_CRITICAL ?
+		    "with no listed server serving the zone they answer SERVFAIL" :
+		    "a share of their lookups hits this server and must be retried"));
+	}
+	free(ps);
+	free(cs);
+	ns_set_clear(&p);
+	ns_set_clear(&c);
+}
+
+/* One zone NS set as one server address reports it. */
+struct deleg_report {
+	size_t		qi;
+	struct ns_set	set;
+};
+
+static void
+deleg_add_mismatch(const struct evidence *ev, const struct ns_set *parent,
+    const struct deleg_report *rep, size_t nrep, bool all, struct findings *out)
+{
+	const struct ev_query	*q = &ev->queries[rep->qi];
+	const char		*name = ev->servers[q->server].name;
+	char			 addr[INET6_ADDRSTRLEN + 8];
+	char			*only_p, *only_c, *ps, *cs, *diff;
+
+	evidence_addr_str(&q->addr, addr, sizeof(addr));
+	only_p = ns_set_minus_str(parent, &rep->set);
+	only_c = ns_set_minus_str(&rep->set, parent);
+	ps = deleg_set_str(parent);
+	cs = deleg_set_str(&rep->set);
+	diff = xasprintf("%s%s%s%s%s", *only_p != '\0' ? "only at the parent: " : "",
+	    only_p, *only_p != '\0' && *only_c != '\0' ? "; " : "",
+	    *only_c != '\0' ? "only in the zone: " : "", only_c);
+	findings_add(out, CAUSE_NS_SET_MISMATCH, SEVERITY_WARNING,
+	    all ? NULL : name, all ? NULL : addr,
+	    all ? xasprintf("the parent and the zone list different NS sets: %s",
+	    diff) : xasprintf("%s (%s) reports an NS set that differs from the "
+	    "parent's: %s", name, addr, diff),
+	    all ? xasprintf("NS at %s: %s; NS at the zone's apex, as all %zu "
+	    "answering server addresses report it: %s", ev->walk->parent, ps,
+	    nrep, cs) :
+	    xasprintf("NS at %s: %s; NS at the zone's apex as %s (%s) reports "
+	    "it: %s", ev->walk->parent, ps, name, addr, cs),
+	    xasprintf("Make the registrar's NS records for %s (in %s) and the "
+	    "zone's own NS records (DNS provider%s) list the same servers. "
+	    "Resolvers start from the parent's list and then believe the "
+	    "zone's (RFC 2181 5.4.1), so a server on one side only gets "
+	    "uneven traffic and is easily forgotten when it stops serving "
+	    "the zone.", ev->zone, ev->walk->parent, all ? "" :
+	    "; this server has a different version of the zone: check its "
+	    "transfers"));
+	free(diff);
+	free(only_p);
+	free(only_c);
+	free(ps);
+	free(cs);
+}
+
+/* Parent NS set vs the apex NS set, as each server address reports it;
+ * names already reported lame are left out of the comparison. */
+static void
+deleg_judge_ns_sets(const struct evidence *ev, struct findings *out)
+{
+	struct deleg_report	*rep = NULL;
+	struct ns_set		 parent = { NULL, 0 }, set;
+	size_t			 i, nrep = 0, ndiff = 0, first = 0;
+	bool			 alike = true;
+
+	for (i = 0; i < ev->nservers; i++)
+		if (ev->servers[i].in_parent && !served_lame(ev, i))
+			ns_set_add(&parent, ev->servers[i].name);
+	for (i = 0; i < ev->nqueries; i++) {
+		if (ev->queries[i].probe != PROBE_NS || ev->queries[i].status != QUERY_OK ||
+		    !ns_set_from_pkt(&set, ev->queries[i].pkt, ev->zone))
+			continue;
+		rep = xreallocarray(rep, nrep + 1, sizeof(*rep));
+		rep[nrep].qi = i;
+		rep[nrep++].set = set;
+	}
+	for (i = 0; i < nrep; i++) {
+		if (ns_set_eq(&rep[i].set, &parent))
+			continue;
+		if (ndiff++ == 0)
+			first = i;
+		else if (!ns_set_eq(&rep[i].set, &rep[first].set))
+			alike = false;
+	}
+	if (ndiff > 0 && ndiff == nrep && alike)
+		deleg_add_mismatch(ev, &parent, &rep[first], nrep, true, out);
+	else if (ndiff > 0)
+		for (i = 0; i < nrep; i++)
+			if (!ns_set_eq(&rep[i].set, &parent))
+				deleg_add_mismatch(ev, &parent, &rep[i], nrep, false, out);
+	for (i = 0; i < nrep; i++)
+		ns_set_clear(&rep[i].set);
+	free(rep);
+	ns_set_clear(&parent);
+}
+
 static enum check_outcome
 deleg_judge(const struct evidence *ev, const struct check_params *params,
-    struct findings *out)
+    struct findings *out, struct check_memory *next)
 {
 	const struct walk_result	*w = ev->walk;
 	const char			*parent;
@@ -78,6 +344,9 @@ deleg_judge(const struct evidence *ev, const struct check_params *params,
 	switch (w->status) {
 	case WALK_OK:
 		deleg_judge_names(ev, out);
+		deleg_judge_glue(ev, out);
+		deleg_judge_lame(ev, out);
+		deleg_judge_ns_sets(ev, out);
 		return CHECK_RAN;
 	case WALK_NXDOMAIN:
 		findings_add(out, CAUSE_ZONE_NOT_DELEGATED, SEVERITY_CRITICAL,

@@ -140,7 +140,7 @@ reach_evidence(const struct evidence *ev, size_t si, const struct infra_addr *a,
 
 static enum check_outcome
 reach_judge(const struct evidence *ev, const struct check_params *params,
-    struct findings *out)
+    struct findings *out, struct check_memory *next)
 {
 	struct reach_state	*st;
 	const struct ev_server	*s;

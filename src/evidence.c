@@ -29,6 +29,8 @@ evidence_free(struct evidence *ev)
 	for (i = 0; i < ev->nservers; i++) {
 		free(ev->servers[i].name);
 		free(ev->servers[i].addrs);
+		free(ev->servers[i].glue);
+		free(ev->servers[i].auth);
 	}
 	for (i = 0; i < ev->nqueries; i++)
 		ldns_pkt_free(ev->queries[i].pkt);
@@ -54,22 +56,37 @@ evidence_server(struct evidence *ev, const char *name)
 	return ev->nservers++;
 }
 
-static bool
+bool
 evidence_addr_eq(const struct infra_addr *a, const struct infra_addr *b)
 {
 	return a->len == b->len && memcmp(&a->ss, &b->ss, a->len) == 0;
 }
 
-void
-evidence_server_add_addr(struct ev_server *s, const struct infra_addr *addr)
+bool
+evidence_addr_in(const struct infra_addr *v, size_t n, const struct infra_addr *a)
 {
 	size_t	i;
 
-	for (i = 0; i < s->naddrs; i++)
-		if (evidence_addr_eq(&s->addrs[i], addr))
-			return;
-	s->addrs = xreallocarray(s->addrs, s->naddrs + 1, sizeof(*s->addrs));
-	s->addrs[s->naddrs++] = *addr;
+	for (i = 0; i < n; i++)
+		if (evidence_addr_eq(&v[i], a))
+			return true;
+	return false;
+}
+
+bool
+evidence_addr_add(struct infra_addr **v, size_t *n, const struct infra_addr *a)
+{
+	if (evidence_addr_in(*v, *n, a))
+		return false;
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = *a;
+	return true;
+}
+
+bool
+evidence_server_add_addr(struct ev_server *s, const struct infra_addr *a)
+{
+	return evidence_addr_add(&s->addrs, &s->naddrs, a);
 }
 
 struct ev_query *

@@ -42,9 +42,14 @@ struct ev_server {
 	char			*name;
 	bool			 in_parent;
 	bool			 in_child;
-	bool			 glued;		/* addresses came from the parent's glue */
-	enum infra_host_state	 host_state;	/* when not glued */
-	struct infra_addr	*addrs;
+	bool			 glued;		/* the parent gave glue for it */
+	struct infra_addr	*glue;		/* that glue */
+	size_t			 nglue;
+	bool			 looked_up;	/* host_state and auth are known */
+	enum infra_host_state	 host_state;	/* its own A/AAAA lookup */
+	struct infra_addr	*auth;		/* the addresses that lookup gave */
+	size_t			 nauth;
+	struct infra_addr	*addrs;		/* probed: glue and auth, once each */
 	size_t			 naddrs;
 };
 
@@ -62,7 +67,12 @@ struct evidence *evidence_new(const char *zone, time_t started);
 void evidence_free(struct evidence *);
 /* The server named, added (neither flag set) when new; returns its index. */
 size_t evidence_server(struct evidence *, const char *name);
-void evidence_server_add_addr(struct ev_server *, const struct infra_addr *);
+/* Adds addr to the array unless there; true when added. */
+bool evidence_addr_add(struct infra_addr **, size_t *, const struct infra_addr *);
+bool evidence_addr_in(const struct infra_addr *, size_t, const struct infra_addr *);
+bool evidence_addr_eq(const struct infra_addr *, const struct infra_addr *);
+/* Adds to the probed addresses (evidence_addr_add on addrs). */
+bool evidence_server_add_addr(struct ev_server *, const struct infra_addr *);
 /* Appends a query record; returns it for the caller to fill. */
 struct ev_query *evidence_add_query(struct evidence *, enum probe, size_t server,
     const struct infra_addr *);

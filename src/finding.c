@@ -141,7 +141,8 @@ findings_carry_since(struct findings *fs, const struct findings *old, time_t now
 	if (fs->n > 1)
 		qsort(fs->v, fs->n, sizeof(*fs->v), finding_sort_cmp);
 	for (i = 0; i < fs->n; i++) {
-		fs->v[i].since = now;
+		if (fs->v[i].since == 0)
+			fs->v[i].since = now;
 		for (j = 0; old != NULL && j < old->n; j++)
 			if (finding_key_cmp(&fs->v[i], &old->v[j]) == 0) {
 				fs->v[i].since = old->v[j].since;

@@ -87,7 +87,8 @@ void findings_add(struct findings *, enum cause, enum severity,
     const char *server, const char *address, char *summary, char *evidence,
     char *fix);
 /* Sets each finding's since: from old when the same (check, cause,
- * server, address) was there, else now. Sorts them for stable output. */
+ * server, address) was there, else the one it has, else now. Sorts them
+ * for stable output. */
 void findings_carry_since(struct findings *, const struct findings *old, time_t now);
 /* The worst severity, SEVERITY_OK when none. */
 enum severity findings_worst(const struct findings *);

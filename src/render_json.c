@@ -134,6 +134,11 @@ render_json_zone(struct buf *b, const struct zone *z)
 	render_json_string(b, zone_status_name(z));
 	buf_puts(b, ",\"checked_at\":");
 	render_json_time(b, z->checked, z->checked_at);
+	buf_puts(b, ",\"serial\":");
+	if (z->memory.has_serial)
+		buf_printf(b, "%u", z->memory.serial);
+	else
+		buf_puts(b, "null");
 	buf_puts(b, ",\"findings\":[");
 	for (i = 0; i < z->findings.n; i++) {
 		if (i > 0)

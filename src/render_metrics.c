@@ -256,6 +256,13 @@ render_metrics_zones(struct render_metrics_out *out, const struct status *st)
 			    "zonehealth_zone_last_run_duration_seconds",
 			    z->last_run_duration, "zone", z->name, NULL);
 
+	render_metrics_family(out, "zonehealth_zone_serial", RENDER_METRICS_GAUGE,
+	    "Last run's result: the newest SOA serial the zone's servers gave.");
+	for (i = 0; i < n; i++)
+		if ((z = st->zones->v[i])->memory.has_serial)
+			render_metrics_sample(out, "zonehealth_zone_serial",
+			    (double)z->memory.serial, "zone", z->name, NULL);
+
 	render_metrics_family(out, "zonehealth_finding", RENDER_METRICS_GAUGE,
 	    "Last run's result: 1 for each finding; absent when none.");
 	for (i = 0; i < n; i++)

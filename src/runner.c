@@ -106,6 +106,7 @@ runner_new(struct event_base *base, const struct config *cfg, runner_done_fn don
 	r->walker = walker_new(base, r->qe, r->infra, runner_walk_deadline(cfg));
 	r->params.timeout_ms = cfg->timeout_ms;
 	r->params.retries = cfg->retries;
+	r->params.serial_grace_s = cfg->serial_grace_ms / 1000;
 	return r;
 }
 
@@ -118,6 +119,7 @@ runner_configure(struct runner *r, const struct config *cfg)
 	infra_set_root(r->infra, cfg->root_hints);
 	r->params.timeout_ms = cfg->timeout_ms;
 	r->params.retries = cfg->retries;
+	r->params.serial_grace_s = cfg->serial_grace_ms / 1000;
 }
 
 const struct query_engine *
@@ -288,6 +290,8 @@ run_query_cb(struct query_result *res, void *arg)
 	run_op_done(op);
 }
 
+/* The NS host's own A/AAAA: for unglued servers the only addresses, for
+ * glued ones what the glue is held against; either way probed. */
 static void
 run_host_cb(const struct infra_host *h, void *arg)
 {
@@ -297,19 +301,32 @@ run_host_cb(const struct infra_host *h, void *arg)
 	size_t			 i, first;
 
 	op->wk = NULL;
+	s->looked_up = true;
 	s->host_state = h->state;
 	first = s->naddrs;
 	if (h->state == INFRA_HOST_OK)
-		for (i = 0; i < h->naddrs; i++)
+		for (i = 0; i < h->naddrs; i++) {
+			evidence_addr_add(&s->auth, &s->nauth, &h->addrs[i]);
 			evidence_server_add_addr(s, &h->addrs[i]);
+		}
 	run_probe_from(run, op->si, first);
 	run_op_done(op);
 }
 
 static void
-run_learn_server(struct run *run, const char *name, bool in_parent, bool in_child)
+run_lookup_host(struct run *run, size_t si)
 {
 	struct run_op	*op;
+
+	op = run_op_new(run);
+	op->si = si;
+	op->wk = walk_host(run->r->walker, run->ev->servers[si].name,
+	    run_host_cb, op);
+}
+
+static void
+run_learn_server(struct run *run, const char *name, bool in_parent, bool in_child)
+{
 	size_t		 si, before = run->ev->nservers;
 
 	si = evidence_server(run->ev, name);
@@ -319,9 +336,7 @@ run_learn_server(struct run *run, const char *name, bool in_parent, bool in_chil
 		run->ev->servers[si].in_child = true;
 	if (si < before)
 		return;		/* known already: its addresses are on their way */
-	op = run_op_new(run);
-	op->si = si;
-	op->wk = walk_host(run->r->walker, name, run_host_cb, op);
+	run_lookup_host(run, si);
 }
 
 static void
@@ -344,10 +359,13 @@ run_walk_cb(struct walk_result *res, void *arg)
 			si = evidence_server(run->ev, d->ns[i].name);
 			s = &run->ev->servers[si];
 			s->in_parent = s->glued = true;
-			s->host_state = INFRA_HOST_OK;
-			for (j = 0; j < d->ns[i].nglue; j++)
+			for (j = 0; j < d->ns[i].nglue; j++) {
+				evidence_addr_add(&s->glue, &s->nglue, &d->ns[i].glue[j]);
 				evidence_server_add_addr(s, &d->ns[i].glue[j]);
+			}
 			run_probe_from(run, si, 0);
+			/* Glue is the parent's copy: check it against the host's own. */
+			run_lookup_host(run, si);
 		}
 	}
 	if (--run->outstanding == 0)
@@ -384,15 +402,18 @@ run_judge_cb(evutil_socket_t fd, short what, void *arg)
 	struct zone		*z = run->z;
 	struct findings		 fs = { NULL, 0 };
 	struct check_params	 params = r->params;
+	struct check_memory	 memory;
 	int			 status[CHECK_MAX];
 	double			 duration;
 	bool			 ok;
 
 	params.now = time(NULL);
-	check_run_all(run->ev, &params, &fs, status);
+	params.prev = z->runs > 0 ? &z->memory : NULL;
+	memset(&memory, 0, sizeof(memory));
+	check_run_all(run->ev, &params, &fs, status, &memory);
 	duration = (double)(clock_mono_ms() - run->started_ms) / 1000;
 	ok = run->ev->walk != NULL && run->ev->walk->status != WALK_FAILED;
-	zone_record_run(z, &fs, status, params.now, duration);
+	zone_record_run(z, &fs, status, &memory, params.now, duration);
 	log_debug("zone %s: %s, %zu findings, %zu queries, %.3fs", z->name,
 	    zone_status_name(z), z->findings.n, run->ev->nqueries, duration);
 	run_unlink_free(run);

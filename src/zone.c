@@ -139,10 +139,13 @@ zone_set_clear(struct zone_set *set, bool free_zones)
 
 void
 zone_record_run(struct zone *z, struct findings *fs, const int status[CHECK_MAX],
-    time_t now, double duration)
+    struct check_memory *memory, time_t now, double duration)
 {
 	int	i;
 
+	check_memory_clear(&z->memory);
+	z->memory = *memory;
+	memset(memory, 0, sizeof(*memory));
 	findings_carry_since(fs, &z->findings, now);
 	findings_clear(&z->findings);
 	z->findings = *fs;
@@ -163,6 +166,7 @@ zone_free(struct zone *z)
 	if (z == NULL)
 		return;
 	findings_clear(&z->findings);
+	check_memory_clear(&z->memory);
 	free(z->name);
 	free(z);
 }

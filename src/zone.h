@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "check.h"
 #include "finding.h"
 #include "sched.h"
 
@@ -23,6 +24,7 @@ struct zone {
 	uint64_t		 runs;		/* runs completed */
 	struct findings		 findings;	/* the last run's, since-times kept */
 	int			 check_status[CHECK_MAX]; /* 0-3; -1: not built */
+	struct check_memory	 memory;	/* the checks' own, run to run */
 	struct sched_entry	 sched;
 };
 
@@ -41,9 +43,9 @@ const char *zone_status_name(const struct zone *);
 void zone_set_sync(struct zone_set *, const struct config *,
     struct zone_set *added, struct zone_set *removed);
 /* Records a finished run: findings (taken) get their since-times from the
- * previous run's, status becomes the worst of them. */
+ * previous run's, status becomes the worst of them; memory is taken too. */
 void zone_record_run(struct zone *, struct findings *, const int status[CHECK_MAX],
-    time_t now, double duration);
+    struct check_memory *, time_t now, double duration);
 struct zone *zone_set_find(const struct zone_set *, const char *name);
 /* Frees the array; with free_zones also every zone. */
 void zone_set_clear(struct zone_set *, bool free_zones);

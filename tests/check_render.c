@@ -73,6 +73,8 @@ fixture_setup(void)
 	z->status = SEVERITY_OK;
 	z->checked_at = T0 + 61;
 	z->last_run_duration = 1.5;
+	z->memory.has_serial = true;
+	z->memory.serial = 4294967295u;	/* the largest: printed whole */
 
 	z = fixture_zone("c.example.", -1);
 
@@ -207,7 +209,7 @@ START_TEST(test_json_zone_unknown_and_error)
 	buf_init(&b);
 	render_json_zone(&b, fixture_zones.v[2]);
 	ck_assert_str_eq(b.data, "{\"zone\":\"c.example.\",\"status\":\"unknown\","
-	    "\"checked_at\":null,\"findings\":[],\"resolvers\":[]}");
+	    "\"checked_at\":null,\"serial\":null,\"findings\":[],\"resolvers\":[]}");
 	buf_reset(&b);
 	render_json_error(&b, "no such \"zone\"");
 	ck_assert_str_eq(b.data, "{\"error\":\"no such \\\"zone\\\"\"}");
