@@ -121,9 +121,9 @@ expect_eq() {  # DESC WANT GOT
 	if [ "$2" = "$3" ]; then pass "$1: $3"; else fail "$1: want $2, got $3"; fi
 }
 
-# lab_listeners: sockets on port 53 of the lab's addresses (127.0.53-59.x).
+# lab_listeners: sockets on port 53 of the lab's addresses (127.0.53-69.x).
 lab_listeners() {
-	ss -Hlntu 2>/dev/null | awk '$5 ~ /^127\.0\.5[3-9]\.[0-9]+:53$/ {print $1, $5}'
+	ss -Hlntu 2>/dev/null | awk '$5 ~ /^127\.0\.(5[3-9]|6[0-9])\.[0-9]+:53$/ {print $1, $5}'
 }
 
 # ---- start ----------------------------------------------------------------
@@ -147,7 +147,7 @@ check "root.hints lists the lab roots" grep -qi '^A.ROOT-SERVERS.LAB\. .* A *127
 check "root.key holds the root's DS" grep -q '^\.[[:space:]].*DS[[:space:]]*[0-9]* 13 2 ' "$D1/root.key"
 check "zonehealth.yaml listens on 127.0.0.1:0" grep -qx 'listen: "127.0.0.1:0"' "$D1/zonehealth.yaml"
 check "zonehealth.yaml lists the lab's zones" \
-	bash -c 'for z in lab. ok.lab. dead.lab. silent.lab. udponly.lab. alldead.lab.; do grep -qx "  - name: $z" "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
+	bash -c 'for z in lab. ok.lab. dead.lab. silent.lab. udponly.lab. alldead.lab. lame.lab. stale.lab. gone.lab.; do grep -qx "  - name: $z" "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
 zh=${ZONEHEALTHD:-${top_builddir:-$top_srcdir}/src/zonehealthd}
 if [ -x "$zh" ]; then
 	check "zonehealthd -t accepts the lab's config" timeout 10 "$zh" -t -c "$D1/zonehealth.yaml"
@@ -184,7 +184,32 @@ done <<'EOF'
 127.0.58.2  udponly.lab.  aa       refused  UDP-only
 127.0.59.1  alldead.lab.  refused  refused  nothing-listens
 127.0.59.2  alldead.lab.  refused  refused  nothing-listens
+127.0.60.1  lame.lab.     aa       aa       own-NSD
+127.0.55.1  lame.lab.     REFUSED  REFUSED  lame
+127.0.61.3  nsmismatch.lab. aa     aa       zone-only-NS
+127.0.62.9  badglue.lab.  refused  refused  wrong-glue
+127.0.55.2  refused.lab.  REFUSED  REFUSED  not-serving-Knot
+127.0.67.2  servfail.lab. SERVFAIL SERVFAIL zone-not-loaded
+127.0.54.1  noaa.lab.     noaa     noaa     parent-NSD
+127.0.69.2  stale.lab.    aa       aa       stale-copy
 EOF
+
+# the delegation and zone-served zones (README.md, second table)
+s1=$(timeout 10 dig +norec +short +time=2 +tries=1 @127.0.69.1 stale.lab. SOA | awk '{print $3}')
+s2=$(timeout 10 dig +norec +short +time=2 +tries=1 @127.0.69.2 stale.lab. SOA | awk '{print $3}')
+check "stale.lab.: ns2's serial is 3 lower ($s1 vs $s2)" test -n "$s1" -a -n "$s2" -a "$((${s1:-0} - ${s2:-0}))" = 3
+glue=$(timeout 10 dig +norec +time=2 +tries=1 @127.0.54.1 badglue.lab. NS | awk '$1 == "ns2.badglue.lab." && $4 == "A" {print $5}')
+expect_eq "badglue.lab.: the parent's glue for ns2" 127.0.62.9 "$glue"
+expect_eq "badglue.lab.: the zone's A for ns2" 127.0.62.2 "$(timeout 10 dig +norec +short +time=2 +tries=1 @127.0.62.1 ns2.badglue.lab. A)"
+glue=$(timeout 10 dig +norec +time=2 +tries=1 @127.0.54.1 noglue.lab. NS | awk '$1 == "ns2.noglue.lab." && $4 == "A"')
+check "noglue.lab.: no glue for ns2" test -z "$glue"
+out=$(timeout 10 dig +norec +time=2 +tries=1 @127.0.55.1 ns.nowhere.ok.lab. A)
+check "ns.nowhere.ok.lab. does not exist" grep -q 'status: NXDOMAIN' <<<"$out"
+out=$(timeout 10 dig +norec +time=2 +tries=1 @127.0.55.2 nsalias.ok.lab. A)
+check "nsalias.ok.lab. is a CNAME" grep -q '^nsalias\.ok\.lab\..*CNAME.*ns1\.cnamens\.lab\.$' <<<"$out"
+out=$(timeout 10 dig +norec +time=2 +tries=1 @127.0.54.1 gone.lab. SOA)
+check "gone.lab. is not delegated (NXDOMAIN from lab.)" grep -q 'status: NXDOMAIN' <<<"$out"
+expect_eq "resolver: stale.lab. SOA" NOERROR+ad "$(resolve stale.lab. SOA 10)"
 
 # parents refer, they do not answer for their children
 expect_eq "root server refers lab. (no AA)" noaa "$(probe 127.0.53.1 lab. udp)"

@@ -293,7 +293,7 @@ wait_ready() {
 		for line in "${pending[@]}"; do
 			read -r inst kind addr zone expect <<<"$line"
 			case $expect in
-			serve | timeout | udponly)
+			serve | servfail | timeout | udponly)
 				main_pid "$inst" >/dev/null || fail_start "$inst" "exited during start-up"
 				;;
 			esac
@@ -301,6 +301,11 @@ wait_ready() {
 			serve)
 				u=$(probe "$addr" "$zone" udp)
 				[ "$u" = aa ] && t=$(probe "$addr" "$zone" tcp) && [ "$t" = aa ] && continue
+				;;
+			servfail)
+				# its copy of the zone does not load, by design
+				u=$(probe "$addr" "$zone" udp)
+				[ "$u" = SERVFAIL ] && t=$(probe "$addr" "$zone" tcp) && [ "$t" = SERVFAIL ] && continue
 				;;
 			timeout)
 				[ -s "$DIR/$inst/ready" ] && continue
@@ -319,13 +324,27 @@ wait_ready() {
 		[ ${#pending[@]} -eq 0 ] && break
 		if [ $SECONDS -ge $deadline ]; then
 			read -r inst kind addr zone expect <<<"${pending[0]}"
-			fail_start "$inst" "no authoritative SOA answer for $zone from $addr within ${TIMEOUT}s (udp=${u:-?})"
+			case $expect in
+			servfail) fail_start "$inst" "no SERVFAIL for $zone SOA from $addr within ${TIMEOUT}s (udp=${u:-?})" ;;
+			*) fail_start "$inst" "no authoritative SOA answer for $zone from $addr within ${TIMEOUT}s (udp=${u:-?})" ;;
+			esac
 		fi
 		sleep 0.1
 	done
-	# now that everything runs: the dead and UDP-only addresses must refuse
+	# now that everything runs: the dead and UDP-only addresses must refuse,
+	# a server asked for a zone it does not serve must answer REFUSED, one
+	# asked for a child of its zone a referral
 	while read -r inst kind addr zone expect; do
 		case $expect in
+		lame | referral)
+			u=$(probe "$addr" "$zone" udp)
+			t=$(probe "$addr" "$zone" tcp)
+			case $expect/$u/$t in
+			lame/REFUSED/REFUSED | referral/noaa/noaa) ;;
+			lame/*) fail_start "$inst" "$addr should answer REFUSED for $zone (it does not serve it), but udp=$u tcp=$t" ;;
+			*) fail_start "$inst" "$addr should answer $zone with a referral (no AA), but udp=$u tcp=$t" ;;
+			esac
+			;;
 		refused)
 			u=$(probe "$addr" "$zone" udp)
 			t=$(probe "$addr" "$zone" tcp)
@@ -395,7 +414,7 @@ cmd_start() {
 	say "resolver $RESOLVER (validating; trust anchor $DIR/root.key)"
 	say "zonehealthd config: $DIR/zonehealth.yaml (listen $listen)"
 	say "servers:"
-	awk '{printf "    %-22s %-13s %-13s %s\n", $1, $3, $4, $5}' "$DIR/lab.checks"
+	awk '{printf "    %-22s %-13s %-18s %s\n", $1, $3, $4, $5}' "$DIR/lab.checks"
 	say "stop it with: $0 stop $DIR"
 }
 
@@ -432,7 +451,7 @@ cmd_status() {
 		fi
 	done <"$DIR/lab.checks"
 	wait
-	printf '%-22s %-9s %-13s %-13s %-10s %-10s %-9s %s\n' SERVER PROCESS ADDRESS ZONE UDP TCP DESIGNED VERDICT
+	printf '%-22s %-9s %-13s %-18s %-10s %-10s %-9s %s\n' SERVER PROCESS ADDRESS ZONE UDP TCP DESIGNED VERDICT
 	i=0
 	while read -r inst kind addr zone expect; do
 		i=$((i + 1))
@@ -443,11 +462,12 @@ cmd_status() {
 		esac
 		case $expect/$u/$t in
 		serve/aa/aa | refused/refused/refused | timeout/timeout/timeout | udponly/aa/refused | other/*) verdict=ok ;;
+		servfail/SERVFAIL/SERVFAIL | lame/REFUSED/REFUSED | referral/noaa/noaa) verdict=ok ;;
 		resolve/NOERROR+ad/NOERROR+ad) verdict=ok ;;
 		*) verdict=WRONG bad=1 ;;
 		esac
 		[ "$expect" = resolve ] && zone=ok.lab.
-		printf '%-22s %-9s %-13s %-13s %-10s %-10s %-9s %s\n' "$inst" "$state" "$addr" "$zone" "$u" "$t" "$expect" "$verdict"
+		printf '%-22s %-9s %-13s %-18s %-10s %-10s %-9s %s\n' "$inst" "$state" "$addr" "$zone" "$u" "$t" "$expect" "$verdict"
 	done <"$DIR/lab.checks"
 	rm -rf -- "$tmp"
 	return $bad

@@ -10,7 +10,12 @@ two lists that lab.sh reads:
   DIR/lab.checks   INSTANCE KIND ADDRESS ZONE EXPECT
                    EXPECT: serve (UDP and TCP answer with AA), refused
                    (nothing listens), timeout (blackhole), udponly (UDP
-                   answers, TCP refused), other (not the lab's to say)
+                   answers, TCP refused), servfail (UDP and TCP answer
+                   SERVFAIL: the server's copy of ZONE does not load), lame
+                   (UDP and TCP answer REFUSED: the server does not serve
+                   ZONE), referral (UDP and TCP answer NOERROR without AA:
+                   the server serves an ancestor of ZONE), other (not the
+                   lab's to say)
 
 Starts nothing and sends no packet. Only Python's standard library.
 """
@@ -91,6 +96,7 @@ class Zone:
         self.ns = []        # NsRow
         self.extra = []     # verbatim zone-file lines
         self.records = []   # (owner, type, rdata) built by Lab.build
+        self.serial = None  # the SOA serial, set by Lab.build
         self.ksk = self.zsk = None
 
 
@@ -105,12 +111,34 @@ class NsRow:
         if self.where not in ("both", "parent", "child"):
             raise LabError("line %d: in= must be both, parent or child" % lineno)
         self.glue = opts.pop("glue", address)
+        self.load = opts.pop("load", "ok")
+        if self.load not in ("ok", "fail"):
+            raise LabError("line %d: load= must be ok or fail" % lineno)
+        self.serial = opts.pop("serial", None)
+        if self.serial is not None and not re.fullmatch(r"[+-]?\d+", self.serial):
+            raise LabError("line %d: serial= must be +N, -N (from the zone's serial) or N" % lineno)
         if opts:
             raise LabError("line %d: unknown ns option(s) %s" % (lineno, ", ".join(sorted(opts))))
-        if not is_ipv4(address):
-            raise LabError("line %d: %s is not an IPv4 address" % (lineno, address))
+        if address == "none":
+            # a name with no address at all: no A record, no glue, no server
+            if listener != "-":
+                raise LabError("line %d: address none needs listener -" % lineno)
+            if self.glue != "none":
+                raise LabError("line %d: address none has no glue (drop glue=)" % lineno)
+        elif not is_ipv4(address):
+            raise LabError("line %d: %s is not an IPv4 address (or none)" % (lineno, address))
         if self.glue != "none" and not is_ipv4(self.glue):
             raise LabError("line %d: glue %s is not an IPv4 address" % (lineno, self.glue))
+        if self.variant() and not re.fullmatch(r"(nsd|knot):[A-Za-z0-9_]+", listener):
+            # a shared instance serves the zone on all its addresses: a
+            # copy of its own needs an instance of its own
+            raise LabError("line %d: load= and serial= need a listener nsd:NAME or knot:NAME" % lineno)
+
+    def variant(self):
+        """What is special about this server's copy of the zone: (load, serial) or None."""
+        if self.load == "ok" and self.serial is None:
+            return None
+        return (self.load, self.serial)
 
 
 class Instance:
@@ -119,6 +147,7 @@ class Instance:
         self.kind = kind
         self.addresses = []
         self.zones = []
+        self.variants = {}  # zone -> NsRow.variant() of a copy of its own
         self.backend = None
 
     def add(self, address, zone):
@@ -147,7 +176,10 @@ class Lab:
         self.zones = {}          # name -> Zone, in table order
         self.instances = {}      # name -> Instance, in first-use order
         self.address_owner = {}  # address -> instance name, or "none"
-        self.checks = []         # (instance, kind, address, zone, expect)
+        self.checks = []         # (instance, kind, address, zone, expect), or
+                                 # (None, None, address, zone, lineno) until
+                                 # the whole table is read (see derive_checks)
+        self.monitored = []      # zonehealth.yaml's zones, in table order
         self.read_table(table)
 
     # ---- the table ----------------------------------------------------
@@ -170,6 +202,8 @@ class Lab:
                     if name != "." and self.parent_of(name) is None:
                         raise LabError("line %d: the parent of %s is not declared before it" % (lineno, name))
                     self.zones[name] = Zone(name, parse_opts(words[2:], lineno), lineno)
+                    if self.zones[name].monitor and name != ".":
+                        self.monitored.append(name)
                 elif kw == "ns":
                     if len(words) < 5:
                         raise LabError("line %d: ns ZONE NSNAME ADDRESS LISTENER [KEY=VALUE...]" % lineno)
@@ -183,6 +217,15 @@ class Lab:
                         raise LabError("line %d: rr ZONE TEXT..." % lineno)
                     zone = self.zone(words[1], lineno)
                     zone.extra.append(line.split(None, 2)[2])
+                elif kw == "monitor":
+                    if len(words) != 2:
+                        raise LabError("line %d: monitor NAME" % lineno)
+                    name = fqdn(words[1])
+                    if name in self.zones:
+                        raise LabError("line %d: %s is a lab zone (its zone line says monitor=)" % (lineno, name))
+                    if name in self.monitored or name == ".":
+                        raise LabError("line %d: %s is already monitored" % (lineno, name))
+                    self.monitored.append(name)
                 else:
                     raise LabError("line %d: unknown keyword %r" % (lineno, kw))
         if "." not in self.zones:
@@ -195,6 +238,7 @@ class Lab:
                 owner = self.address_owner.get(inst.backend)
                 if owner is None or owner == "none":
                     raise LabError("%s: backend %s is not served by the lab" % (inst.name, inst.backend))
+        self.derive_checks()
 
     def zone(self, name, lineno):
         name = fqdn(name)
@@ -221,9 +265,11 @@ class Lab:
 
     def assign(self, row):
         lis = row.listener
-        expect = "serve"
+        expect = "servfail" if row.load == "fail" else "serve"
         if lis == "-":
-            self.checks.append(("-", "-", row.address, row.zone, "other"))
+            if row.address != "none":
+                # what runs there is known once the whole table is read
+                self.checks.append((None, None, row.address, row.zone, row.lineno))
             return
         if lis == "none":
             inst = None
@@ -252,9 +298,62 @@ class Lab:
         self.address_owner[row.address] = owner
         if row.address == UNBOUND_ADDRESS:
             raise LabError("line %d: %s is the resolver's address" % (row.lineno, row.address))
-        if inst:
-            inst.add(row.address, row.zone if inst.kind in ("nsd", "knot") else None)
+        if inst and inst.kind in ("nsd", "knot"):
+            if row.zone in inst.variants and inst.variants[row.zone] != row.variant():
+                raise LabError("line %d: %s serves %s already, as another copy (load=, serial=)"
+                               % (row.lineno, inst.name, row.zone))
+            inst.variants[row.zone] = row.variant()
+            inst.add(row.address, row.zone)
+        elif inst:
+            inst.add(row.address, None)
         self.checks.append((owner, inst.kind if inst else "none", row.address, row.zone, expect))
+
+    def expectation(self, address, zone):
+        """(instance, kind, expect) for ADDRESS asked for ZONE, from what the
+        table runs there: used for `-` rows and for glue addresses."""
+        owner = self.address_owner.get(address)
+        if owner is None or owner == "none":
+            return ("none", "none", "refused")
+        inst = self.instances[owner]
+        if inst.kind not in ("nsd", "knot"):
+            return (owner, inst.kind, "other")
+        if zone in inst.zones:
+            v = inst.variants.get(zone)
+            return (owner, inst.kind, "servfail" if v and v[0] == "fail" else "serve")
+        if any(z != zone and under(zone, z) for z in inst.zones):
+            return (owner, inst.kind, "referral")
+        return (owner, inst.kind, "lame")
+
+    def derive_checks(self):
+        """Fill in the `-` rows' expectations; add one, after the zone's
+        other lines, for every parent glue address that differs from the NS
+        name's own address (e.g. nothing listens there: refused)."""
+        glue = {}   # zone -> its glue-only checks
+        for z in self.zones.values():
+            for r in z.ns:
+                if (z.name != "." and r.where != "child" and under(r.name, z.name)
+                        and r.glue not in ("none", r.address)):
+                    if r.glue == UNBOUND_ADDRESS:
+                        raise LabError("line %d: %s is the resolver's address" % (r.lineno, r.glue))
+                    inst, kind, expect = self.expectation(r.glue, z.name)
+                    c = (inst, kind, r.glue, z.name, expect)
+                    if c not in glue.setdefault(z.name, []):
+                        glue[z.name].append(c)
+        checks = []
+        for i, c in enumerate(self.checks):
+            if c[0] is None:
+                address, zone, lineno = c[2], c[3], c[4]
+                if self.address_owner.get(address) is None:
+                    raise LabError("line %d: nothing in the lab runs on %s (listener none, not -)"
+                                   % (lineno, address))
+                inst, kind, expect = self.expectation(address, zone)
+                c = (inst, kind, address, zone, expect)
+            checks.append(c)
+            if i + 1 == len(self.checks) or self.checks[i + 1][3] != c[3]:
+                checks.extend(glue.pop(c[3], []))
+        for rest in glue.values():
+            checks.extend(rest)
+        self.checks = checks
 
     def instance(self, name, kind):
         if name not in self.instances:
@@ -267,11 +366,11 @@ class Lab:
     # ---- zone contents ------------------------------------------------
     def build(self):
         """Fill every zone's records: SOA, NS, A for NS names, glue, www."""
-        serial = self.now
         for z in self.zones.values():
             first = next((r.name for r in z.ns if r.where != "parent"), z.ns[0].name)
             rname = "hostmaster." + (z.name if z.name != "." else "")
-            z.records.append((z.name, "SOA", "%s %s %d 3600 600 86400 %d" % (first, rname, serial, TTL)))
+            z.serial = self.now
+            z.records.append((z.name, "SOA", "%s %s %d 3600 600 86400 %d" % (first, rname, z.serial, TTL)))
             for r in z.ns:
                 if r.where in ("both", "child"):
                     self.add(z, z.name, "NS", r.name)
@@ -281,6 +380,10 @@ class Lab:
         for z in self.zones.values():
             parent = self.zones.get(self.parent_of(z.name)) if z.name != "." else None
             for r in z.ns:
+                if parent and r.where in ("both", "parent"):
+                    self.add(parent, z.name, "NS", r.name)
+                if r.address == "none":
+                    continue    # the name has no address: no A, no glue
                 home = self.home_of(r.name)
                 if home is None:
                     raise LabError("line %d: %s is in no lab zone" % (r.lineno, r.name))
@@ -288,7 +391,6 @@ class Lab:
                 if under(r.name, z.name):
                     self.add(z, r.name, "A", r.address)
                 if parent and r.where in ("both", "parent"):
-                    self.add(parent, z.name, "NS", r.name)
                     if under(r.name, z.name) and r.glue != "none":
                         self.add(parent, r.name, "A", r.glue)
 
@@ -318,13 +420,65 @@ class Lab:
         out = self.run(["ldns-key2ds", "-n", "-2", zone.ksk + ".key"])
         return out.strip()
 
-    def zone_text(self, z):
-        lines = ["; %s: written by contrib/lab/labgen.py" % z.name,
+    def zone_text(self, z, records=None, note=""):
+        lines = ["; %s: written by contrib/lab/labgen.py%s" % (z.name, note),
                  "$ORIGIN %s" % z.name, "$TTL %d" % TTL]
-        for owner, rtype, rdata in z.records:
+        for owner, rtype, rdata in (z.records if records is None else records):
             lines.append("%-32s %d IN %-6s %s" % (owner, TTL, rtype, rdata))
         lines.extend(z.extra)
         return "\n".join(lines) + "\n"
+
+    def sign(self, z, unsigned, signed):
+        """Sign the zone file UNSIGNED into SIGNED with Z's keys and window
+        (a copy when Z is not signed)."""
+        if not z.sign:
+            shutil.copyfile(unsigned, signed)
+            return
+        argv = ["ldns-signzone",
+                "-i", str(parse_time(z.inception, self.now)),
+                "-e", str(parse_time(z.expiration, self.now)),
+                "-o", z.name, "-f", signed]
+        if z.nsec3:
+            argv += ["-n", "-t", "0"]
+        self.run(argv + [unsigned, z.zsk, z.ksk])
+
+    def variant_stem(self, inst, zone):
+        return os.path.join(self.outdir, "zones", "%s@%s" % (file_stem(zone), inst.name))
+
+    def served_file(self, inst, zone):
+        """The file INST serves ZONE from: the zone's, or a copy of its own."""
+        if inst.variants.get(zone):
+            return self.variant_stem(inst, zone) + ".signed"
+        return self.path("zones", file_stem(zone) + ".signed")
+
+    def write_variants(self, z):
+        """The copies of Z that instances serve instead of Z's own file:
+        another SOA serial (serial=), signed with Z's keys; a copy that does
+        not load (load=fail): the signed zone plus a line that does not parse."""
+        for inst in self.instances.values():
+            v = inst.variants.get(z.name)
+            if not v:
+                continue
+            load, serial = v
+            records = list(z.records)
+            note = " for %s" % inst.name
+            if serial is not None:
+                n = z.serial + int(serial) if serial[0] in "+-" else int(serial)
+                if not 0 <= n < 2 ** 32:
+                    raise LabError("%s: serial %s of %s is out of range" % (inst.name, n, z.name))
+                soa = [i for i, r in enumerate(records) if r[1] == "SOA"][0]
+                f = records[soa][2].split()
+                f[2] = str(n)
+                records[soa] = (records[soa][0], "SOA", " ".join(f))
+                note += ", serial %d (%s)" % (n, serial)
+            stem = self.variant_stem(inst, z.name)
+            with open(stem + ".zone", "w") as f:
+                f.write(self.zone_text(z, records, note))
+            self.sign(z, stem + ".zone", stem + ".signed")
+            if load == "fail":
+                with open(stem + ".signed", "a") as f:
+                    f.write("; load=fail: the next line does not parse, so %s does not load this zone\n"
+                            "load-fail.%s %d IN A not-an-address\n" % (inst.name, z.name, TTL))
 
     def write_zones(self):
         zdir = os.path.join(self.outdir, "zones")
@@ -342,16 +496,8 @@ class Lab:
             stem = os.path.join(zdir, file_stem(z.name))
             with open(stem + ".zone", "w") as f:
                 f.write(self.zone_text(z))
-            if z.sign:
-                argv = ["ldns-signzone",
-                        "-i", str(parse_time(z.inception, self.now)),
-                        "-e", str(parse_time(z.expiration, self.now)),
-                        "-o", z.name, "-f", stem + ".signed"]
-                if z.nsec3:
-                    argv += ["-n", "-t", "0"]
-                self.run(argv + [stem + ".zone", z.zsk, z.ksk])
-            else:
-                shutil.copyfile(stem + ".zone", stem + ".signed")
+            self.sign(z, stem + ".zone", stem + ".signed")
+            self.write_variants(z)
 
     # ---- configs ------------------------------------------------------
     def path(self, *parts):
@@ -386,7 +532,7 @@ class Lab:
         for zone in inst.zones:
             lines += ["zone:",
                       '\tname: "%s"' % zone,
-                      '\tzonefile: "%s"' % self.path("zones", file_stem(zone) + ".signed")]
+                      '\tzonefile: "%s"' % self.served_file(inst, zone)]
         return "\n".join(lines) + "\n"
 
     def knot_conf(self, inst):
@@ -420,7 +566,7 @@ class Lab:
                  "zone:"]
         for zone in inst.zones:
             lines += ['  - domain: "%s"' % zone,
-                      '    file: "%s"' % self.path("zones", file_stem(zone) + ".signed")]
+                      '    file: "%s"' % self.served_file(inst, zone)]
         return "\n".join(lines) + "\n"
 
     def unbound_conf(self):
@@ -497,9 +643,8 @@ class Lab:
             f.write("trust_anchor: %s\n" % self.path("root.key"))
             f.write("resolvers: [%s]\n" % UNBOUND_ADDRESS)
             f.write("interval: 30s\ntimeout: 1s\nretries: 1\nzones:\n")
-            for z in self.zones.values():
-                if z.monitor and z.name != ".":
-                    f.write("  - name: %s\n" % z.name)
+            for name in self.monitored:
+                f.write("  - name: %s\n" % name)
 
     def write_lists(self):
         py = sys.executable or "python3"
