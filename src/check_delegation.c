@@ -353,7 +353,8 @@ deleg_judge(const struct evidence *ev, const struct check_params *params,
 		    NULL, NULL,
 		    xasprintf("%s does not exist in %s (NXDOMAIN)", ev->zone, parent),
 		    xstrdup(w->detail != NULL ? w->detail : ""),
-		    xasprintf("Resolvers answer NXDOMAIN for every name in %s. "
+		    xasprintf("Resolvers answer NXDOMAIN for %s and every name "
+		    "below it. "
 		    "Check the domain's registration and that the registrar "
 		    "publishes its NS records in %s; if the zone was moved, "
 		    "update the monitored name.", ev->zone, parent));

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "evidence.h"
 #include "served.h"
+#include "value.h"
 #include "xmalloc.h"
 
 /* One server address that served the zone, and its serial. */
@@ -127,7 +128,7 @@ served_judge_serials(const struct evidence *ev, const struct check_params *param
 	const struct check_memory	*prev = params->prev;
 	const struct ev_server		*s;
 	char				 addr[INET6_ADDRSTRLEN + 8];
-	char				*all;
+	char				*all, lag[32], grace[32];
 	uint32_t			*v, newest, behind;
 	time_t				 since;
 	size_t				 i;
@@ -168,21 +169,22 @@ served_judge_serials(const struct evidence *ev, const struct check_params *param
 		if (params->now - since < (time_t)params->serial_grace_s)
 			continue;
 		behind = newest - ss[i].serial;
+		value_format_duration(params->now > since ?
+		    (uint64_t)(params->now - since) : 0, lag, sizeof(lag));
+		value_format_duration(params->serial_grace_s, grace, sizeof(grace));
 		findings_add(out, CAUSE_SERIAL_MISMATCH, SEVERITY_WARNING, s->name, addr,
-		    xasprintf("%s (%s) serves serial %u of %s, %u behind %u, for %lds",
-		    s->name, addr, ss[i].serial, ev->zone, behind, newest,
-		    (long)(params->now - since)),
+		    xasprintf("%s (%s) serves serial %u of %s, %u behind %u, for %s",
+		    s->name, addr, ss[i].serial, ev->zone, behind, newest, lag),
 		    xasprintf("%s; the newest is %u (RFC 1982 serial arithmetic); "
-		    "lagging for %lds, grace %llus", all, newest,
-		    (long)(params->now - since),
-		    (unsigned long long)params->serial_grace_s),
-		    xasprintf("%s has not taken the newest version of %s. Check "
+		    "lagging for %s, serial_grace %s", all, newest, lag, grace),
+		    xasprintf("%s has not taken the newest version (serial %u) "
+		    "of %s: check "
 		    "zone transfers to it: that the primary sends it NOTIFY and "
 		    "allows it to transfer (ACL, TSIG key), and its log for "
 		    "transfer errors; on a multi-primary setup, that every "
 		    "server was updated. Until then resolvers get old data from "
 		    "it, and once the SOA expire time passes it answers SERVFAIL.",
-		    s->name, ev->zone));
+		    s->name, newest, ev->zone));
 		out->v[out->n - 1].since = since;
 	}
 	free(all);

@@ -410,3 +410,24 @@ value_format_addr(const struct sockaddr *sa, char *out, size_t outlen,
 	}
 	snprintf(out, outlen, "?");
 }
+
+void
+value_format_duration(uint64_t s, char *out, size_t outlen)
+{
+	static const struct {
+		char		unit;
+		uint64_t	secs;
+	} units[] = { { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 } };
+	size_t	i;
+
+	for (i = 0; i < 3 && s < units[i].secs; i++)
+		;
+	if (i == 3 || s % units[i].secs / units[i + 1].secs == 0)
+		snprintf(out, outlen, "%llu%c",
+		    (unsigned long long)(s / units[i].secs), units[i].unit);
+	else
+		snprintf(out, outlen, "%llu%c%llu%c",
+		    (unsigned long long)(s / units[i].secs), units[i].unit,
+		    (unsigned long long)(s % units[i].secs / units[i + 1].secs),
+		    units[i + 1].unit);
+}

@@ -31,5 +31,8 @@ int value_parse_domain(const char *, char **out, const char **why);
 /* Formats an address as "1.2.3.4", "::1", "1.2.3.4:5353" or "[::1]:5353"
  * (port shown only when it differs from omit_port). */
 void value_format_addr(const struct sockaddr *, char *out, size_t outlen, uint16_t omit_port);
+/* Seconds as the config writes durations, two units at most: "0s", "45s",
+ * "12m30s", "3h5m", "2d4h". */
+void value_format_duration(uint64_t seconds, char *out, size_t outlen);
 
 #endif

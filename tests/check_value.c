@@ -105,6 +105,26 @@ START_TEST(test_duration_overflow)
 }
 END_TEST
 
+START_TEST(test_duration_format)
+{
+	static const struct {
+		uint64_t	 s;
+		const char	*want;
+	} cases[] = {
+		{ 0, "0s" }, { 45, "45s" }, { 60, "1m" }, { 750, "12m30s" },
+		{ 3600, "1h" }, { 3659, "1h" }, { 11100, "3h5m" }, { 86400, "1d" },
+		{ 187200, "2d4h" }, { UINT64_MAX, "213503982334601d7h" },
+	};
+	char	out[32];
+	size_t	i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		value_format_duration(cases[i].s, out, sizeof(out));
+		ck_assert_str_eq(out, cases[i].want);
+	}
+}
+END_TEST
+
 START_TEST(test_uint)
 {
 	const char	*why = NULL;
@@ -450,6 +470,7 @@ value_suite(void)
 	tcase_add_test(tc, test_duration_sums);
 	tcase_add_test(tc, test_duration_bad);
 	tcase_add_test(tc, test_duration_overflow);
+	tcase_add_test(tc, test_duration_format);
 	tcase_add_test(tc, test_uint);
 	suite_add_tcase(s, tc);
 

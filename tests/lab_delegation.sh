@@ -99,6 +99,10 @@ check "stale.lab.: ns2 three serials behind" assert_zone stale.lab. warning \
 check "stale.lab.: how far behind" finding_has stale.lab. serial_mismatch summary "3 behind"
 check "gone.lab.: not delegated" assert_zone gone.lab. critical \
 	zone_not_delegated - - critical
+check "www.ok.lab.: a name, not a zone (NODATA)" assert_zone www.ok.lab. critical \
+	zone_not_delegated - - critical
+check "www.ok.lab.: says no NS records" finding_has www.ok.lab. zone_not_delegated summary \
+	"no NS records in ok.lab."
 check "the JSON has the newest serial" python3 -c '
 import json, sys
 z = [z for z in json.load(open(sys.argv[1]))["zones"] if z["zone"] == "stale.lab."][0]
