@@ -9,6 +9,7 @@ const struct check_def *const check_table[] = {
 	&check_delegation,
 	&check_reachability,
 	&check_zone_served,
+	&check_dnssec,
 	NULL,
 };
 

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <ldns/ldns.h>
+
 #include "finding.h"
 
 struct evidence;
@@ -14,6 +16,9 @@ struct evidence;
 struct check_memory {
 	bool		has_serial;
 	uint32_t	serial;		/* the newest SOA serial seen */
+	bool		dnssec_signed;	/* a usable DS at the parent */
+	bool		has_expiry;
+	time_t		expiry;		/* earliest RRSIG expiration seen */
 	struct findings	lagging;	/* every serial lag, with since-times,
 					   inside serial_grace or not */
 };
@@ -23,6 +28,8 @@ struct check_params {
 	uint64_t			 timeout_ms;	/* per attempt, as queried */
 	unsigned			 retries;
 	uint64_t			 serial_grace_s;
+	uint64_t			 expiry_warning_s;
+	const ldns_rr_list		*trust_anchor;	/* DS or DNSKEY for "." */
 	time_t				 now;
 	const struct check_memory	*prev;		/* last run's, or NULL */
 };
@@ -44,6 +51,7 @@ extern const struct check_def *const check_table[];
 extern const struct check_def check_delegation;
 extern const struct check_def check_reachability;
 extern const struct check_def check_zone_served;
+extern const struct check_def check_dnssec;
 
 /* Every finding of the checks in check_table; status[] per check gets
  * 0 ok, 1 warning, 2 critical, 3 could not run, -1 not built. next (zeroed

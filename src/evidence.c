@@ -36,6 +36,11 @@ evidence_free(struct evidence *ev)
 		ldns_pkt_free(ev->queries[i].pkt);
 	free(ev->servers);
 	free(ev->queries);
+	for (i = 0; i < ev->nchain; i++)
+		chain_link_unref(ev->chain[i]);
+	free(ev->chain);
+	ldns_pkt_free(ev->ds);
+	free(ev->nxname);
 	walk_result_free(ev->walk);
 	free(ev->zone);
 	free(ev);
@@ -117,6 +122,22 @@ evidence_find(const struct evidence *ev, enum probe probe, size_t server,
 		    evidence_addr_eq(&ev->queries[i].addr, addr))
 			return &ev->queries[i];
 	return NULL;
+}
+
+void
+evidence_set_chain(struct evidence *ev, struct chain_link **links, size_t n,
+    ldns_pkt *ds, const struct infra_addr *ds_from)
+{
+	size_t	i;
+
+	ev->chain_fetched = true;
+	ev->chain = xcalloc(n > 0 ? n : 1, sizeof(*ev->chain));
+	for (i = 0; i < n; i++)
+		ev->chain[i] = chain_link_ref(links[i]);
+	ev->nchain = n;
+	ev->ds = ds;
+	if (ds_from != NULL)
+		ev->ds_from = *ds_from;
 }
 
 void

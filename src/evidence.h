@@ -9,6 +9,7 @@
 
 #include <ldns/ldns.h>
 
+#include "chain.h"
 #include "infra.h"
 #include "query.h"
 #include "walk.h"
@@ -20,6 +21,11 @@ enum probe {
 	PROBE_SOA_TCP,		/* zone SOA, TCP, EDNS0 + DO */
 	PROBE_SOA_PLAIN,	/* zone SOA, UDP, no EDNS: after PROBE_SOA_UDP failed */
 	PROBE_DNSKEY,		/* zone DNSKEY, UDP, EDNS0 + DO */
+	/* Asked where the DNSKEY answer has keys (a signed zone): */
+	PROBE_NXNAME,		/* a random name below the zone, A: NXDOMAIN proof */
+	PROBE_NODATA,		/* the apex, type NULL: NODATA proof */
+	PROBE_CDS,		/* the apex CDS (RFC 7344) */
+	PROBE_CDNSKEY,		/* the apex CDNSKEY (RFC 7344) */
 	PROBE_MAX,
 };
 
@@ -61,6 +67,13 @@ struct evidence {
 	size_t			 nservers;
 	struct ev_query		*queries;
 	size_t			 nqueries;
+	char			*nxname;	/* PROBE_NXNAME's name */
+	/* DNSSEC: the cuts above, root first, and the zone's own DS. */
+	bool			 chain_fetched;
+	struct chain_link	**chain;
+	size_t			 nchain;
+	ldns_pkt		*ds;		/* NULL: no parent server answered */
+	struct infra_addr	 ds_from;
 };
 
 struct evidence *evidence_new(const char *zone, time_t started);
@@ -79,6 +92,9 @@ struct ev_query *evidence_add_query(struct evidence *, enum probe, size_t server
 /* The record of probe to addr at server, or NULL. */
 const struct ev_query *evidence_find(const struct evidence *, enum probe,
     size_t server, const struct infra_addr *);
+/* Keeps references to the links and takes ds. */
+void evidence_set_chain(struct evidence *, struct chain_link **, size_t, ldns_pkt *ds,
+    const struct infra_addr *ds_from);
 /* Address as text, without the port when it is 53. */
 void evidence_addr_str(const struct infra_addr *, char *, size_t);
 

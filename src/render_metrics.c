@@ -263,6 +263,23 @@ render_metrics_zones(struct render_metrics_out *out, const struct status *st)
 			render_metrics_sample(out, "zonehealth_zone_serial",
 			    (double)z->memory.serial, "zone", z->name, NULL);
 
+	render_metrics_family(out, "zonehealth_zone_dnssec_signed", RENDER_METRICS_GAUGE,
+	    "Last run's result: 1 when the parent has a usable DS for the zone.");
+	for (i = 0; i < n; i++)
+		if ((z = st->zones->v[i])->checked &&
+		    z->check_status[CHECK_DNSSEC] >= 0 && z->check_status[CHECK_DNSSEC] < 3)
+			render_metrics_sample(out, "zonehealth_zone_dnssec_signed",
+			    z->memory.dnssec_signed ? 1 : 0, "zone", z->name, NULL);
+
+	render_metrics_family(out, "zonehealth_dnssec_earliest_expiry_timestamp_seconds",
+	    RENDER_METRICS_GAUGE,
+	    "Last run's result: the earliest RRSIG expiration over all servers.");
+	for (i = 0; i < n; i++)
+		if ((z = st->zones->v[i])->memory.has_expiry)
+			render_metrics_sample(out,
+			    "zonehealth_dnssec_earliest_expiry_timestamp_seconds",
+			    (double)z->memory.expiry, "zone", z->name, NULL);
+
 	render_metrics_family(out, "zonehealth_finding", RENDER_METRICS_GAUGE,
 	    "Last run's result: 1 for each finding; absent when none.");
 	for (i = 0; i < n; i++)

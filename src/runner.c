@@ -2,6 +2,7 @@
 #include "zhbuild.h"
 
 #include <sys/queue.h>
+#include <sys/random.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include <event2/event.h>
 
+#include "chain.h"
 #include "check.h"
 #include "clock.h"
 #include "config.h"
@@ -36,6 +38,7 @@ struct run_op {
 	size_t			 si;		/* host lookup: server index */
 	struct query		*q;
 	struct walk		*wk;
+	struct chain_req	*cr;
 	LIST_ENTRY(run_op)	 entry;
 };
 
@@ -56,6 +59,7 @@ struct runner {
 	struct query_engine	*qe;
 	struct infra		*infra;
 	struct walker		*walker;
+	struct chain		*chain;
 	struct check_params	 params;
 	runner_done_fn		 done;
 	void			*arg;
@@ -87,6 +91,17 @@ runner_walk_deadline(const struct config *cfg)
 	return cfg->timeout_ms * (cfg->retries + 1) * 8 + 5000;
 }
 
+/* The config a judgement depends on; cfg outlives the runs judged with it. */
+static void
+runner_set_params(struct runner *r, const struct config *cfg)
+{
+	r->params.timeout_ms = cfg->timeout_ms;
+	r->params.retries = cfg->retries;
+	r->params.serial_grace_s = cfg->serial_grace_ms / 1000;
+	r->params.expiry_warning_s = cfg->expiry_warning_ms / 1000;
+	r->params.trust_anchor = cfg->trust_anchor;
+}
+
 struct runner *
 runner_new(struct event_base *base, const struct config *cfg, runner_done_fn done,
     void *arg)
@@ -104,9 +119,8 @@ runner_new(struct event_base *base, const struct config *cfg, runner_done_fn don
 	r->infra = infra_new();
 	infra_set_root(r->infra, cfg->root_hints);
 	r->walker = walker_new(base, r->qe, r->infra, runner_walk_deadline(cfg));
-	r->params.timeout_ms = cfg->timeout_ms;
-	r->params.retries = cfg->retries;
-	r->params.serial_grace_s = cfg->serial_grace_ms / 1000;
+	r->chain = chain_new(base, r->qe, r->infra);
+	runner_set_params(r, cfg);
 	return r;
 }
 
@@ -170,6 +184,7 @@ run_send(struct run *run, enum probe probe, size_t si, const struct infra_addr *
 	switch (probe) {
 	case PROBE_NS:
 		qtype = LDNS_RR_TYPE_NS;
+		flags = QUERY_F_DO;
 		break;
 	case PROBE_SOA_UDP:
 		flags = QUERY_F_DO;
@@ -184,6 +199,22 @@ run_send(struct run *run, enum probe probe, size_t si, const struct infra_addr *
 		qtype = LDNS_RR_TYPE_DNSKEY;
 		flags = QUERY_F_DO;
 		break;
+	case PROBE_NXNAME:
+		qtype = LDNS_RR_TYPE_A;
+		flags = QUERY_F_DO;
+		break;
+	case PROBE_NODATA:
+		qtype = LDNS_RR_TYPE_NULL;
+		flags = QUERY_F_DO;
+		break;
+	case PROBE_CDS:
+		qtype = LDNS_RR_TYPE_CDS;
+		flags = QUERY_F_DO;
+		break;
+	case PROBE_CDNSKEY:
+		qtype = LDNS_RR_TYPE_CDNSKEY;
+		flags = QUERY_F_DO;
+		break;
 	case PROBE_MAX:
 		return;
 	}
@@ -191,7 +222,8 @@ run_send(struct run *run, enum probe probe, size_t si, const struct infra_addr *
 	q->transport = (flags & QUERY_F_TCP) ? QUERY_TCP : QUERY_UDP;
 	op = run_op_new(run);
 	op->qi = run->ev->nqueries - 1;
-	if ((qname = ldns_dname_new_frm_str(run->ev->zone)) == NULL)
+	if ((qname = ldns_dname_new_frm_str(probe == PROBE_NXNAME ?
+	    run->ev->nxname : run->ev->zone)) == NULL)
 		fatalx("bad zone name %s", run->ev->zone);
 	op->q = query_engine_send(run->r->qe, qname, qtype,
 	    (const struct sockaddr *)&a->ss, NULL, flags, run_query_cb, op);
@@ -258,6 +290,24 @@ run_wants_plain(const struct ev_query *q)
 	    ldns_pkt_get_rcode(q->pkt) == LDNS_RCODE_NOTIMPL);
 }
 
+/* A DNSKEY answer with keys: the zone is signed here, so ask for denial
+ * proofs and CDS/CDNSKEY too. */
+static bool
+run_signed_answer(const struct ev_query *q)
+{
+	const ldns_rr_list	*ans;
+	size_t			 i;
+
+	if (q->probe != PROBE_DNSKEY || q->status != QUERY_OK || q->pkt == NULL ||
+	    ldns_pkt_get_rcode(q->pkt) != LDNS_RCODE_NOERROR || !ldns_pkt_aa(q->pkt))
+		return false;
+	ans = ldns_pkt_answer(q->pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(ans); i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(ans, i)) == LDNS_RR_TYPE_DNSKEY)
+			return true;
+	return false;
+}
+
 static void
 run_query_cb(struct query_result *res, void *arg)
 {
@@ -287,6 +337,14 @@ run_query_cb(struct query_result *res, void *arg)
 	}
 	if (q->probe == PROBE_NS && q->status == QUERY_OK && q->pkt != NULL)
 		run_learn_child_ns(run, q->pkt);
+	if (run_signed_answer(q)) {
+		a = q->addr;
+		si = q->server;
+		run_send(run, PROBE_NXNAME, si, &a);
+		run_send(run, PROBE_NODATA, si, &a);
+		run_send(run, PROBE_CDS, si, &a);
+		run_send(run, PROBE_CDNSKEY, si, &a);
+	}
 	run_op_done(op);
 }
 
@@ -340,6 +398,27 @@ run_learn_server(struct run *run, const char *name, bool in_parent, bool in_chil
 }
 
 static void
+run_chain_cb(struct chain_link **links, size_t n, ldns_pkt *ds,
+    const struct infra_addr *ds_from, void *arg)
+{
+	struct run_op	*op = arg;
+
+	op->cr = NULL;
+	evidence_set_chain(op->run->ev, links, n, ds, ds_from);
+	run_op_done(op);
+}
+
+/* The DS/DNSKEY links above the zone and its own DS, for the dnssec check. */
+static void
+run_fetch_chain(struct run *run)
+{
+	struct run_op	*op;
+
+	op = run_op_new(run);
+	op->cr = chain_get(run->r->chain, run->ev->zone, run_chain_cb, op);
+}
+
+static void
 run_walk_cb(struct walk_result *res, void *arg)
 {
 	struct run			*run = arg;
@@ -350,6 +429,7 @@ run_walk_cb(struct walk_result *res, void *arg)
 	run->walk = NULL;
 	run->ev->walk = res;
 	if (res->status == WALK_OK) {
+		run_fetch_chain(run);
 		d = res->referral;
 		for (i = 0; i < d->nns; i++) {
 			if (d->ns[i].nglue == 0) {
@@ -385,6 +465,7 @@ run_unlink_free(struct run *run)
 			query_cancel(op->q);
 		if (op->wk != NULL)
 			walk_cancel(op->wk);
+		chain_cancel(op->cr);
 		free(op);
 	}
 	if (run->ev_done != NULL)
@@ -430,6 +511,18 @@ run_finish(struct run *run)
 		fatalx("runner: cannot schedule the judgement");
 }
 
+/* A name below zone that cannot exist: a random label (RFC 4035 denial). */
+static char *
+run_nxname(const char *zone)
+{
+	uint64_t	rnd = 0;
+
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+		rnd = (uint64_t)clock_mono_ms() * 0x9e3779b97f4a7c15ull;
+	return xasprintf("zh-%016llx.%s", (unsigned long long)rnd,
+	    strcmp(zone, ".") == 0 ? "" : zone);
+}
+
 void
 runner_start(struct runner *r, struct zone *z)
 {
@@ -439,6 +532,7 @@ runner_start(struct runner *r, struct zone *z)
 	run->r = r;
 	run->z = z;
 	run->ev = evidence_new(z->name, time(NULL));
+	run->ev->nxname = run_nxname(z->name);
 	run->started_ms = clock_mono_ms();
 	run->outstanding = 1;	/* the walk */
 	LIST_INIT(&run->ops);
@@ -466,6 +560,7 @@ runner_free(struct runner *r)
 		return;
 	while (!LIST_EMPTY(&r->runs))
 		run_unlink_free(LIST_FIRST(&r->runs));
+	chain_free(r->chain);
 	walker_free(r->walker);
 	infra_free(r->infra);
 	query_engine_free(r->qe);

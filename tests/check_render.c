@@ -59,6 +59,9 @@ fixture_setup(void)
 	z->last_run_duration = 0.25;
 	z->runs = 3;
 	z->check_status[CHECK_DNSSEC] = 2;
+	z->memory.dnssec_signed = true;
+	z->memory.has_expiry = true;
+	z->memory.expiry = T0 - 3600;
 	z->check_status[CHECK_RATE_LIMIT] = 3;
 	z->check_status[CHECK_ROUND_ROBIN] = -1;
 	findings_add(&z->findings, CAUSE_RRSIG_EXPIRED, SEVERITY_CRITICAL,

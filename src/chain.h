@@ -1,0 +1,55 @@
+/* chain: fetches the DS and DNSKEY answers of every zone cut from the root
+ * down to a zone's parent, once per TTL for all zones below a cut, and the
+ * zone's own DS fresh each run. Judging them is the dnssec check's job. */
+#ifndef ZH_CHAIN_H
+#define ZH_CHAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+
+#include "infra.h"
+
+struct event_base;
+struct query_engine;
+struct chain;
+struct chain_req;
+
+/* One zone cut's keys as fetched; shared by reference count. */
+struct chain_link {
+	unsigned		 refs;
+	char			*zone;		/* normalised */
+	ldns_pkt		*ds;		/* "zone DS" from the parent's
+						   servers; NULL for the root,
+						   or when none answered */
+	struct infra_addr	 ds_from;
+	ldns_pkt		*dnskey;	/* "zone DNSKEY" from its own
+						   servers; NULL: none answered */
+	struct infra_addr	 dnskey_from;
+	uint64_t		 expires_ms;	/* monotonic */
+};
+
+struct chain_link *chain_link_ref(struct chain_link *);
+void chain_link_unref(struct chain_link *);
+
+/* links[0] is the root, links[n - 1] the zone's parent cut; each taken by
+ * reference (the callee keeps what it wants with chain_link_ref). ds is
+ * the zone's own DS answer from its parent's servers (owned by the
+ * callee), NULL when none answered. */
+typedef void (*chain_cb)(struct chain_link **links, size_t n, ldns_pkt *ds,
+    const struct infra_addr *ds_from, void *arg);
+
+struct chain *chain_new(struct event_base *, struct query_engine *, struct infra *);
+/* Cancels every request (no callbacks) and frees the cache. */
+void chain_free(struct chain *);
+/* Fetches for zone (normalised, not the root); the callback runs once,
+ * from the loop. The zone cuts above must be in the infra cache (the
+ * zone's walk has put them there). */
+struct chain_req *chain_get(struct chain *, const char *zone, chain_cb, void *arg);
+void chain_cancel(struct chain_req *);
+/* Cached links (for metrics and tests). */
+size_t chain_size(const struct chain *);
+
+#endif
