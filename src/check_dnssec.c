@@ -14,6 +14,7 @@
 #include "check.h"
 #include "evidence.h"
 #include "log.h"
+#include "served.h"
 #include "sigcheck.h"
 #include "value.h"
 #include "xmalloc.h"
@@ -72,6 +73,20 @@ dnssec_pkt(const struct evidence *ev, enum probe p, size_t si, const struct infr
 	if (q == NULL || q->status != QUERY_OK || q->pkt == NULL)
 		return NULL;
 	return q->pkt;
+}
+
+/* The DNSKEY answer of an address that serves the zone (the others are
+ * zone_served's to report), or NULL. */
+static const ldns_pkt *
+dnssec_dnskey_pkt(const struct evidence *ev, size_t si, const struct infra_addr *a)
+{
+	struct served_result	 r;
+	const ldns_pkt		*k = dnssec_pkt(ev, PROBE_DNSKEY, si, a);
+
+	if (k == NULL || ldns_pkt_get_rcode(k) != LDNS_RCODE_NOERROR || !ldns_pkt_aa(k) ||
+	    served_at(ev, si, a, &r) != SERVED_OK)
+		return NULL;
+	return k;
 }
 
 /* The RRSIGs over one RRset of an answer; notes what is wrong. */
@@ -382,8 +397,7 @@ dnssec_inconsistent(const struct evidence *ev, struct findings *out)
 	for (si = 0; si < ev->nservers; si++) {
 		s = &ev->servers[si];
 		for (ai = 0; ai < s->naddrs; ai++) {
-			if ((pkt = dnssec_pkt(ev, PROBE_DNSKEY, si, &s->addrs[ai])) == NULL ||
-			    ldns_pkt_get_rcode(pkt) != LDNS_RCODE_NOERROR)
+			if ((pkt = dnssec_dnskey_pkt(ev, si, &s->addrs[ai])) == NULL)
 				continue;
 			tags = dnssec_keyset(ev, pkt);
 			evidence_addr_str(&s->addrs[ai], addr, sizeof(addr));
@@ -423,8 +437,7 @@ dnssec_judge_addr(const struct evidence *ev, const struct check_params *params,
 	ldns_rr_list		*dnskeys;
 	char			 addr[INET6_ADDRSTRLEN + 8];
 
-	if ((k = dnssec_pkt(ev, PROBE_DNSKEY, si, a)) == NULL ||
-	    ldns_pkt_get_rcode(k) != LDNS_RCODE_NOERROR)
+	if ((k = dnssec_dnskey_pkt(ev, si, a)) == NULL)
 		return;
 	da->judged = true;
 	evidence_addr_str(a, addr, sizeof(addr));
@@ -467,7 +480,7 @@ dnssec_trusted(const struct evidence *ev, const ldns_rr_list *parent_keys, time_
 
 	for (si = 0; si < ev->nservers; si++)
 		for (ai = 0; ai < ev->servers[si].naddrs; ai++) {
-			if ((k = dnssec_pkt(ev, PROBE_DNSKEY, si,
+			if ((k = dnssec_dnskey_pkt(ev, si,
 			    &ev->servers[si].addrs[ai])) == NULL)
 				continue;
 			sig_link(ev->zone, parent_keys, NULL, ev->ds, k, now, &lr);
