@@ -1,6 +1,7 @@
 /* check: the checks, pure functions from a run's evidence to findings. */
 #include "zhbuild.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -30,11 +31,18 @@ check_run_all(const struct evidence *ev, const struct check_params *params,
 			status[(*c)->id] = (int)findings_worst(&one);
 		findings_move(out, &one);
 	}
+	check_resolvers(ev, out, &one, status, next);
+	findings_move(out, &one);
 }
 
 void
 check_memory_clear(struct check_memory *m)
 {
+	size_t	i;
+
+	for (i = 0; i < m->nresolvers; i++)
+		free(m->resolvers[i].ede_text);
+	free(m->resolvers);
 	findings_clear(&m->lagging);
 	memset(m, 0, sizeof(*m));
 }

@@ -12,6 +12,17 @@
 
 struct evidence;
 
+/* What a resolver answered for the zone's SOA: the symptom, as shown. */
+struct resolver_view {
+	char		 address[64];
+	char		 rcode[24];	/* "NOERROR", "SERVFAIL"..., or how the
+					   query failed: "timeout"... */
+	bool		 ad;
+	int		 ede;		/* RFC 8914 INFO-CODE; -1: none */
+	char		*ede_text;	/* its EXTRA-TEXT, or NULL */
+	char		 cd_rcode[24];	/* the retry with CD=1; "" if none */
+};
+
 /* What a zone carries from one judgement to the next. */
 struct check_memory {
 	bool		has_serial;
@@ -19,6 +30,8 @@ struct check_memory {
 	bool		dnssec_signed;	/* a usable DS at the parent */
 	bool		has_expiry;
 	time_t		expiry;		/* earliest RRSIG expiration seen */
+	struct resolver_view *resolvers;	/* the last run's symptom */
+	size_t		nresolvers;
 	struct findings	lagging;	/* every serial lag, with since-times,
 					   inside serial_grace or not */
 };
@@ -59,5 +72,9 @@ extern const struct check_def check_dnssec;
 void check_run_all(const struct evidence *, const struct check_params *,
     struct findings *, int status[CHECK_MAX], struct check_memory *next);
 void check_memory_clear(struct check_memory *);
+/* The symptom: what each resolver answered, into next; resolver_blocked
+ * when one fails while no other check found anything (status[] set). */
+void check_resolvers(const struct evidence *, const struct findings *,
+    struct findings *out, int status[CHECK_MAX], struct check_memory *next);
 
 #endif

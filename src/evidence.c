@@ -41,6 +41,11 @@ evidence_free(struct evidence *ev)
 	free(ev->chain);
 	ldns_pkt_free(ev->ds);
 	free(ev->nxname);
+	for (i = 0; i < ev->nresolvers; i++) {
+		ldns_pkt_free(ev->resolvers[i].q.pkt);
+		ldns_pkt_free(ev->resolvers[i].cd.pkt);
+	}
+	free(ev->resolvers);
 	walk_result_free(ev->walk);
 	free(ev->zone);
 	free(ev);
@@ -122,6 +127,21 @@ evidence_find(const struct evidence *ev, enum probe probe, size_t server,
 		    evidence_addr_eq(&ev->queries[i].addr, addr))
 			return &ev->queries[i];
 	return NULL;
+}
+
+size_t
+evidence_add_resolver(struct evidence *ev, const struct infra_addr *a)
+{
+	struct ev_resolver	*r;
+
+	ev->resolvers = xreallocarray(ev->resolvers, ev->nresolvers + 1,
+	    sizeof(*ev->resolvers));
+	r = &ev->resolvers[ev->nresolvers];
+	memset(r, 0, sizeof(*r));
+	r->addr = *a;
+	r->q.addr = r->cd.addr = *a;
+	r->q.status = r->cd.status = QUERY_CANCELLED;
+	return ev->nresolvers++;
 }
 
 void

@@ -59,6 +59,14 @@ struct ev_server {
 	size_t			 naddrs;
 };
 
+/* A recursive resolver's answer for the zone's SOA: the symptom. */
+struct ev_resolver {
+	struct infra_addr	 addr;
+	struct ev_query		 q;	/* RD=1, DO=1 */
+	struct ev_query		 cd;	/* the same with CD=1 after a SERVFAIL;
+					   QUERY_CANCELLED when not asked */
+};
+
 struct evidence {
 	char			*zone;
 	time_t			 started;	/* wall clock */
@@ -74,6 +82,8 @@ struct evidence {
 	size_t			 nchain;
 	ldns_pkt		*ds;		/* NULL: no parent server answered */
 	struct infra_addr	 ds_from;
+	struct ev_resolver	*resolvers;
+	size_t			 nresolvers;
 };
 
 struct evidence *evidence_new(const char *zone, time_t started);
@@ -92,6 +102,8 @@ struct ev_query *evidence_add_query(struct evidence *, enum probe, size_t server
 /* The record of probe to addr at server, or NULL. */
 const struct ev_query *evidence_find(const struct evidence *, enum probe,
     size_t server, const struct infra_addr *);
+/* Adds a resolver to ask; returns its index. */
+size_t evidence_add_resolver(struct evidence *, const struct infra_addr *);
 /* Keeps references to the links and takes ds. */
 void evidence_set_chain(struct evidence *, struct chain_link **, size_t, ldns_pkt *ds,
     const struct infra_addr *ds_from);

@@ -123,6 +123,25 @@ render_json_finding(struct buf *b, const struct finding *f)
 	buf_putc(b, '}');
 }
 
+static void
+render_json_resolver(struct buf *b, const struct resolver_view *v)
+{
+	buf_puts(b, "{\"address\":");
+	render_json_string(b, v->address);
+	buf_puts(b, ",\"rcode\":");
+	render_json_string(b, v->rcode);
+	buf_printf(b, ",\"ad\":%s,\"extended_error\":", v->ad ? "true" : "false");
+	if (v->ede >= 0) {
+		buf_printf(b, "{\"code\":%d,\"text\":", v->ede);
+		render_json_string_or_null(b, v->ede_text);
+		buf_putc(b, '}');
+	} else
+		buf_puts(b, "null");
+	buf_puts(b, ",\"cd_rcode\":");
+	render_json_string_or_null(b, v->cd_rcode[0] != '\0' ? v->cd_rcode : NULL);
+	buf_putc(b, '}');
+}
+
 void
 render_json_zone(struct buf *b, const struct zone *z)
 {
@@ -145,8 +164,13 @@ render_json_zone(struct buf *b, const struct zone *z)
 			buf_putc(b, ',');
 		render_json_finding(b, &z->findings.v[i]);
 	}
-	/* Filled once the resolver probes exist. */
-	buf_puts(b, "],\"resolvers\":[]}");
+	buf_puts(b, "],\"resolvers\":[");
+	for (i = 0; i < z->memory.nresolvers; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		render_json_resolver(b, &z->memory.resolvers[i]);
+	}
+	buf_puts(b, "]}");
 }
 
 void

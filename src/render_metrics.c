@@ -213,7 +213,7 @@ static void
 render_metrics_zones(struct render_metrics_out *out, const struct status *st)
 {
 	const struct zone	*z;
-	size_t			 i, n = st->zones != NULL ? st->zones->n : 0;
+	size_t			 i, j, n = st->zones != NULL ? st->zones->n : 0;
 	enum check_id		 c;
 
 	render_metrics_family(out, "zonehealth_zone_status", RENDER_METRICS_GAUGE,
@@ -279,6 +279,17 @@ render_metrics_zones(struct render_metrics_out *out, const struct status *st)
 			render_metrics_sample(out,
 			    "zonehealth_dnssec_earliest_expiry_timestamp_seconds",
 			    (double)z->memory.expiry, "zone", z->name, NULL);
+
+	render_metrics_family(out, "zonehealth_resolver_response", RENDER_METRICS_GAUGE,
+	    "Last run's result: 1 for the rcode (or failure) each resolver gave "
+	    "for the zone's SOA.");
+	for (i = 0; i < n; i++) {
+		z = st->zones->v[i];
+		for (j = 0; j < z->memory.nresolvers; j++)
+			render_metrics_sample(out, "zonehealth_resolver_response", 1,
+			    "zone", z->name, "resolver", z->memory.resolvers[j].address,
+			    "rcode", z->memory.resolvers[j].rcode, NULL);
+	}
 
 	render_metrics_family(out, "zonehealth_finding", RENDER_METRICS_GAUGE,
 	    "Last run's result: 1 for each finding; absent when none.");

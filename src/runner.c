@@ -39,6 +39,8 @@ struct run_op {
 	struct query		*q;
 	struct walk		*wk;
 	struct chain_req	*cr;
+	size_t			 ri;		/* resolver probe: its index */
+	bool			 cd;		/* resolver probe: the CD=1 retry */
 	LIST_ENTRY(run_op)	 entry;
 };
 
@@ -60,6 +62,8 @@ struct runner {
 	struct infra		*infra;
 	struct walker		*walker;
 	struct chain		*chain;
+	struct infra_addr	*resolvers;	/* config's, port included */
+	size_t			 nresolvers;
 	struct check_params	 params;
 	runner_done_fn		 done;
 	void			*arg;
@@ -95,11 +99,21 @@ runner_walk_deadline(const struct config *cfg)
 static void
 runner_set_params(struct runner *r, const struct config *cfg)
 {
+	size_t	i;
+
 	r->params.timeout_ms = cfg->timeout_ms;
 	r->params.retries = cfg->retries;
 	r->params.serial_grace_s = cfg->serial_grace_ms / 1000;
 	r->params.expiry_warning_s = cfg->expiry_warning_ms / 1000;
 	r->params.trust_anchor = cfg->trust_anchor;
+	free(r->resolvers);
+	r->resolvers = xcalloc(cfg->resolvers.n + 1, sizeof(*r->resolvers));
+	for (i = 0; i < cfg->resolvers.n; i++) {
+		memcpy(&r->resolvers[i].ss, &cfg->resolvers.addrs[i].ss,
+		    sizeof(r->resolvers[i].ss));
+		r->resolvers[i].len = cfg->resolvers.addrs[i].len;
+	}
+	r->nresolvers = cfg->resolvers.n;
 }
 
 struct runner *
@@ -308,6 +322,58 @@ run_signed_answer(const struct ev_query *q)
 	return false;
 }
 
+/* Records how a query ended; takes the answer. */
+static void
+run_record(struct ev_query *q, struct query_result *res)
+{
+	q->status = res->status;
+	q->transport = res->transport;
+	q->rtt = res->rtt;
+	q->attempts = res->attempts;
+	q->truncated = res->truncated;
+	q->mismatched = res->mismatched;
+	q->wrong_source = res->wrong_source;
+	q->pkt = res->pkt;
+	res->pkt = NULL;
+}
+
+static void run_ask_resolver(struct run *, size_t, bool);
+
+static void
+run_resolver_cb(struct query_result *res, void *arg)
+{
+	struct run_op		*op = arg;
+	struct run		*run = op->run;
+	struct ev_resolver	*rv = &run->ev->resolvers[op->ri];
+	struct ev_query		*q = op->cd ? &rv->cd : &rv->q;
+
+	op->q = NULL;
+	run_record(q, res);
+	/* After a SERVFAIL, CD=1 tells a DNSSEC failure apart (RFC 4035 3.2.2). */
+	if (!op->cd && q->status == QUERY_OK && q->pkt != NULL &&
+	    ldns_pkt_get_rcode(q->pkt) == LDNS_RCODE_SERVFAIL)
+		run_ask_resolver(run, op->ri, true);
+	run_op_done(op);
+}
+
+/* The symptom: what a resolver answers for the zone's SOA. */
+static void
+run_ask_resolver(struct run *run, size_t ri, bool cd)
+{
+	struct run_op	*op;
+	ldns_rdf	*qname;
+
+	op = run_op_new(run);
+	op->ri = ri;
+	op->cd = cd;
+	if ((qname = ldns_dname_new_frm_str(run->ev->zone)) == NULL)
+		fatalx("bad zone name %s", run->ev->zone);
+	op->q = query_engine_send(run->r->qe, qname, LDNS_RR_TYPE_SOA,
+	    (const struct sockaddr *)&run->ev->resolvers[ri].addr.ss, NULL,
+	    QUERY_F_RD | QUERY_F_DO | (cd ? QUERY_F_CD : 0), run_resolver_cb, op);
+	ldns_rdf_deep_free(qname);
+}
+
 static void
 run_query_cb(struct query_result *res, void *arg)
 {
@@ -318,15 +384,7 @@ run_query_cb(struct query_result *res, void *arg)
 	size_t			 si;
 
 	op->q = NULL;
-	q->status = res->status;
-	q->transport = res->transport;
-	q->rtt = res->rtt;
-	q->attempts = res->attempts;
-	q->truncated = res->truncated;
-	q->mismatched = res->mismatched;
-	q->wrong_source = res->wrong_source;
-	q->pkt = res->pkt;
-	res->pkt = NULL;
+	run_record(q, res);
 
 	/* No answer to EDNS0: try plain DNS, which tells edns_broken apart. */
 	if (run_wants_plain(q)) {
@@ -527,6 +585,7 @@ void
 runner_start(struct runner *r, struct zone *z)
 {
 	struct run	*run;
+	size_t		 i;
 
 	run = xcalloc(1, sizeof(*run));
 	run->r = r;
@@ -538,6 +597,9 @@ runner_start(struct runner *r, struct zone *z)
 	LIST_INIT(&run->ops);
 	LIST_INSERT_HEAD(&r->runs, run, entry);
 	run->walk = walk_zone(r->walker, z->name, run_walk_cb, run);
+	for (i = 0; i < r->nresolvers; i++)
+		run_ask_resolver(run, evidence_add_resolver(run->ev, &r->resolvers[i]),
+		    false);
 	log_debug("zone %s: run started", z->name);
 }
 
@@ -561,6 +623,7 @@ runner_free(struct runner *r)
 	while (!LIST_EMPTY(&r->runs))
 		run_unlink_free(LIST_FIRST(&r->runs));
 	chain_free(r->chain);
+	free(r->resolvers);
 	walker_free(r->walker);
 	infra_free(r->infra);
 	query_engine_free(r->qe);

@@ -226,6 +226,99 @@ START_TEST(test_ns_names_glue_and_resolution)
 }
 END_TEST
 
+/* A resolver's answer: rcode, and an extended DNS error (RFC 8914). */
+static ldns_pkt *
+resolver_answer(ldns_pkt_rcode rc, int ede, const char *text)
+{
+	ldns_pkt	*p = fx_pkt(rc, false);
+	uint8_t		 d[64];
+	size_t		 n = text != NULL ? strlen(text) : 0;
+
+	ldns_pkt_set_ra(p, true);
+	ldns_pkt_set_edns_udp_size(p, 1232);
+	if (ede >= 0) {
+		d[0] = 0;
+		d[1] = 15;
+		d[2] = (uint8_t)((n + 2) >> 8);
+		d[3] = (uint8_t)(n + 2);
+		d[4] = (uint8_t)(ede >> 8);
+		d[5] = (uint8_t)ede;
+		memcpy(d + 6, text, n);
+		ldns_pkt_set_edns_data(p, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_UNKNOWN,
+		    n + 6, d));
+	}
+	return p;
+}
+
+START_TEST(test_resolver_symptom)
+{
+	struct evidence		*ev = evidence_ok_walk();
+	struct findings		 fs = { NULL, 0 };
+	struct check_memory	 m;
+	const struct finding	*f;
+	struct infra_addr	 a = fx_addr("192.0.2.53");
+	size_t			 ri;
+	int			 status[CHECK_MAX];
+
+	fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
+	ri = evidence_add_resolver(ev, &a);
+	ev->resolvers[ri].q.status = QUERY_OK;
+	ev->resolvers[ri].q.pkt = resolver_answer(LDNS_RCODE_SERVFAIL, 22, "no reachable authority");
+	ev->resolvers[ri].cd.status = QUERY_OK;
+	ev->resolvers[ri].cd.pkt = resolver_answer(LDNS_RCODE_SERVFAIL, -1, NULL);
+
+	/* Direct checks all pass, the resolver fails even with CD: blocked. */
+	memset(&m, 0, sizeof(m));
+	check_run_all(ev, &params, &fs, status, &m);
+	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_RESOLVER_BLOCKED, "192.0.2.53"));
+	ck_assert_int_eq(f->severity, SEVERITY_CRITICAL);
+	ck_assert_ptr_nonnull(strstr(f->evidence, "extended DNS error 22: no reachable authority"));
+	ck_assert_ptr_nonnull(strstr(f->fix, "RRL"));
+	ck_assert_int_eq(status[CHECK_RATE_LIMIT], 2);
+	ck_assert_uint_eq(m.nresolvers, 1);
+	ck_assert_str_eq(m.resolvers[0].rcode, "SERVFAIL");
+	ck_assert_str_eq(m.resolvers[0].cd_rcode, "SERVFAIL");
+	ck_assert_int_eq(m.resolvers[0].ede, 22);
+	ck_assert_str_eq(m.resolvers[0].ede_text, "no reachable authority");
+	check_memory_clear(&m);
+	findings_clear(&fs);
+
+	/* With CD it answers: a DNSSEC failure, not blocking. */
+	ldns_pkt_free(ev->resolvers[ri].cd.pkt);
+	ev->resolvers[ri].cd.pkt = resolver_answer(LDNS_RCODE_NOERROR, -1, NULL);
+	memset(&m, 0, sizeof(m));
+	check_run_all(ev, &params, &fs, status, &m);
+	ck_assert_ptr_null(find(&fs, CAUSE_RESOLVER_BLOCKED, "192.0.2.53"));
+	ck_assert_str_eq(m.resolvers[0].cd_rcode, "NOERROR");
+	ck_assert_int_eq(status[CHECK_RATE_LIMIT], 0);
+	check_memory_clear(&m);
+	findings_clear(&fs);
+
+	/* A direct check finds the cause: the resolver's failure is explained. */
+	ldns_pkt_free(ev->resolvers[ri].cd.pkt);
+	ev->resolvers[ri].cd.pkt = resolver_answer(LDNS_RCODE_SERVFAIL, -1, NULL);
+	fx_server(ev, "ns2.example.test.", "192.0.2.2", QUERY_TIMEOUT, QUERY_TIMEOUT,
+	    QUERY_TIMEOUT);
+	memset(&m, 0, sizeof(m));
+	check_run_all(ev, &params, &fs, status, &m);
+	ck_assert_ptr_null(find(&fs, CAUSE_RESOLVER_BLOCKED, "192.0.2.53"));
+	check_memory_clear(&m);
+	findings_clear(&fs);
+
+	/* A timeout is shown as such. */
+	ldns_pkt_free(ev->resolvers[ri].q.pkt);
+	ev->resolvers[ri].q.pkt = NULL;
+	ev->resolvers[ri].q.status = QUERY_TIMEOUT;
+	memset(&m, 0, sizeof(m));
+	check_run_all(ev, &params, &fs, status, &m);
+	ck_assert_str_eq(m.resolvers[0].rcode, "timeout");
+	ck_assert_int_eq(m.resolvers[0].ede, -1);
+	check_memory_clear(&m);
+	findings_clear(&fs);
+	evidence_free(ev);
+}
+END_TEST
+
 START_TEST(test_since_carried_over)
 {
 	struct findings	old = { NULL, 0 }, cur = { NULL, 0 };
@@ -261,6 +354,7 @@ main(void)
 	tcase_add_test(tc, test_all_dead_is_critical);
 	tcase_add_test(tc, test_walk_verdicts);
 	tcase_add_test(tc, test_ns_names_glue_and_resolution);
+	tcase_add_test(tc, test_resolver_symptom);
 	tcase_add_test(tc, test_since_carried_over);
 	suite_add_tcase(s, tc);
 	return check_main_run(s);

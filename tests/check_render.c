@@ -62,6 +62,16 @@ fixture_setup(void)
 	z->memory.dnssec_signed = true;
 	z->memory.has_expiry = true;
 	z->memory.expiry = T0 - 3600;
+	z->memory.nresolvers = 2;
+	z->memory.resolvers = xcalloc(2, sizeof(*z->memory.resolvers));
+	snprintf(z->memory.resolvers[0].address, 64, "127.0.0.53");
+	snprintf(z->memory.resolvers[0].rcode, 24, "SERVFAIL");
+	z->memory.resolvers[0].ede = 7;
+	z->memory.resolvers[0].ede_text = xstrdup("signature \"expired\"");
+	snprintf(z->memory.resolvers[0].cd_rcode, 24, "NOERROR");
+	snprintf(z->memory.resolvers[1].address, 64, "[::1]:5353");
+	snprintf(z->memory.resolvers[1].rcode, 24, "timeout");
+	z->memory.resolvers[1].ede = -1;
 	z->check_status[CHECK_RATE_LIMIT] = 3;
 	z->check_status[CHECK_ROUND_ROBIN] = -1;
 	findings_add(&z->findings, CAUSE_RRSIG_EXPIRED, SEVERITY_CRITICAL,
