@@ -11,6 +11,7 @@ const struct check_def *const check_table[] = {
 	&check_reachability,
 	&check_zone_served,
 	&check_dnssec,
+	&check_round_robin,
 	NULL,
 };
 

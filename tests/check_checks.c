@@ -319,6 +319,50 @@ START_TEST(test_resolver_symptom)
 }
 END_TEST
 
+START_TEST(test_ns_address_dead)
+{
+	struct evidence		*ev = evidence_ok_walk();
+	struct findings		 fs = { NULL, 0 };
+	const struct finding	*f;
+	struct infra_addr	 a;
+	size_t			 si;
+	int			 status[CHECK_MAX];
+
+	/* One host, three addresses, the second dead. */
+	si = fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
+	a = fx_addr("192.0.2.2");
+	evidence_server_add_addr(&ev->servers[si], &a);
+	fx_probe(ev, si, "192.0.2.2", PROBE_SOA_UDP, QUERY_TIMEOUT, NULL);
+	fx_probe(ev, si, "192.0.2.2", PROBE_SOA_TCP, QUERY_TIMEOUT, NULL);
+	a = fx_addr("192.0.2.3");
+	evidence_server_add_addr(&ev->servers[si], &a);
+	fx_probe(ev, si, "192.0.2.3", PROBE_SOA_UDP, QUERY_OK, NULL);
+	run_all(ev, &params, &fs, status);
+	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_NS_ADDRESS_DEAD, "192.0.2.2"));
+	ck_assert_int_eq(f->severity, SEVERITY_WARNING);
+	ck_assert_ptr_nonnull(strstr(f->summary, "3 addresses"));
+	ck_assert_ptr_nonnull(strstr(f->evidence, "192.0.2.1, 192.0.2.3 answered"));
+	/* Reported beside the reachability finding, not instead. */
+	ck_assert_ptr_nonnull(find(&fs, CAUSE_SERVER_TIMEOUT, "192.0.2.2"));
+	ck_assert_ptr_null(find(&fs, CAUSE_NS_ADDRESS_DEAD, "192.0.2.1"));
+	ck_assert_int_eq(status[CHECK_ROUND_ROBIN], 1);
+	findings_clear(&fs);
+	evidence_free(ev);
+
+	/* Every address dead: not a round-robin problem, reachability's. */
+	ev = evidence_ok_walk();
+	si = fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_TIMEOUT,
+	    QUERY_TIMEOUT, QUERY_TIMEOUT);
+	a = fx_addr("192.0.2.2");
+	evidence_server_add_addr(&ev->servers[si], &a);
+	fx_probe(ev, si, "192.0.2.2", PROBE_SOA_UDP, QUERY_TIMEOUT, NULL);
+	run_all(ev, &params, &fs, status);
+	ck_assert_ptr_null(find(&fs, CAUSE_NS_ADDRESS_DEAD, "192.0.2.2"));
+	findings_clear(&fs);
+	evidence_free(ev);
+}
+END_TEST
+
 START_TEST(test_since_carried_over)
 {
 	struct findings	old = { NULL, 0 }, cur = { NULL, 0 };
@@ -355,6 +399,7 @@ main(void)
 	tcase_add_test(tc, test_walk_verdicts);
 	tcase_add_test(tc, test_ns_names_glue_and_resolution);
 	tcase_add_test(tc, test_resolver_symptom);
+	tcase_add_test(tc, test_ns_address_dead);
 	tcase_add_test(tc, test_since_carried_over);
 	suite_add_tcase(s, tc);
 	return check_main_run(s);
