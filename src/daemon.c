@@ -20,9 +20,12 @@
 #include "notify.h"
 #include "runner.h"
 #include "sched.h"
+#include "state.h"
 #include "status.h"
 #include "xmalloc.h"
 #include "zone.h"
+
+#define DAEMON_STATE_SAVE_S	30	/* state_file written at most this often */
 
 struct daemon {
 	struct options		 opts;		/* config_path made absolute */
@@ -37,6 +40,8 @@ struct daemon {
 	struct event		*ev_int;
 	struct event		*ev_hup;
 	struct event		*ev_sched;
+	struct event		*ev_state;
+	uint64_t		 runs_unsaved;	/* completed since the last save */
 	bool			 reload_ok;
 	time_t			 reload_success_time;
 	time_t			 start_time;
@@ -161,6 +166,7 @@ daemon_run_done(struct zone *z, bool ok, void *arg)
 
 	if (!ok)
 		d->runs_failed++;
+	d->runs_unsaved++;
 	sched_done(d->sched, &z->sched, clock_mono_ms(), ok);
 	daemon_sched_arm(d);
 }
@@ -341,9 +347,52 @@ daemon_detach(struct daemon *d)
 		fatalx("event_reinit failed after fork");
 }
 
+/* Saves the zones' state when state_file is set and runs completed since. */
+static void
+daemon_state_save(struct daemon *d, bool always)
+{
+	char	err[512];
+
+	if (d->cfg == NULL || d->cfg->state_file == NULL ||
+	    (!always && d->runs_unsaved == 0))
+		return;
+	if (state_save(d->cfg->state_file, &d->zones, err, sizeof(err)) == -1)
+		log_warnx("state file not saved: %s", err);
+	else
+		d->runs_unsaved = 0;
+}
+
+static void
+daemon_state_cb(evutil_socket_t fd, short what, void *arg)
+{
+	daemon_state_save(arg, false);
+}
+
+/* Since-times, serials and expiry from before the restart, if kept. */
+static void
+daemon_state_load(struct daemon *d)
+{
+	char	err[512];
+
+	if (d->cfg->state_file == NULL)
+		return;
+	switch (state_load(d->cfg->state_file, &d->zones, err, sizeof(err))) {
+	case 0:
+		log_info("state: %s read", d->cfg->state_file);
+		break;
+	case 1:
+		log_info("state: %s does not exist yet", d->cfg->state_file);
+		break;
+	default:
+		log_warnx("state file %s ignored: %s", d->cfg->state_file, err);
+		break;
+	}
+}
+
 static void
 daemon_free(struct daemon *d)
 {
+	daemon_state_save(d, true);
 	http_stop(d->http);
 	runner_free(d->runner);
 	sched_free(d->sched);
@@ -357,6 +406,8 @@ daemon_free(struct daemon *d)
 		event_free(d->ev_hup);
 	if (d->ev_sched != NULL)
 		event_free(d->ev_sched);
+	if (d->ev_state != NULL)
+		event_free(d->ev_state);
 	if (d->base != NULL)
 		event_base_free(d->base);
 	free(d->config_abspath);
@@ -410,6 +461,14 @@ daemon_main(const struct options *opts)
 	d.ev_hup = daemon_signal(&d, SIGHUP);
 
 	daemon_apply(&d, cfg);
+	daemon_state_load(&d);
+	{
+		struct timeval	every = { DAEMON_STATE_SAVE_S, 0 };
+
+		if ((d.ev_state = event_new(d.base, -1, EV_PERSIST, daemon_state_cb,
+		    &d)) == NULL || event_add(d.ev_state, &every) == -1)
+			fatalx("cannot create the state timer");
+	}
 	d.reload_ok = true;
 	d.reload_success_time = time(NULL);
 	log_info("%s %s started: %zu zones", PACKAGE_NAME, PACKAGE_VERSION,

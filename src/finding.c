@@ -78,6 +78,19 @@ cause_name(enum cause c)
 	return causes[c].name;
 }
 
+bool
+cause_from_name(const char *name, enum cause *out)
+{
+	int	c;
+
+	for (c = 0; c < CAUSE_MAX; c++)
+		if (strcmp(causes[c].name, name) == 0) {
+			*out = (enum cause)c;
+			return true;
+		}
+	return false;
+}
+
 enum check_id
 cause_check(enum cause c)
 {

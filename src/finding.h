@@ -2,6 +2,7 @@
 #ifndef ZH_FINDING_H
 #define ZH_FINDING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -79,6 +80,8 @@ struct findings {
 const char *severity_name(enum severity);
 const char *check_name(enum check_id);
 const char *cause_name(enum cause);
+/* The cause of that id; false when there is none. */
+bool cause_from_name(const char *, enum cause *);
 enum check_id cause_check(enum cause);
 
 /* Appends a finding; takes ownership of summary, evidence and fix

@@ -547,7 +547,7 @@ run_judge_cb(evutil_socket_t fd, short what, void *arg)
 	bool			 ok;
 
 	params.now = time(NULL);
-	params.prev = z->runs > 0 ? &z->memory : NULL;
+	params.prev = &z->memory;	/* zero for a new zone, or from state_file */
 	memset(&memory, 0, sizeof(memory));
 	check_run_all(run->ev, &params, &fs, status, &memory);
 	duration = (double)(clock_mono_ms() - run->started_ms) / 1000;

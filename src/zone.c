@@ -146,7 +146,9 @@ zone_record_run(struct zone *z, struct findings *fs, const int status[CHECK_MAX]
 	check_memory_clear(&z->memory);
 	z->memory = *memory;
 	memset(memory, 0, sizeof(*memory));
-	findings_carry_since(fs, &z->findings, now);
+	/* The first run after a restart continues the findings' history. */
+	findings_carry_since(fs, z->runs > 0 ? &z->findings : &z->since_hints, now);
+	findings_clear(&z->since_hints);
 	findings_clear(&z->findings);
 	z->findings = *fs;
 	fs->v = NULL;
@@ -167,6 +169,7 @@ zone_free(struct zone *z)
 		return;
 	findings_clear(&z->findings);
 	check_memory_clear(&z->memory);
+	findings_clear(&z->since_hints);
 	free(z->name);
 	free(z);
 }

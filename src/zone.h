@@ -25,6 +25,9 @@ struct zone {
 	struct findings		 findings;	/* the last run's, since-times kept */
 	int			 check_status[CHECK_MAX]; /* 0-3; -1: not built */
 	struct check_memory	 memory;	/* the checks' own, run to run */
+	struct findings		 since_hints;	/* from the state file: the
+						   since-times of findings
+						   before a restart */
 	struct sched_entry	 sched;
 };
 
