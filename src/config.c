@@ -150,7 +150,7 @@ static const struct config_option config_options[] = {
 	  .help = "error, warning, notice, info or debug" },
 	{ .name = "shard", .type = CONFIG_SHARD,
 	  .off = CONFIG_OFF(shard_index), .off2 = CONFIG_OFF(shard_count),
-	  .min = 1, .max = 1000, .def = "1/1",
+	  .min = 1, .max = CONFIG_SHARD_MAX, .def = "1/1",
 	  .help = "this instance's share of the zones, I/N" },
 	{ .name = "zones", .type = CONFIG_ZONES,
 	  .off = CONFIG_OFF(zones), .off2 = CONFIG_OFF(nzones),
@@ -477,9 +477,8 @@ config_set_log_level(const struct config_option *o, const char *s,
 	return 0;
 }
 
-static int
-config_set_shard(const struct config_option *o, const char *s, void *base,
-    char **msg)
+int
+config_parse_shard(const char *s, unsigned *index, unsigned *count, char **msg)
 {
 	const char	*slash, *why;
 	char		*itext;
@@ -493,18 +492,26 @@ config_set_shard(const struct config_option *o, const char *s, void *base,
 	free(itext);
 	if (rc == -1 || value_parse_uint(slash + 1, &n, &why) == -1)
 		goto bad;
-	if (i < o->min || i > n || n > o->max) {
-		*msg = xasprintf("%s is out of range (%llu <= I <= N <= %llu)",
-		    s, (unsigned long long)o->min, (unsigned long long)o->max);
+	if (i < 1 || i > n || n > CONFIG_SHARD_MAX) {
+		*msg = xasprintf("%s is out of range (1 <= I <= N <= %u)", s,
+		    CONFIG_SHARD_MAX);
 		return -1;
 	}
-	*(unsigned *)config_field(base, o->off) = (unsigned)i;
-	*(unsigned *)config_field(base, o->off2) = (unsigned)n;
+	*index = (unsigned)i;
+	*count = (unsigned)n;
 	return 0;
 
 bad:
 	*msg = xasprintf("bad shard \"%s\": expected I/N, such as 2/4", s);
 	return -1;
+}
+
+static int
+config_set_shard(const struct config_option *o, const char *s, void *base,
+    char **msg)
+{
+	return config_parse_shard(s, (unsigned *)config_field(base, o->off),
+	    (unsigned *)config_field(base, o->off2), msg);
 }
 
 static int

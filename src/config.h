@@ -93,4 +93,8 @@ int config_add_zone(struct config *, const char *name, const char **why);
 const struct config_zone *config_find_zone(const struct config *, const char *name);
 void config_free(struct config *);
 
+#define CONFIG_SHARD_MAX	1000
+/* "I/N" with 1 <= I <= N <= CONFIG_SHARD_MAX; 0, or -1 with *msg (free it). */
+int config_parse_shard(const char *, unsigned *index, unsigned *count, char **msg);
+
 #endif

@@ -123,6 +123,10 @@ daemon_load_config(const struct options *opts, struct config_errors *errs)
 		cfg = config_load(path, flags, errs);
 	else
 		cfg = config_default(errs);
+	if (cfg != NULL && opts->shard_count > 0) {
+		cfg->shard_index = opts->shard_index;
+		cfg->shard_count = opts->shard_count;
+	}
 	if (cfg != NULL && opts->nzones > 0)
 		daemon_select_zones(cfg, opts);
 	return cfg;
@@ -222,6 +226,8 @@ daemon_status(struct status *st, void *arg)
 	st->runs_running = sched_running(d->sched);
 	st->runs_queued = sched_queued(d->sched);
 	st->engine = runner_engine(d->runner);
+	st->shard_index = d->cfg != NULL ? d->cfg->shard_index : 1;
+	st->shard_count = d->cfg != NULL ? d->cfg->shard_count : 1;
 }
 
 static struct http *

@@ -25,6 +25,8 @@ struct options {
 	enum output_format	 format;
 	const char		**zones;	/* --zone, in order given */
 	size_t			 nzones;
+	unsigned		 shard_index;	/* --shard I/N; 0: as configured */
+	unsigned		 shard_count;
 };
 
 /* Loads the config as the options ask: -c FILE (or the default path), with

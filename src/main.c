@@ -19,7 +19,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: zonehealthd [-c FILE] [-f] [-t] [--once [--format text|json]] [--zone NAME]... [-V]\n"
+"usage: zonehealthd [-c FILE] [-f] [-t] [--once [--format text|json]] [--zone NAME]...\n"
+"                   [--shard I/N] [-V]\n"
 "  -c, --config FILE  config file (default " CONFIG_DEFAULT_PATH ")\n"
 "  -f, --foreground   stay in the foreground (as under systemd)\n"
 "  -t, --test         check the config and exit: 0 if good, 78 if not\n"
@@ -27,6 +28,7 @@ usage(FILE *f)
 "                     exit 0 all ok, 1 worst is warning, 2 worst is critical\n"
 "      --format FMT   --once output: text (default) or json\n"
 "      --zone NAME    check this zone (repeatable; with --once no config is needed)\n"
+"      --shard I/N    own the I-th of N shares of the zones (overrides shard:)\n"
 "  -V, --version      print the versions of zonehealthd and its libraries\n"
 "  -h, --help         this help\n");
 }
@@ -65,6 +67,7 @@ enum {
 	OPT_ONCE = 256,
 	OPT_FORMAT,
 	OPT_ZONE,
+	OPT_SHARD,
 };
 
 static const struct option long_options[] = {
@@ -74,6 +77,7 @@ static const struct option long_options[] = {
 	{ "once",	no_argument,		NULL, OPT_ONCE },
 	{ "format",	required_argument,	NULL, OPT_FORMAT },
 	{ "zone",	required_argument,	NULL, OPT_ZONE },
+	{ "shard",	required_argument,	NULL, OPT_SHARD },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
@@ -129,6 +133,15 @@ main(int argc, char **argv)
 			}
 			free(name);
 			opts.zones[opts.nzones++] = optarg;
+			break;
+		case OPT_SHARD:
+			if (config_parse_shard(optarg, &opts.shard_index,
+			    &opts.shard_count, &name) == -1) {
+				fprintf(stderr, "zonehealthd: --shard: %s\n", name);
+				free(name);
+				free(opts.zones);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'V':
 			version();

@@ -143,6 +143,7 @@ static void
 render_metrics_daemon(struct render_metrics_out *out, const struct status *st)
 {
 	size_t	nzones = st->zones != NULL ? st->zones->n : 0;
+	char	shard[32];
 
 	render_metrics_family(out, "zonehealth_build_info", RENDER_METRICS_INFO,
 	    "The version of zonehealthd and of the libraries it runs with.");
@@ -150,6 +151,14 @@ render_metrics_daemon(struct render_metrics_out *out, const struct status *st)
 	    "version", PACKAGE_VERSION, "libevent", version_libevent(),
 	    "ldns", version_ldns(), "libmicrohttpd", version_libmicrohttpd(),
 	    "libyaml", version_libyaml(), NULL);
+
+	/* Which share of the zones this instance owns: aggregation across
+	 * instances (shard: I/N) can tell them apart and spot a missing one. */
+	snprintf(shard, sizeof(shard), "%u/%u", st->shard_index > 0 ?
+	    st->shard_index : 1, st->shard_count > 0 ? st->shard_count : 1);
+	render_metrics_family(out, "zonehealth_shard_info", RENDER_METRICS_INFO,
+	    "The share of the zones this instance owns (shard: I/N).");
+	render_metrics_sample(out, "zonehealth_shard_info", 1, "shard", shard, NULL);
 
 	render_metrics_family(out, "zonehealth_config_last_reload_successful",
 	    RENDER_METRICS_GAUGE,

@@ -19,6 +19,8 @@ struct status {
 	unsigned		 runs_running;
 	size_t			 runs_queued;
 	const struct query_engine *engine;	/* per-server counters; may be NULL */
+	unsigned		 shard_index;		/* this instance's share, I/N */
+	unsigned		 shard_count;
 };
 
 #endif

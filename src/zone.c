@@ -74,18 +74,50 @@ zone_new(const struct config_zone *cz)
 	return z;
 }
 
-/* Stable across hosts and releases: instances of one shard set must agree. */
+/* FNV-1a (64-bit) of a zone name: stable across hosts and releases, so
+ * instances of one shard set agree. */
+static uint64_t
+zone_name_hash(const char *name)
+{
+	uint64_t		 h = 0xcbf29ce484222325ull;
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ull;
+	return h;
+}
+
+/* splitmix64's finaliser: spreads (hash, shard) pairs evenly. */
+static uint64_t
+zone_mix(uint64_t x)
+{
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+unsigned
+zone_shard_owner(const char *name, unsigned count)
+{
+	uint64_t	h = zone_name_hash(name), w, best = 0;
+	unsigned	i, owner = 1;
+
+	/* Rendezvous hashing: the shard with the highest weight owns the
+	 * zone, so going from N to N+1 shards moves only the zones the new
+	 * shard wins, about 1/(N+1) of them, and nothing else. */
+	for (i = 1; i <= count; i++)
+		if ((w = zone_mix(h ^ zone_mix(i))) > best || i == 1) {
+			best = w;
+			owner = i;
+		}
+	return owner;
+}
+
 static bool
 zone_in_shard(const struct config *cfg, const char *name)
 {
-	uint32_t		 h = 2166136261u;	/* FNV-1a */
-	const unsigned char	*p;
-
-	if (cfg->shard_count <= 1)
-		return true;
-	for (p = (const unsigned char *)name; *p != '\0'; p++)
-		h = (h ^ *p) * 16777619u;
-	return h % cfg->shard_count == cfg->shard_index - 1;
+	return cfg->shard_count <= 1 ||
+	    zone_shard_owner(name, cfg->shard_count) == cfg->shard_index;
 }
 
 void

@@ -37,6 +37,8 @@ struct zone_set {
 	size_t		 n;
 };
 
+/* The shard (1..count) that owns a zone name: rendezvous hashing. */
+unsigned zone_shard_owner(const char *name, unsigned count);
 /* "unknown" until the zone has run, else its severity's name. */
 const char *zone_status_name(const struct zone *);
 

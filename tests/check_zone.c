@@ -2,6 +2,7 @@
 #include "zhbuild.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,42 @@ START_TEST(test_shards_partition_the_zones)
 }
 END_TEST
 
+START_TEST(test_rendezvous_moves_only_the_new_share)
+{
+	char		 name[32];
+	unsigned	 per[9] = { 0 }, before, after;
+	int		 i, moved = 0;
+
+	for (i = 0; i < 8000; i++) {
+		snprintf(name, sizeof(name), "zone%d.example.", i);
+		before = zone_shard_owner(name, 7);
+		after = zone_shard_owner(name, 8);
+		ck_assert_uint_ge(before, 1);
+		ck_assert_uint_le(before, 7);
+		/* Adding shard 8 takes zones only for itself. */
+		if (after != before) {
+			ck_assert_uint_eq(after, 8);
+			moved++;
+		}
+		per[after]++;
+		ck_assert_uint_eq(zone_shard_owner(name, 1), 1);
+	}
+	/* About 1/8 move; every shard gets about 1000 of 8000. */
+	ck_assert_int_gt(moved, 800);
+	ck_assert_int_lt(moved, 1200);
+	for (i = 1; i <= 8; i++) {
+		ck_assert_uint_gt(per[i], 850);
+		ck_assert_uint_lt(per[i], 1150);
+	}
+	/* Pinned: a change here re-shards every deployment, and instances
+	 * of different releases in one shard set would disagree. */
+	ck_assert_uint_eq(zone_shard_owner("example.com.", 4), 2);
+	ck_assert_uint_eq(zone_shard_owner("example.net.", 4), 3);
+	ck_assert_uint_eq(zone_shard_owner("example.com.", 10), 8);
+	ck_assert_uint_eq(zone_shard_owner("a.test.", 10), 10);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -108,6 +145,7 @@ main(void)
 
 	tcase_add_test(tc, test_sync_keeps_state_of_kept_zones);
 	tcase_add_test(tc, test_shards_partition_the_zones);
+	tcase_add_test(tc, test_rendezvous_moves_only_the_new_share);
 	suite_add_tcase(s, tc);
 	return check_main_run(s);
 }
