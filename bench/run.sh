@@ -85,8 +85,14 @@ nsd_conf() {	# NAME ADDRESSES...
 		echo "	control-enable: no"
 	} > "$D/$name/nsd.conf"
 }
+# A signed root (its KSK's DS is the trust anchor): the dnssec check then
+# walks a real chain, and the unsigned zones below are insecure, not broken.
+(cd "$D" && ksk=$(ldns-keygen -a ECDSAP256SHA256 -k .) &&
+    zsk=$(ldns-keygen -a ECDSAP256SHA256 .) &&
+    ldns-signzone -f root.zone.signed root.zone "$ksk" "$zsk" &&
+    cp "$ksk.ds" anchor.ds) || { echo "cannot sign the root (ldnsutils)" >&2; exit 1; }
 nsd_conf root 127.0.70.1
-printf 'zone:\n\tname: "."\n\tzonefile: "%s"\n' "$D/root.zone" >> "$D/root/nsd.conf"
+printf 'zone:\n\tname: "."\n\tzonefile: "%s"\n' "$D/root.zone.signed" >> "$D/root/nsd.conf"
 nsd_conf tld 127.0.70.2
 printf 'zone:\n\tname: "bench."\n\tzonefile: "%s"\n' "$D/bench.zone" >> "$D/tld/nsd.conf"
 nsd_conf hosting 127.0.71.1 127.0.71.2
@@ -115,6 +121,7 @@ printf '. 3600000 IN NS a.root.bench.\na.root.bench. 3600000 IN A 127.0.70.1\n' 
 {
 	echo 'listen: "127.0.0.1:0"'
 	echo "root_hints: $D/hints"
+	echo "trust_anchor: $D/anchor.ds"
 	echo "timeout: 2s"
 	echo "retries: 1"
 	echo "server_qps: 10000"
