@@ -26,6 +26,7 @@
 #include "zone.h"
 
 #define DAEMON_STATE_SAVE_S	30	/* state_file written at most this often */
+#define DAEMON_TICK_S		10	/* systemd STATUS= refresh */
 
 struct daemon {
 	struct options		 opts;		/* config_path made absolute */
@@ -41,6 +42,8 @@ struct daemon {
 	struct event		*ev_hup;
 	struct event		*ev_sched;
 	struct event		*ev_state;
+	struct event		*ev_tick;
+	bool			 watchdog;	/* WatchdogSec= set */
 	uint64_t		 runs_unsaved;	/* completed since the last save */
 	bool			 reload_ok;
 	time_t			 reload_success_time;
@@ -246,14 +249,45 @@ daemon_listen(struct daemon *d, const struct config *cfg)
 	return http;
 }
 
+/* "120 zones: 117 ok, 2 warning, 1 critical, 0 unknown; 3410 runs" */
+static void
+daemon_status_line(const struct daemon *d, char *out, size_t len)
+{
+	size_t		 n[4] = { 0 }, i;
+	const char	*s;
+
+	for (i = 0; i < d->zones.n; i++) {
+		s = zone_status_name(d->zones.v[i]);
+		n[strcmp(s, "ok") == 0 ? 0 : strcmp(s, "warning") == 0 ? 1 :
+		    strcmp(s, "critical") == 0 ? 2 : 3]++;
+	}
+	snprintf(out, len, "%zu zones: %zu ok, %zu warning, %zu critical, "
+	    "%zu unknown; %llu runs%s", d->zones.n, n[0], n[1], n[2], n[3],
+	    (unsigned long long)d->runs_started,
+	    d->reload_ok ? "" : "; last reload refused");
+}
+
 static void
 daemon_notify_ready(struct daemon *d)
 {
-	char	status[128];
+	char	status[256];
 
-	snprintf(status, sizeof(status), "%zu zones%s", d->zones.n,
-	    d->reload_ok ? "" : "; last reload refused");
+	daemon_status_line(d, status, sizeof(status));
 	notify_ready(status);
+}
+
+/* Every few seconds: systemd's STATUS= line, and the watchdog when the
+ * unit has WatchdogSec= (pinged from the loop: a stuck loop is killed). */
+static void
+daemon_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon	*d = arg;
+	char		 status[256];
+
+	daemon_status_line(d, status, sizeof(status));
+	notify_status(status);
+	if (d->watchdog)
+		notify_watchdog();
 }
 
 /* SIGHUP: all or nothing; on any error the running config stays. */
@@ -414,6 +448,8 @@ daemon_free(struct daemon *d)
 		event_free(d->ev_sched);
 	if (d->ev_state != NULL)
 		event_free(d->ev_state);
+	if (d->ev_tick != NULL)
+		event_free(d->ev_tick);
 	if (d->base != NULL)
 		event_base_free(d->base);
 	free(d->config_abspath);
@@ -474,6 +510,22 @@ daemon_main(const struct options *opts)
 		if ((d.ev_state = event_new(d.base, -1, EV_PERSIST, daemon_state_cb,
 		    &d)) == NULL || event_add(d.ev_state, &every) == -1)
 			fatalx("cannot create the state timer");
+	}
+	{
+		uint64_t	wd = notify_watchdog_usec();
+		struct timeval	tick = { DAEMON_TICK_S, 0 };
+
+		/* Ping at a third of the watchdog period, or every tick. */
+		if (wd > 0) {
+			d.watchdog = true;
+			if (wd / 3 < (uint64_t)DAEMON_TICK_S * 1000000) {
+				tick.tv_sec = (time_t)(wd / 3 / 1000000);
+				tick.tv_usec = (suseconds_t)(wd / 3 % 1000000);
+			}
+		}
+		if ((d.ev_tick = event_new(d.base, -1, EV_PERSIST, daemon_tick_cb,
+		    &d)) == NULL || event_add(d.ev_tick, &tick) == -1)
+			fatalx("cannot create the status timer");
 	}
 	d.reload_ok = true;
 	d.reload_success_time = time(NULL);
