@@ -12,6 +12,7 @@ const struct check_def *const check_table[] = {
 	&check_zone_served,
 	&check_dnssec,
 	&check_round_robin,
+	&check_rate_limit,
 	NULL,
 };
 

@@ -66,6 +66,7 @@ extern const struct check_def check_reachability;
 extern const struct check_def check_zone_served;
 extern const struct check_def check_dnssec;
 extern const struct check_def check_round_robin;
+extern const struct check_def check_rate_limit;
 
 /* Every finding of the checks in check_table; status[] per check gets
  * 0 ok, 1 warning, 2 critical, 3 could not run, -1 not built. next (zeroed

@@ -94,7 +94,8 @@ check_resolvers(const struct evidence *ev, const struct findings *found,
 	/* Every direct check must have run for "all pass" to mean anything. */
 	direct_ok = direct_ok && status[CHECK_DELEGATION] == 0 &&
 	    status[CHECK_REACHABILITY] == 0 && status[CHECK_ZONE_SERVED] == 0;
-	status[CHECK_RATE_LIMIT] = 0;
+	if (status[CHECK_RATE_LIMIT] < 0)
+		status[CHECK_RATE_LIMIT] = 0;
 	for (i = 0; i < ev->nresolvers; i++) {
 		r = &ev->resolvers[i];
 		v = &next->resolvers[i];

@@ -229,6 +229,7 @@ daemon_status(struct status *st, void *arg)
 	st->runs_running = sched_running(d->sched);
 	st->runs_queued = sched_queued(d->sched);
 	st->engine = runner_engine(d->runner);
+	st->bursts = runner_burster(d->runner);
 	st->shard_index = d->cfg != NULL ? d->cfg->shard_index : 1;
 	st->shard_count = d->cfg != NULL ? d->cfg->shard_count : 1;
 }

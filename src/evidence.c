@@ -46,6 +46,9 @@ evidence_free(struct evidence *ev)
 		ldns_pkt_free(ev->resolvers[i].cd.pkt);
 	}
 	free(ev->resolvers);
+	for (i = 0; i < ev->nbursts; i++)
+		burst_result_clear(&ev->bursts[i].r);
+	free(ev->bursts);
 	walk_result_free(ev->walk);
 	free(ev->zone);
 	free(ev);
@@ -127,6 +130,20 @@ evidence_find(const struct evidence *ev, enum probe probe, size_t server,
 		    evidence_addr_eq(&ev->queries[i].addr, addr))
 			return &ev->queries[i];
 	return NULL;
+}
+
+void
+evidence_add_burst(struct evidence *ev, const struct infra_addr *a,
+    const struct burst_result *r)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->nbursts; i++)
+		if (evidence_addr_eq(&ev->bursts[i].addr, a))
+			return;
+	ev->bursts = xreallocarray(ev->bursts, ev->nbursts + 1, sizeof(*ev->bursts));
+	ev->bursts[ev->nbursts].addr = *a;
+	burst_result_copy(&ev->bursts[ev->nbursts++].r, r);
 }
 
 size_t

@@ -9,6 +9,7 @@
 
 #include <ldns/ldns.h>
 
+#include "burst.h"
 #include "chain.h"
 #include "infra.h"
 #include "query.h"
@@ -67,6 +68,12 @@ struct ev_resolver {
 					   QUERY_CANCELLED when not asked */
 };
 
+/* The last rate-limit burst to one of the zone's server addresses. */
+struct ev_burst {
+	struct infra_addr	 addr;
+	struct burst_result	 r;
+};
+
 struct evidence {
 	char			*zone;
 	time_t			 started;	/* wall clock */
@@ -84,6 +91,8 @@ struct evidence {
 	struct infra_addr	 ds_from;
 	struct ev_resolver	*resolvers;
 	size_t			 nresolvers;
+	struct ev_burst		*bursts;
+	size_t			 nbursts;
 };
 
 struct evidence *evidence_new(const char *zone, time_t started);
@@ -102,6 +111,9 @@ struct ev_query *evidence_add_query(struct evidence *, enum probe, size_t server
 /* The record of probe to addr at server, or NULL. */
 const struct ev_query *evidence_find(const struct evidence *, enum probe,
     size_t server, const struct infra_addr *);
+/* Adds a copy of addr's last burst (once per address). */
+void evidence_add_burst(struct evidence *, const struct infra_addr *,
+    const struct burst_result *);
 /* Adds a resolver to ask; returns its index. */
 size_t evidence_add_resolver(struct evidence *, const struct infra_addr *);
 /* Keeps references to the links and takes ds. */

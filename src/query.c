@@ -427,6 +427,17 @@ query_server_next(struct query_server *s, const struct query_engine *e)
 	return NULL;
 }
 
+/* A token for q's next packet; the rate-limit burst goes without one when
+ * the bucket is empty (it is bounded by burst_size on its own), but takes
+ * what there is, so the server's other traffic still keeps the cap. */
+static bool
+query_take_token(const struct query *q, struct query_server *s, uint64_t now)
+{
+	bool	took = ratelimit_take(&s->rl, now);
+
+	return took || (q->flags & QUERY_F_NO_RATELIMIT);
+}
+
 /* Takes a QUEUED or RETRY query off its server's queue. */
 static void
 query_unqueue(struct query *q)
@@ -479,7 +490,7 @@ query_engine_pump(struct query_engine *e)
 		n = e->npumping;
 		for (i = 0; i < n && (s = TAILQ_FIRST(&e->pumpq)) != NULL; i++) {
 			q = query_server_next(s, e);
-			if (q != NULL && ratelimit_take(&s->rl, now)) {
+			if (q != NULL && query_take_token(q, s, now)) {
 				query_unqueue(q);
 				if (!q->holds_slot) {
 					q->holds_slot = true;
@@ -1331,7 +1342,7 @@ query_engine_send(struct query_engine *e, const ldns_rdf *qname,
 	q->cb = cb;
 	q->arg = arg;
 	q->timeout_ms = e->cfg.timeout_ms;
-	q->tries_left = e->cfg.retries;
+	q->tries_left = (flags & QUERY_F_ONCE) ? 0 : e->cfg.retries;
 	q->transport = (flags & QUERY_F_TCP) ? QUERY_TCP : QUERY_UDP;
 	q->result.transport = q->transport;
 	q->result.server = (struct sockaddr *)&q->server_addr;
@@ -1367,7 +1378,7 @@ query_engine_send(struct query_engine *e, const ldns_rdf *qname,
 	if (TAILQ_EMPTY(&s->waitq) && TAILQ_EMPTY(&s->retryq) &&
 	    e->inflight < e->cfg.max_inflight) {
 		now = clock_mono_ms();
-		if (ratelimit_take(&s->rl, now)) {
+		if (query_take_token(q, s, now)) {
 			q->holds_slot = true;
 			e->inflight++;
 			query_step(q, QUERY_EV_START);

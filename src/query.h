@@ -35,6 +35,10 @@ enum query_transport {
 #define QUERY_F_RD	0x08	/* recursion desired: for resolvers */
 #define QUERY_F_CD	0x10	/* checking disabled (RFC 4035 3.2.2) */
 #define QUERY_F_NO_TC_RETRY 0x20	/* report TC=1 answers as they are */
+#define QUERY_F_ONCE	0x40	/* one attempt, whatever retries says */
+#define QUERY_F_NO_RATELIMIT 0x80	/* past server_qps: the rate-limit burst
+					   (it still takes tokens, so other
+					   traffic to the server keeps the cap) */
 
 struct query_result {
 	enum query_status	 status;

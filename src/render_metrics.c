@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "burst.h"
 #include "finding.h"
 #include "procstat.h"
 #include "query.h"
@@ -388,6 +389,47 @@ render_metrics_servers(struct render_metrics_out *out, const struct status *st)
 	query_engine_foreach_server(st->engine, render_metrics_server_cb, &p);
 }
 
+struct render_metrics_burst_pass {
+	struct render_metrics_out	*out;
+	bool				 truncated;
+};
+
+static void
+render_metrics_burst_cb(const struct infra_addr *a, const struct burst_result *r,
+    void *arg)
+{
+	struct render_metrics_burst_pass	*p = arg;
+	char					 addr[INET6_ADDRSTRLEN + 8];
+
+	if (r->sent == 0)
+		return;
+	value_format_addr((const struct sockaddr *)&a->ss, addr, sizeof(addr), 53);
+	render_metrics_sample(p->out, p->truncated ?
+	    "zonehealth_server_burst_truncated_ratio" :
+	    "zonehealth_server_burst_answered_ratio",
+	    (double)(p->truncated ? r->truncated : r->answered) / r->sent,
+	    "address", addr, NULL);
+}
+
+/* The last rate-limit burst per server address. */
+static void
+render_metrics_bursts(struct render_metrics_out *out, const struct status *st)
+{
+	struct render_metrics_burst_pass	p = { out, false };
+
+	if (st->bursts == NULL)
+		return;
+	render_metrics_family(out, "zonehealth_server_burst_answered_ratio",
+	    RENDER_METRICS_GAUGE, "Share of the last burst of identical queries "
+	    "to the address that got a full answer.");
+	burster_foreach(st->bursts, render_metrics_burst_cb, &p);
+	p.truncated = true;
+	render_metrics_family(out, "zonehealth_server_burst_truncated_ratio",
+	    RENDER_METRICS_GAUGE, "Share of the last burst of identical queries "
+	    "to the address answered with TC=1 (an RRL slip).");
+	burster_foreach(st->bursts, render_metrics_burst_cb, &p);
+}
+
 /* The names and help texts of Prometheus client libraries, so that
  * dashboards made for other exporters work unchanged. */
 static void
@@ -430,6 +472,7 @@ render_metrics(struct buf *b, const struct status *st, bool openmetrics)
 	render_metrics_daemon(&out, st);
 	render_metrics_zones(&out, st);
 	render_metrics_servers(&out, st);
+	render_metrics_bursts(&out, st);
 	render_metrics_process(&out);
 	if (openmetrics)
 		buf_puts(b, "# EOF\n");

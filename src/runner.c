@@ -10,6 +10,7 @@
 
 #include <event2/event.h>
 
+#include "burst.h"
 #include "chain.h"
 #include "check.h"
 #include "clock.h"
@@ -62,6 +63,7 @@ struct runner {
 	struct infra		*infra;
 	struct walker		*walker;
 	struct chain		*chain;
+	struct burster		*burster;
 	struct infra_addr	*resolvers;	/* config's, port included */
 	size_t			 nresolvers;
 	struct check_params	 params;
@@ -106,6 +108,7 @@ runner_set_params(struct runner *r, const struct config *cfg)
 	r->params.serial_grace_s = cfg->serial_grace_ms / 1000;
 	r->params.expiry_warning_s = cfg->expiry_warning_ms / 1000;
 	r->params.trust_anchor = cfg->trust_anchor;
+	burster_configure(r->burster, cfg->burst_size, cfg->burst_interval_ms);
 	free(r->resolvers);
 	r->resolvers = xcalloc(cfg->resolvers.n + 1, sizeof(*r->resolvers));
 	for (i = 0; i < cfg->resolvers.n; i++) {
@@ -134,6 +137,7 @@ runner_new(struct event_base *base, const struct config *cfg, runner_done_fn don
 	infra_set_root(r->infra, cfg->root_hints);
 	r->walker = walker_new(base, r->qe, r->infra, runner_walk_deadline(cfg));
 	r->chain = chain_new(base, r->qe, r->infra);
+	r->burster = burster_new(base, r->qe);
 	runner_set_params(r, cfg);
 	return r;
 }
@@ -154,6 +158,12 @@ const struct query_engine *
 runner_engine(const struct runner *r)
 {
 	return r->qe;
+}
+
+const struct burster *
+runner_burster(const struct runner *r)
+{
+	return r->burster;
 }
 
 const struct infra *
@@ -247,6 +257,8 @@ run_send(struct run *run, enum probe probe, size_t si, const struct infra_addr *
 static void
 run_probe_address(struct run *run, size_t si, const struct infra_addr *a)
 {
+	/* Shared by every zone on a: at most one burst per burst_interval. */
+	burster_maybe(run->r->burster, a, run->ev->zone);
 	run_send(run, PROBE_NS, si, a);
 	run_send(run, PROBE_SOA_UDP, si, a);
 	run_send(run, PROBE_SOA_TCP, si, a);
@@ -532,6 +544,23 @@ run_unlink_free(struct run *run)
 	free(run);
 }
 
+/* The latest burst to each of the zone's addresses, for the rate_limit
+ * check (a burst started by this run shows in the next one). */
+static void
+run_attach_bursts(struct run *run)
+{
+	const struct burst_result	*b;
+	const struct ev_server		*s;
+	size_t				 si, ai;
+
+	for (si = 0; si < run->ev->nservers; si++) {
+		s = &run->ev->servers[si];
+		for (ai = 0; ai < s->naddrs; ai++)
+			if ((b = burster_get(run->r->burster, &s->addrs[ai])) != NULL)
+				evidence_add_burst(run->ev, &s->addrs[ai], b);
+	}
+}
+
 /* Judges from the loop, not inside the last answer's callback. */
 static void
 run_judge_cb(evutil_socket_t fd, short what, void *arg)
@@ -547,6 +576,7 @@ run_judge_cb(evutil_socket_t fd, short what, void *arg)
 	bool			 ok;
 
 	params.now = time(NULL);
+	run_attach_bursts(run);
 	params.prev = &z->memory;	/* zero for a new zone, or from state_file */
 	memset(&memory, 0, sizeof(memory));
 	check_run_all(run->ev, &params, &fs, status, &memory);
@@ -623,6 +653,7 @@ runner_free(struct runner *r)
 	while (!LIST_EMPTY(&r->runs))
 		run_unlink_free(LIST_FIRST(&r->runs));
 	chain_free(r->chain);
+	burster_free(r->burster);
 	free(r->resolvers);
 	walker_free(r->walker);
 	infra_free(r->infra);

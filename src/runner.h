@@ -6,6 +6,7 @@
 
 struct config;
 struct event_base;
+struct burster;
 struct infra;
 struct query_engine;
 struct runner;
@@ -29,5 +30,6 @@ void runner_free(struct runner *);
 
 const struct query_engine *runner_engine(const struct runner *);
 const struct infra *runner_infra(const struct runner *);
+const struct burster *runner_burster(const struct runner *);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <time.h>
 
+struct burster;
 struct query_engine;
 struct zone_set;
 
@@ -19,6 +20,7 @@ struct status {
 	unsigned		 runs_running;
 	size_t			 runs_queued;
 	const struct query_engine *engine;	/* per-server counters; may be NULL */
+	const struct burster	*bursts;	/* per-address bursts; may be NULL */
 	unsigned		 shard_index;		/* this instance's share, I/N */
 	unsigned		 shard_count;
 };

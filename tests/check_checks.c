@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +61,7 @@ START_TEST(test_healthy_zone_has_no_findings)
 	ck_assert_int_eq(status[CHECK_DELEGATION], 0);
 	ck_assert_int_eq(status[CHECK_REACHABILITY], 0);
 	ck_assert_int_eq(status[CHECK_DNSSEC], 3);	/* no chain fetched */
-	ck_assert_int_eq(status[CHECK_RATE_LIMIT], -1);	/* not built yet */
+	ck_assert_int_eq(status[CHECK_RATE_LIMIT], 0);
 	evidence_free(ev);
 }
 END_TEST
@@ -363,6 +364,91 @@ START_TEST(test_ns_address_dead)
 }
 END_TEST
 
+/* A burst's outcome as its pattern says ('a', 't', 'r', 'd'). */
+static void
+burst(struct evidence *ev, const char *ip, const char *pattern)
+{
+	struct burst_result	r;
+	struct infra_addr	a = fx_addr(ip);
+	const char		*p;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.zone, sizeof(r.zone), "%s", ev->zone);
+	r.pattern = xstrdup(pattern);
+	for (p = pattern; *p != '\0'; p++) {
+		r.sent++;
+		r.answered += *p == 'a';
+		r.truncated += *p == 't';
+		r.refused += *p == 'r';
+		r.dropped += *p == 'd';
+	}
+	evidence_add_burst(ev, &a, &r);
+	burst_result_clear(&r);
+}
+
+/* Every query answered at the first try (fx_probe records two). */
+static void
+first_tries(struct evidence *ev)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->nqueries; i++)
+		ev->queries[i].attempts = 1;
+}
+
+START_TEST(test_rate_limited)
+{
+	struct evidence		*ev = evidence_ok_walk();
+	struct findings		 fs = { NULL, 0 };
+	const struct finding	*f;
+	int			 status[CHECK_MAX];
+
+	fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
+	fx_server(ev, "ns2.example.test.", "192.0.2.2", QUERY_OK, QUERY_OK, QUERY_OK);
+	fx_server(ev, "ns3.example.test.", "192.0.2.3", QUERY_OK, QUERY_OK, QUERY_OK);
+	fx_server(ev, "ns4.example.test.", "192.0.2.4", QUERY_OK, QUERY_OK, QUERY_OK);
+	fx_server(ev, "ns5.example.test.", "192.0.2.5", QUERY_OK, QUERY_OK, QUERY_OK);
+	first_tries(ev);
+	/* RRL with slip 2: every other limited answer is TC=1. */
+	burst(ev, "192.0.2.1", "aaaaatdtdtdtdtdtdtdt");
+	/* RRL without slip: the tail dropped. */
+	burst(ev, "192.0.2.2", "aaaaaaadddddddddddddd");
+	/* Loss spread over the burst: a lossy path, not rate limiting. */
+	burst(ev, "192.0.2.3", "adaadaaadaadaaadaada");
+	/* Every answer. */
+	burst(ev, "192.0.2.4", "aaaaaaaaaaaaaaaaaaaa");
+	/* REFUSED under load, NOERROR at normal pace. */
+	burst(ev, "192.0.2.5", "aaaarrrrrrrrrrrrrrrr");
+	run_all(ev, &params, &fs, status);
+	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_RATE_LIMITED, "192.0.2.1"));
+	ck_assert_int_eq(f->severity, SEVERITY_WARNING);
+	ck_assert_str_eq(f->server, "ns1.example.test.");
+	ck_assert_ptr_nonnull(strstr(f->summary, "slip"));
+	ck_assert_ptr_nonnull(strstr(f->evidence, "20 identical queries"));
+	ck_assert_ptr_nonnull(strstr(f->evidence, "aaaaatdtdtdtdtdtdtdt"));
+	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_RATE_LIMITED, "192.0.2.2"));
+	ck_assert_ptr_nonnull(strstr(f->summary, "drops"));
+	ck_assert_ptr_null(find(&fs, CAUSE_RATE_LIMITED, "192.0.2.3"));
+	ck_assert_ptr_null(find(&fs, CAUSE_RATE_LIMITED, "192.0.2.4"));
+	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_RATE_LIMITED, "192.0.2.5"));
+	ck_assert_ptr_nonnull(strstr(f->summary, "REFUSED"));
+	ck_assert_int_eq(status[CHECK_RATE_LIMIT], 1);
+	findings_clear(&fs);
+	evidence_free(ev);
+
+	/* Tail drops, but packets were lost at normal pace too: a lossy
+	 * path (the paced queries needed retries), not rate limiting. */
+	ev = evidence_ok_walk();
+	fx_server(ev, "ns2.example.test.", "192.0.2.2", QUERY_OK, QUERY_OK, QUERY_OK);
+	burst(ev, "192.0.2.2", "aaaaaaadddddddddddddd");
+	run_all(ev, &params, &fs, status);
+	ck_assert_ptr_null(find(&fs, CAUSE_RATE_LIMITED, "192.0.2.2"));
+	ck_assert_int_eq(status[CHECK_RATE_LIMIT], 0);
+	findings_clear(&fs);
+	evidence_free(ev);
+}
+END_TEST
+
 START_TEST(test_since_carried_over)
 {
 	struct findings	old = { NULL, 0 }, cur = { NULL, 0 };
@@ -400,6 +486,7 @@ main(void)
 	tcase_add_test(tc, test_ns_names_glue_and_resolution);
 	tcase_add_test(tc, test_resolver_symptom);
 	tcase_add_test(tc, test_ns_address_dead);
+	tcase_add_test(tc, test_rate_limited);
 	tcase_add_test(tc, test_since_carried_over);
 	suite_add_tcase(s, tc);
 	return check_main_run(s);

@@ -1,0 +1,232 @@
+/* burst: the rate-limit probe, once per interval per server address. */
+#include "zhbuild.h"
+
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "burst.h"
+#include "clock.h"
+#include "evidence.h"
+#include "log.h"
+#include "query.h"
+#include "xmalloc.h"
+
+struct burst_entry;
+
+/* One query of a burst in flight. */
+struct burst_query {
+	struct burst_entry	*e;
+	struct query		*q;
+	unsigned		 index;		/* in sending order */
+};
+
+struct burst_entry {
+	ldns_rbnode_t		 node;
+	char			 key[INET6_ADDRSTRLEN + 8];
+	struct infra_addr	 addr;
+	uint64_t		 started_ms;	/* monotonic; 0: never */
+	struct burst_query	*qs;		/* the burst under way, or NULL */
+	unsigned		 pending;
+	struct burst_result	 running;	/* being counted */
+	struct burst_result	 last;		/* the last complete one */
+	bool			 has_last;
+};
+
+struct burster {
+	struct event_base	*base;
+	struct query_engine	*qe;
+	ldns_rbtree_t		*entries;	/* struct burst_entry by address */
+	unsigned		 size;
+	uint64_t		 interval_ms;
+	uint64_t		 sent;
+};
+
+static int
+burst_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+struct burster *
+burster_new(struct event_base *base, struct query_engine *qe)
+{
+	struct burster	*b;
+
+	b = xcalloc(1, sizeof(*b));
+	b->base = base;
+	b->qe = qe;
+	if ((b->entries = ldns_rbtree_create(burst_cmp)) == NULL)
+		fatalx("out of memory");
+	return b;
+}
+
+void
+burster_configure(struct burster *b, unsigned size, uint64_t interval_ms)
+{
+	b->size = size;
+	b->interval_ms = interval_ms;
+}
+
+void
+burst_result_copy(struct burst_result *dst, const struct burst_result *src)
+{
+	*dst = *src;
+	dst->pattern = src->pattern != NULL ? xstrdup(src->pattern) : NULL;
+}
+
+void
+burst_result_clear(struct burst_result *r)
+{
+	free(r->pattern);
+	memset(r, 0, sizeof(*r));
+}
+
+static void
+burst_done(struct burst_entry *e)
+{
+	const struct burst_result	*r = &e->running;
+
+	burst_result_clear(&e->last);
+	e->last = e->running;
+	memset(&e->running, 0, sizeof(e->running));
+	e->has_last = true;
+	free(e->qs);
+	e->qs = NULL;
+	r = &e->last;
+	log_debug("burst to %s (%s SOA): %u sent, %u answered, %u truncated, "
+	    "%u refused, %u dropped: %s", e->key, r->zone, r->sent, r->answered,
+	    r->truncated, r->refused, r->dropped, r->pattern);
+}
+
+static void
+burst_query_cb(struct query_result *res, void *arg)
+{
+	struct burst_query	*bq = arg;
+	struct burst_entry	*e = bq->e;
+	struct burst_result	*r = &e->running;
+
+	bq->q = NULL;
+	if (res->status != QUERY_OK || res->pkt == NULL) {
+		r->dropped++;
+		r->pattern[bq->index] = 'd';
+	} else if (res->truncated || ldns_pkt_tc(res->pkt)) {
+		r->truncated++;
+		r->pattern[bq->index] = 't';
+	} else if (ldns_pkt_get_rcode(res->pkt) == LDNS_RCODE_REFUSED) {
+		r->refused++;
+		r->pattern[bq->index] = 'r';
+	} else {
+		r->answered++;
+		r->pattern[bq->index] = 'a';
+	}
+	if (--e->pending == 0)
+		burst_done(e);
+}
+
+void
+burster_maybe(struct burster *b, const struct infra_addr *a, const char *zone)
+{
+	struct burst_entry	*e;
+	ldns_rdf		*qname;
+	uint64_t		 now = clock_mono_ms();
+	char			 key[INET6_ADDRSTRLEN + 8];
+	unsigned		 i;
+
+	if (b->size == 0)
+		return;
+	evidence_addr_str(a, key, sizeof(key));
+	if ((e = (struct burst_entry *)ldns_rbtree_search(b->entries, key)) == NULL) {
+		e = xcalloc(1, sizeof(*e));
+		snprintf(e->key, sizeof(e->key), "%s", key);
+		e->node.key = e->key;
+		e->addr = *a;
+		if (ldns_rbtree_insert(b->entries, &e->node) == NULL)
+			fatalx("burst: insert failed");
+	}
+	if (e->qs != NULL || (e->started_ms != 0 && now - e->started_ms < b->interval_ms))
+		return;
+	if ((qname = ldns_dname_new_frm_str(zone)) == NULL)
+		return;
+	e->started_ms = now;
+	burst_result_clear(&e->running);
+	e->running.at = time(NULL);
+	e->running.pattern = xcalloc(b->size + 1, 1);
+	memset(e->running.pattern, '?', b->size);
+	snprintf(e->running.zone, sizeof(e->running.zone), "%s", zone);
+	e->qs = xcalloc(b->size, sizeof(*e->qs));
+	e->pending = b->size;
+	/* Identical queries all at once, past server_qps, one try each, TC=1
+	 * answers counted as they come: what a busy resolver farm looks like
+	 * to the server. */
+	for (i = 0; i < b->size; i++) {
+		e->qs[i].e = e;
+		e->qs[i].index = i;
+		e->running.sent++;
+		b->sent++;
+		e->qs[i].q = query_engine_send(b->qe, qname, LDNS_RR_TYPE_SOA,
+		    (const struct sockaddr *)&a->ss, NULL, QUERY_F_ONCE |
+		    QUERY_F_NO_RATELIMIT | QUERY_F_NO_TC_RETRY, burst_query_cb,
+		    &e->qs[i]);
+	}
+	ldns_rdf_deep_free(qname);
+}
+
+const struct burst_result *
+burster_get(const struct burster *b, const struct infra_addr *a)
+{
+	const struct burst_entry	*e;
+	char				 key[INET6_ADDRSTRLEN + 8];
+
+	evidence_addr_str(a, key, sizeof(key));
+	e = (const struct burst_entry *)ldns_rbtree_search(b->entries, key);
+	return e != NULL && e->has_last ? &e->last : NULL;
+}
+
+void
+burster_foreach(const struct burster *b,
+    void (*fn)(const struct infra_addr *, const struct burst_result *, void *), void *arg)
+{
+	const ldns_rbnode_t		*n;
+	const struct burst_entry	*e;
+
+	for (n = ldns_rbtree_first(b->entries); n != LDNS_RBTREE_NULL;
+	    n = ldns_rbtree_next((ldns_rbnode_t *)n)) {
+		e = (const struct burst_entry *)n;
+		if (e->has_last)
+			fn(&e->addr, &e->last, arg);
+	}
+}
+
+uint64_t
+burster_sent(const struct burster *b)
+{
+	return b->sent;
+}
+
+static void
+burst_entry_free(ldns_rbnode_t *node, void *arg)
+{
+	struct burst_entry	*e = (struct burst_entry *)node;
+	unsigned		 i;
+
+	for (i = 0; e->qs != NULL && i < e->running.sent; i++)
+		if (e->qs[i].q != NULL)
+			query_cancel(e->qs[i].q);
+	free(e->qs);
+	burst_result_clear(&e->running);
+	burst_result_clear(&e->last);
+	free(e);
+}
+
+void
+burster_free(struct burster *b)
+{
+	if (b == NULL)
+		return;
+	ldns_traverse_postorder(b->entries, burst_entry_free, NULL);
+	ldns_rbtree_free(b->entries);
+	free(b);
+}

@@ -1,0 +1,49 @@
+/* burst: the rate-limit probe. Once per burst_interval per server address,
+ * whatever the number of zones on it, a short burst of identical queries
+ * shows whether the server drops or truncates ("slips") answers under load
+ * (response rate limiting). */
+#ifndef ZH_BURST_H
+#define ZH_BURST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "infra.h"
+
+struct event_base;
+struct query_engine;
+struct burster;
+
+/* How one burst went: every query is one of the last four. */
+struct burst_result {
+	unsigned	 sent;
+	unsigned	 answered;	/* a full answer (any rcode but REFUSED) */
+	unsigned	 truncated;	/* TC=1: an RRL "slip" */
+	unsigned	 refused;	/* rcode REFUSED */
+	unsigned	 dropped;	/* no answer */
+	char		*pattern;	/* per query in sending order: 'a'nswered,
+					   't'runcated, 'r'efused, 'd'ropped */
+	time_t		 at;		/* wall clock, when it was sent */
+	char		 zone[256];	/* what was asked: that zone's SOA */
+};
+
+void burst_result_copy(struct burst_result *dst, const struct burst_result *src);
+void burst_result_clear(struct burst_result *);
+
+struct burster *burster_new(struct event_base *, struct query_engine *);
+/* size 0 turns bursts off; interval_ms is per server address. */
+void burster_configure(struct burster *, unsigned size, uint64_t interval_ms);
+/* Bursts to addr, asking for zone's SOA, unless one ran there within the
+ * interval or runs now. */
+void burster_maybe(struct burster *, const struct infra_addr *, const char *zone);
+/* The last completed burst to addr, or NULL. */
+const struct burst_result *burster_get(const struct burster *, const struct infra_addr *);
+/* Every address's last completed burst, in address order. */
+void burster_foreach(const struct burster *,
+    void (*)(const struct infra_addr *, const struct burst_result *, void *), void *);
+/* Queries sent in bursts since start (for tests and metrics). */
+uint64_t burster_sent(const struct burster *);
+void burster_free(struct burster *);
+
+#endif

@@ -1,0 +1,128 @@
+/* check_rate_limit: a server that drops or truncates answers when asked
+ * many identical questions at once (response rate limiting, "slips"),
+ * told apart from a path that loses packets at any pace. */
+#include "zhbuild.h"
+
+#include <arpa/inet.h>
+
+#include <string.h>
+
+#include "check.h"
+#include "evidence.h"
+#include "xmalloc.h"
+
+/* Loss at normal pace: this run's UDP queries to a (retries count). */
+struct paced {
+	unsigned	attempts;
+	unsigned	answered;
+	unsigned	refused;
+};
+
+static void
+rate_paced(const struct evidence *ev, const struct infra_addr *a, struct paced *p)
+{
+	const struct ev_query	*q;
+	size_t			 i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < ev->nqueries; i++) {
+		q = &ev->queries[i];
+		if (q->transport != QUERY_UDP || !evidence_addr_eq(&q->addr, a) ||
+		    q->status == QUERY_CANCELLED)
+			continue;
+		p->attempts += q->attempts > 0 ? q->attempts : 1;
+		if (q->status == QUERY_OK) {
+			p->answered++;
+			if (q->pkt != NULL &&
+			    ldns_pkt_get_rcode(q->pkt) == LDNS_RCODE_REFUSED)
+				p->refused++;
+		}
+	}
+}
+
+/*
+ * Drops from rate limiting come at the tail: the first queries of the
+ * burst use up the allowance and (nearly) everything after is dropped.
+ * Random loss spreads over the whole burst.
+ */
+static bool
+rate_tail_drops(const struct burst_result *b)
+{
+	const char	*first = b->pattern != NULL ? strchr(b->pattern, 'd') : NULL;
+	size_t		 after, dropped = 0;
+	const char	*p;
+
+	if (first == NULL)
+		return false;
+	for (p = first; *p != '\0'; p++)
+		dropped += *p == 'd';
+	after = strlen(first);
+	return dropped * 10 >= after * 8;
+}
+
+static const char *
+rate_verdict(const struct burst_result *b, const struct paced *p)
+{
+	if (b->sent == 0 || p->attempts == 0)
+		return NULL;
+	/* Slips: truncation for no size reason is RRL's signature. */
+	if (b->truncated > 0)
+		return "truncated answers (TC=1, RRL \"slip\")";
+	if (b->refused > 0 && p->refused == 0)
+		return "REFUSED under load only";
+	/* Drops alone: only when none were lost at normal pace and the drops
+	 * came once the burst was under way. */
+	if (b->dropped * 4 >= b->sent && p->answered == p->attempts &&
+	    rate_tail_drops(b))
+		return "drops once the burst was under way";
+	return NULL;
+}
+
+static enum check_outcome
+rate_judge(const struct evidence *ev, const struct check_params *params,
+    struct findings *out, struct check_memory *next)
+{
+	const struct ev_burst	*eb;
+	const struct ev_server	*s = NULL;
+	struct paced		 p;
+	const char		*why;
+	char			 addr[INET6_ADDRSTRLEN + 8];
+	size_t			 i, si, ai;
+
+	for (i = 0; i < ev->nbursts; i++) {
+		eb = &ev->bursts[i];
+		rate_paced(ev, &eb->addr, &p);
+		if ((why = rate_verdict(&eb->r, &p)) == NULL)
+			continue;
+		for (si = 0, s = NULL; s == NULL && si < ev->nservers; si++)
+			for (ai = 0; ai < ev->servers[si].naddrs; ai++)
+				if (evidence_addr_eq(&ev->servers[si].addrs[ai], &eb->addr))
+					s = &ev->servers[si];
+		evidence_addr_str(&eb->addr, addr, sizeof(addr));
+		findings_add(out, CAUSE_RATE_LIMITED, SEVERITY_WARNING,
+		    s != NULL ? s->name : NULL, addr,
+		    xasprintf("%s (%s) rate-limits: %s", s != NULL ? s->name : addr,
+		    addr, why),
+		    xasprintf("%u identical queries for the SOA of %s at once: %u "
+		    "answered, %u truncated, %u refused, %u dropped (in order: %s); "
+		    "at normal pace this run %u of %u UDP packets were answered",
+		    eb->r.sent, eb->r.zone, eb->r.answered, eb->r.truncated,
+		    eb->r.refused, eb->r.dropped, eb->r.pattern != NULL ?
+		    eb->r.pattern : "", p.answered, p.attempts),
+		    xasprintf("The server at %s applies response rate limiting "
+		    "(RRL) strict enough to hit a burst of identical questions, "
+		    "which is what a resolver farm behind one address sends for a "
+		    "popular name: those resolvers get truncated or no answers "
+		    "and retry, or fail. Raise the limit (NSD rrl-ratelimit, "
+		    "BIND rate-limit responses-per-second, Knot mod-rrl rate-limit) "
+		    "or exempt the resolvers' networks (NSD rrl-whitelist, BIND "
+		    "exempt-clients); keep slip at 2 so limited clients can retry "
+		    "over TCP.", addr));
+	}
+	return CHECK_RAN;
+}
+
+const struct check_def check_rate_limit = {
+	.id = CHECK_RATE_LIMIT,
+	.judge = rate_judge,
+};
