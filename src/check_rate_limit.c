@@ -5,8 +5,10 @@
 
 #include <arpa/inet.h>
 
+#include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "check.h"
 #include "evidence.h"
 #include "xmalloc.h"
@@ -78,6 +80,80 @@ rate_verdict(const struct burst_result *b, const struct paced *p)
 	return NULL;
 }
 
+/* What one source got from (si, a): 1 answered, 0 blocked, -1 unknown. */
+static int
+rate_source_outcome(const struct ev_query *q, char *what, size_t len)
+{
+	if (q == NULL)
+		return -1;
+	switch (q->status) {
+	case QUERY_OK:
+		if (q->pkt != NULL && ldns_pkt_get_rcode(q->pkt) == LDNS_RCODE_REFUSED) {
+			snprintf(what, len, "REFUSED");
+			return 0;
+		}
+		snprintf(what, len, "answered");
+		return 1;
+	case QUERY_TIMEOUT:
+		snprintf(what, len, "no answer (%u tries)", q->attempts);
+		return 0;
+	case QUERY_REFUSED_CONNECTION:
+		snprintf(what, len, "port unreachable (ICMP)");
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* With several source addresses: a server that answers one and drops or
+ * refuses another blocks by address (an ACL, a firewall, a block list). */
+static void
+rate_judge_sources(const struct evidence *ev, size_t si, const struct infra_addr *a,
+    struct findings *out)
+{
+	const struct ev_server	*s = &ev->servers[si];
+	const struct ev_query	*q;
+	struct buf		 b;
+	char			 addr[INET6_ADDRSTRLEN + 8], what[64], ok_src[INET6_ADDRSTRLEN + 8];
+	int			 src, outcome[64], any_ok = -1;
+	size_t			 n = ev->nsources < 64 ? ev->nsources : 64;
+
+	buf_init(&b);
+	for (src = 0; src < (int)n; src++) {
+		/* The default source asked everything; others only the SOA. */
+		if ((q = evidence_find_src(ev, PROBE_SOA_UDP, si, a, src)) == NULL)
+			q = evidence_find_src(ev, PROBE_SOA_SRC, si, a, src);
+		outcome[src] = rate_source_outcome(q, what, sizeof(what));
+		if (outcome[src] >= 0)
+			buf_printf(&b, "%sfrom %s: %s", b.len > 0 ? "; " : "",
+			    ev->sources[src], what);
+		if (outcome[src] == 1 && any_ok < 0)
+			any_ok = src;
+	}
+	if (any_ok < 0) {
+		buf_free(&b);
+		return;
+	}
+	snprintf(ok_src, sizeof(ok_src), "%s", ev->sources[any_ok]);
+	evidence_addr_str(a, addr, sizeof(addr));
+	for (src = 0; src < (int)n; src++) {
+		if (outcome[src] != 0)
+			continue;
+		findings_add(out, CAUSE_SOURCE_BLOCKED, SEVERITY_CRITICAL, s->name, addr,
+		    xasprintf("%s (%s) answers queries from %s but not from %s",
+		    s->name, addr, ok_src, ev->sources[src]),
+		    xasprintf("the SOA of %s, asked from each source address: %s",
+		    ev->zone, b.data),
+		    xasprintf("The server at %s, or a firewall in front of it, "
+		    "blocks %s: check its ACLs (NSD/Knot/BIND allow and deny lists, "
+		    "BIND blackhole), firewall rules and block lists for that "
+		    "address or its network. Resolvers that reach the server from "
+		    "blocked networks time out on it and, when every server blocks "
+		    "them, answer SERVFAIL.", addr, ev->sources[src]));
+	}
+	buf_free(&b);
+}
+
 static enum check_outcome
 rate_judge(const struct evidence *ev, const struct check_params *params,
     struct findings *out, struct check_memory *next)
@@ -89,6 +165,10 @@ rate_judge(const struct evidence *ev, const struct check_params *params,
 	char			 addr[INET6_ADDRSTRLEN + 8];
 	size_t			 i, si, ai;
 
+	if (ev->nsources > 1)
+		for (si = 0; si < ev->nservers; si++)
+			for (ai = 0; ai < ev->servers[si].naddrs; ai++)
+				rate_judge_sources(ev, si, &ev->servers[si].addrs[ai], out);
 	for (i = 0; i < ev->nbursts; i++) {
 		eb = &ev->bursts[i];
 		rate_paced(ev, &eb->addr, &p);

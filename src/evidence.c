@@ -49,6 +49,9 @@ evidence_free(struct evidence *ev)
 	for (i = 0; i < ev->nbursts; i++)
 		burst_result_clear(&ev->bursts[i].r);
 	free(ev->bursts);
+	for (i = 0; i < ev->nsources; i++)
+		free(ev->sources[i]);
+	free(ev->sources);
 	walk_result_free(ev->walk);
 	free(ev->zone);
 	free(ev);
@@ -116,6 +119,7 @@ evidence_add_query(struct evidence *ev, enum probe probe, size_t server,
 	q->server = server;
 	q->addr = *addr;
 	q->status = QUERY_CANCELLED;
+	q->source = -1;
 	return q;
 }
 
@@ -175,6 +179,20 @@ evidence_set_chain(struct evidence *ev, struct chain_link **links, size_t n,
 	ev->ds = ds;
 	if (ds_from != NULL)
 		ev->ds_from = *ds_from;
+}
+
+const struct ev_query *
+evidence_find_src(const struct evidence *ev, enum probe probe, size_t server,
+    const struct infra_addr *addr, int source)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->nqueries; i++)
+		if (ev->queries[i].probe == probe && ev->queries[i].server == server &&
+		    ev->queries[i].source == source &&
+		    evidence_addr_eq(&ev->queries[i].addr, addr))
+			return &ev->queries[i];
+	return NULL;
 }
 
 void

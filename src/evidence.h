@@ -27,6 +27,8 @@ enum probe {
 	PROBE_NODATA,		/* the apex, type NULL: NODATA proof */
 	PROBE_CDS,		/* the apex CDS (RFC 7344) */
 	PROBE_CDNSKEY,		/* the apex CDNSKEY (RFC 7344) */
+	/* With several source_addresses: */
+	PROBE_SOA_SRC,		/* PROBE_SOA_UDP again from another source */
 	PROBE_MAX,
 };
 
@@ -34,6 +36,8 @@ struct ev_query {
 	enum probe		 probe;
 	size_t			 server;	/* index into evidence.servers */
 	struct infra_addr	 addr;
+	int			 source;	/* index into source_addresses,
+						   -1: the kernel's choice */
 	enum query_transport	 transport;
 	enum query_status	 status;
 	ldns_pkt		*pkt;		/* the answer; owned */
@@ -93,6 +97,8 @@ struct evidence {
 	size_t			 nresolvers;
 	struct ev_burst		*bursts;
 	size_t			 nbursts;
+	char			**sources;	/* source_addresses as text */
+	size_t			 nsources;
 };
 
 struct evidence *evidence_new(const char *zone, time_t started);
@@ -119,6 +125,9 @@ size_t evidence_add_resolver(struct evidence *, const struct infra_addr *);
 /* Keeps references to the links and takes ds. */
 void evidence_set_chain(struct evidence *, struct chain_link **, size_t, ldns_pkt *ds,
     const struct infra_addr *ds_from);
+/* The record of probe to addr at server from source, or NULL. */
+const struct ev_query *evidence_find_src(const struct evidence *, enum probe,
+    size_t server, const struct infra_addr *, int source);
 /* Address as text, without the port when it is 53. */
 void evidence_addr_str(const struct infra_addr *, char *, size_t);
 

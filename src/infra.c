@@ -354,3 +354,12 @@ infra_size(const struct infra *in)
 {
 	return in->delegs->count + in->hosts->count;
 }
+
+void
+infra_addr_set_port(struct infra_addr *a, uint16_t port)
+{
+	if (a->ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
+	else if (a->ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
+}

@@ -86,6 +86,8 @@ struct infra_host *infra_host_new(const char *name, enum infra_host_state, uint6
 void infra_host_add_addr(struct infra_host *, const struct sockaddr *, socklen_t);
 void infra_host_free(struct infra_host *);
 
+/* Sets the port (host order) of an IPv4 or IPv6 address. */
+void infra_addr_set_port(struct infra_addr *, uint16_t);
 /* The address of an A or AAAA record, port 53, into ss; 0 for other
  * records or malformed data, else the sockaddr's length. */
 socklen_t infra_rr_sockaddr(const ldns_rr *, struct sockaddr_storage *);

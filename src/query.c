@@ -1352,6 +1352,13 @@ query_engine_send(struct query_engine *e, const ldns_rdf *qname,
 
 	if (server != NULL && (q->server_len = query_sockaddr_len(server)) != 0)
 		memcpy(&q->server_addr, server, q->server_len);
+	if (source == NULL && server != NULL) {
+		if (server->sa_family == AF_INET && e->cfg.source4.ss_family == AF_INET)
+			source = (const struct sockaddr *)&e->cfg.source4;
+		else if (server->sa_family == AF_INET6 &&
+		    e->cfg.source6.ss_family == AF_INET6)
+			source = (const struct sockaddr *)&e->cfg.source6;
+	}
 	if (source != NULL) {
 		q->has_source = true;
 		memcpy(&q->source_addr, source, query_sockaddr_len(source));

@@ -73,6 +73,9 @@ struct query_engine_config {
 					 * one token per packet or connection,
 					 * burst = rate; 0: no limit */
 	uint16_t	edns_size;	/* advertised UDP size; 0: 1232 */
+	/* Sources of queries sent without one (source_addresses' first of
+	 * each family); ss_family 0: the kernel's choice. */
+	struct sockaddr_storage	source4, source6;
 };
 
 /* Counters by transport and outcome, as zonehealth_server_queries_total:

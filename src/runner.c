@@ -4,6 +4,8 @@
 #include <sys/queue.h>
 #include <sys/random.h>
 
+#include <arpa/inet.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +22,7 @@
 #include "log.h"
 #include "query.h"
 #include "runner.h"
+#include "value.h"
 #include "walk.h"
 #include "xmalloc.h"
 #include "zone.h"
@@ -64,6 +67,8 @@ struct runner {
 	struct walker		*walker;
 	struct chain		*chain;
 	struct burster		*burster;
+	struct infra_addr	*sources;	/* source_addresses, port 0 */
+	size_t			 nsources;
 	struct infra_addr	*resolvers;	/* config's, port included */
 	size_t			 nresolvers;
 	struct check_params	 params;
@@ -80,6 +85,8 @@ static struct query_engine_config
 runner_engine_config(const struct config *cfg)
 {
 	struct query_engine_config	qc;
+	const struct value_addr		*a;
+	size_t				i;
 
 	memset(&qc, 0, sizeof(qc));
 	qc.timeout_ms = cfg->timeout_ms;
@@ -87,6 +94,15 @@ runner_engine_config(const struct config *cfg)
 	qc.max_inflight = cfg->max_inflight;
 	qc.server_qps = cfg->server_qps;
 	qc.edns_size = 1232;
+	/* Every query leaves from the first source address of its family:
+	 * the walk, the chain, bursts and resolver probes too. */
+	for (i = cfg->source_addresses.n; i-- > 0; ) {
+		a = &cfg->source_addresses.addrs[i];
+		if (a->ss.ss_family == AF_INET)
+			memcpy(&qc.source4, &a->ss, sizeof(qc.source4));
+		else if (a->ss.ss_family == AF_INET6)
+			memcpy(&qc.source6, &a->ss, sizeof(qc.source6));
+	}
 	return qc;
 }
 
@@ -109,6 +125,15 @@ runner_set_params(struct runner *r, const struct config *cfg)
 	r->params.expiry_warning_s = cfg->expiry_warning_ms / 1000;
 	r->params.trust_anchor = cfg->trust_anchor;
 	burster_configure(r->burster, cfg->burst_size, cfg->burst_interval_ms);
+	free(r->sources);
+	r->sources = xcalloc(cfg->source_addresses.n + 1, sizeof(*r->sources));
+	for (i = 0; i < cfg->source_addresses.n; i++) {
+		memcpy(&r->sources[i].ss, &cfg->source_addresses.addrs[i].ss,
+		    sizeof(r->sources[i].ss));
+		r->sources[i].len = cfg->source_addresses.addrs[i].len;
+		infra_addr_set_port(&r->sources[i], 0);
+	}
+	r->nsources = cfg->source_addresses.n;
 	free(r->resolvers);
 	r->resolvers = xcalloc(cfg->resolvers.n + 1, sizeof(*r->resolvers));
 	for (i = 0; i < cfg->resolvers.n; i++) {
@@ -197,7 +222,32 @@ run_op_done(struct run_op *op)
 }
 
 static void
+run_send_from(struct run *run, enum probe probe, size_t si, const struct infra_addr *a,
+    int source);
+
+/* The first source address of a's family (the engine's default), or -1. */
+static int
+run_default_source(const struct runner *r, const struct infra_addr *a)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nsources; i++)
+		if (r->sources[i].ss.ss_family == a->ss.ss_family)
+			return (int)i;
+	return -1;
+}
+
+static void
 run_send(struct run *run, enum probe probe, size_t si, const struct infra_addr *a)
+{
+	/* Everything goes out from the default source; the other sources of
+	 * the same family only repeat the SOA question (PROBE_SOA_SRC). */
+	run_send_from(run, probe, si, a, run_default_source(run->r, a));
+}
+
+static void
+run_send_from(struct run *run, enum probe probe, size_t si, const struct infra_addr *a,
+    int source)
 {
 	struct run_op	*op;
 	struct ev_query	*q;
@@ -211,6 +261,7 @@ run_send(struct run *run, enum probe probe, size_t si, const struct infra_addr *
 		flags = QUERY_F_DO;
 		break;
 	case PROBE_SOA_UDP:
+	case PROBE_SOA_SRC:
 		flags = QUERY_F_DO;
 		break;
 	case PROBE_SOA_TCP:
@@ -244,21 +295,29 @@ run_send(struct run *run, enum probe probe, size_t si, const struct infra_addr *
 	}
 	q = evidence_add_query(run->ev, probe, si, a);
 	q->transport = (flags & QUERY_F_TCP) ? QUERY_TCP : QUERY_UDP;
+	q->source = source;
 	op = run_op_new(run);
 	op->qi = run->ev->nqueries - 1;
 	if ((qname = ldns_dname_new_frm_str(probe == PROBE_NXNAME ?
 	    run->ev->nxname : run->ev->zone)) == NULL)
 		fatalx("bad zone name %s", run->ev->zone);
 	op->q = query_engine_send(run->r->qe, qname, qtype,
-	    (const struct sockaddr *)&a->ss, NULL, flags, run_query_cb, op);
+	    (const struct sockaddr *)&a->ss, probe == PROBE_SOA_SRC ?
+	    (const struct sockaddr *)&run->r->sources[source].ss : NULL, flags,
+	    run_query_cb, op);
 	ldns_rdf_deep_free(qname);
 }
 
 static void
 run_probe_address(struct run *run, size_t si, const struct infra_addr *a)
 {
+	int	src, def = run_default_source(run->r, a);
+
 	/* Shared by every zone on a: at most one burst per burst_interval. */
 	burster_maybe(run->r->burster, a, run->ev->zone);
+	for (src = def + 1; def >= 0 && src < (int)run->r->nsources; src++)
+		if (run->r->sources[src].ss.ss_family == a->ss.ss_family)
+			run_send_from(run, PROBE_SOA_SRC, si, a, src);
 	run_send(run, PROBE_NS, si, a);
 	run_send(run, PROBE_SOA_UDP, si, a);
 	run_send(run, PROBE_SOA_TCP, si, a);
@@ -622,6 +681,13 @@ runner_start(struct runner *r, struct zone *z)
 	run->z = z;
 	run->ev = evidence_new(z->name, time(NULL));
 	run->ev->nxname = run_nxname(z->name);
+	run->ev->nsources = r->nsources;
+	run->ev->sources = xcalloc(r->nsources + 1, sizeof(*run->ev->sources));
+	for (i = 0; i < r->nsources; i++) {
+		run->ev->sources[i] = xcalloc(1, INET6_ADDRSTRLEN + 8);
+		value_format_addr((const struct sockaddr *)&r->sources[i].ss,
+		    run->ev->sources[i], INET6_ADDRSTRLEN + 8, 0);
+	}
 	run->started_ms = clock_mono_ms();
 	run->outstanding = 1;	/* the walk */
 	LIST_INIT(&run->ops);
@@ -654,6 +720,7 @@ runner_free(struct runner *r)
 		run_unlink_free(LIST_FIRST(&r->runs));
 	chain_free(r->chain);
 	burster_free(r->burster);
+	free(r->sources);
 	free(r->resolvers);
 	walker_free(r->walker);
 	infra_free(r->infra);

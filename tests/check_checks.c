@@ -449,6 +449,52 @@ START_TEST(test_rate_limited)
 }
 END_TEST
 
+START_TEST(test_source_blocked)
+{
+	struct evidence		*ev = evidence_ok_walk();
+	struct findings		 fs = { NULL, 0 };
+	const struct finding	*f;
+	struct ev_query		*q;
+	size_t			 si, i;
+	int			 status[CHECK_MAX];
+
+	ev->nsources = 2;
+	ev->sources = xcalloc(2, sizeof(*ev->sources));
+	ev->sources[0] = xstrdup("192.0.2.100");
+	ev->sources[1] = xstrdup("192.0.2.101");
+	/* ns1 answers both sources; ns2 drops the second, ns3 refuses it. */
+	si = fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
+	fx_probe(ev, si, "192.0.2.1", PROBE_SOA_SRC, QUERY_OK, NULL)->source = 1;
+	si = fx_server(ev, "ns2.example.test.", "192.0.2.2", QUERY_OK, QUERY_OK, QUERY_OK);
+	fx_probe(ev, si, "192.0.2.2", PROBE_SOA_SRC, QUERY_TIMEOUT, NULL)->source = 1;
+	si = fx_server(ev, "ns3.example.test.", "192.0.2.3", QUERY_OK, QUERY_OK, QUERY_OK);
+	q = fx_probe(ev, si, "192.0.2.3", PROBE_SOA_SRC, QUERY_OK,
+	    fx_pkt(LDNS_RCODE_REFUSED, false));
+	q->source = 1;
+	for (i = 0; i < ev->nqueries; i++)
+		if (ev->queries[i].probe != PROBE_SOA_SRC)
+			ev->queries[i].source = 0;
+	run_all(ev, &params, &fs, status);
+	ck_assert_ptr_null(find(&fs, CAUSE_SOURCE_BLOCKED, "192.0.2.1"));
+	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_SOURCE_BLOCKED, "192.0.2.2"));
+	ck_assert_int_eq(f->severity, SEVERITY_CRITICAL);
+	ck_assert_ptr_nonnull(strstr(f->summary, "from 192.0.2.100 but not from 192.0.2.101"));
+	ck_assert_ptr_nonnull(strstr(f->evidence, "from 192.0.2.101: no answer"));
+	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_SOURCE_BLOCKED, "192.0.2.3"));
+	ck_assert_ptr_nonnull(strstr(f->evidence, "from 192.0.2.101: REFUSED"));
+	ck_assert_int_eq(status[CHECK_RATE_LIMIT], 2);
+	findings_clear(&fs);
+
+	/* One source: nothing to compare. */
+	ev->nsources = 1;
+	run_all(ev, &params, &fs, status);
+	ck_assert_ptr_null(find(&fs, CAUSE_SOURCE_BLOCKED, "192.0.2.2"));
+	ev->nsources = 2;
+	findings_clear(&fs);
+	evidence_free(ev);
+}
+END_TEST
+
 START_TEST(test_since_carried_over)
 {
 	struct findings	old = { NULL, 0 }, cur = { NULL, 0 };
@@ -487,6 +533,7 @@ main(void)
 	tcase_add_test(tc, test_resolver_symptom);
 	tcase_add_test(tc, test_ns_address_dead);
 	tcase_add_test(tc, test_rate_limited);
+	tcase_add_test(tc, test_source_blocked);
 	tcase_add_test(tc, test_since_carried_over);
 	suite_add_tcase(s, tc);
 	return check_main_run(s);
