@@ -45,6 +45,7 @@ check_memory_clear(struct check_memory *m)
 	for (i = 0; i < m->nresolvers; i++)
 		free(m->resolvers[i].ede_text);
 	free(m->resolvers);
+	free(m->hosts);
 	findings_clear(&m->lagging);
 	memset(m, 0, sizeof(*m));
 }

@@ -23,6 +23,14 @@ struct resolver_view {
 	char		 cd_rcode[24];	/* the retry with CD=1; "" if none */
 };
 
+/* Whether one address of a service host accepted its port. */
+struct host_view {
+	char		 host[256];
+	char		 address[64];
+	uint16_t	 port;
+	bool		 up;
+};
+
 /* What a zone carries from one judgement to the next. */
 struct check_memory {
 	bool		has_serial;
@@ -32,6 +40,8 @@ struct check_memory {
 	time_t		expiry;		/* earliest RRSIG expiration seen */
 	struct resolver_view *resolvers;	/* the last run's symptom */
 	size_t		nresolvers;
+	struct host_view *hosts;		/* service hosts' addresses */
+	size_t		nhosts;
 	struct findings	lagging;	/* every serial lag, with since-times,
 					   inside serial_grace or not */
 };

@@ -4,12 +4,14 @@
 
 #include <arpa/inet.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "check.h"
 #include "evidence.h"
+#include "value.h"
 #include "xmalloc.h"
 
 /* Some query to address a of server si was answered. */
@@ -23,6 +25,59 @@ rr_answers(const struct evidence *ev, size_t si, const struct infra_addr *a)
 		    evidence_addr_eq(&ev->queries[i].addr, a))
 			return true;
 	return false;
+}
+
+/* Service hosts (config hosts:): every address accepts the port. */
+static void
+rr_judge_hosts(const struct evidence *ev, struct findings *out,
+    struct check_memory *next)
+{
+	const struct ev_host	*h;
+	struct host_view	*v;
+	struct buf		 up;
+	char			 addr[INET6_ADDRSTRLEN + 8];
+	size_t			 i, j, n = 0, nup;
+
+	for (i = 0; i < ev->nhosts; i++)
+		n += ev->hosts[i].naddrs;
+	if (n > 0)
+		next->hosts = xcalloc(n, sizeof(*next->hosts));
+	for (i = 0; i < ev->nhosts; i++) {
+		h = &ev->hosts[i];
+		buf_init(&up);
+		for (nup = 0, j = 0; j < h->naddrs; j++) {
+			v = &next->hosts[next->nhosts++];
+			snprintf(v->host, sizeof(v->host), "%s", h->name);
+			value_format_addr((const struct sockaddr *)&h->addrs[j].addr.ss,
+			    v->address, sizeof(v->address), h->port);
+			v->port = h->port;
+			v->up = h->addrs[j].done && h->addrs[j].status == TCPPROBE_OPEN;
+			if (v->up)
+				buf_printf(&up, "%s%s", nup++ > 0 ? ", " : "", v->address);
+		}
+		for (j = 0; j < h->naddrs; j++) {
+			if (!h->addrs[j].done || h->addrs[j].status == TCPPROBE_OPEN ||
+			    h->addrs[j].status == TCPPROBE_ERROR)
+				continue;
+			value_format_addr((const struct sockaddr *)&h->addrs[j].addr.ss,
+			    addr, sizeof(addr), h->port);
+			findings_add(out, CAUSE_HOST_ADDRESS_DEAD, nup == 0 ?
+			    SEVERITY_CRITICAL : SEVERITY_WARNING, h->name, addr,
+			    xasprintf("%s has %zu address%s and %s does not accept "
+			    "TCP port %u", h->name, h->naddrs, h->naddrs == 1 ? "" :
+			    "es", addr, h->port),
+			    xasprintf("TCP connect to %s port %u: %s after %.0f ms; "
+			    "%s%s", addr, h->port,
+			    tcpprobe_status_name(h->addrs[j].status),
+			    h->addrs[j].rtt * 1000, nup > 0 ? "accepted at " : "",
+			    nup > 0 ? up.data : "no address accepted it"),
+			    xasprintf("Bring the service at %s back, or take the address "
+			    "out of %s's A/AAAA records: clients that pick it %s.",
+			    addr, h->name, nup > 0 ? "wait for a timeout or an error "
+			    "before trying another" : "cannot reach the service at all"));
+		}
+		buf_free(&up);
+	}
 }
 
 /*
@@ -69,7 +124,9 @@ rr_judge(const struct evidence *ev, const struct check_params *params,
 		}
 		buf_free(&alive);
 	}
-	return judged > 0 || ev->nservers > 0 ? CHECK_RAN : CHECK_COULD_NOT_RUN;
+	rr_judge_hosts(ev, out, next);
+	return judged > 0 || ev->nservers > 0 || ev->nhosts > 0 ? CHECK_RAN :
+	    CHECK_COULD_NOT_RUN;
 }
 
 const struct check_def check_round_robin = {

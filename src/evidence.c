@@ -49,6 +49,11 @@ evidence_free(struct evidence *ev)
 	for (i = 0; i < ev->nbursts; i++)
 		burst_result_clear(&ev->bursts[i].r);
 	free(ev->bursts);
+	for (i = 0; i < ev->nhosts; i++) {
+		free(ev->hosts[i].name);
+		free(ev->hosts[i].addrs);
+	}
+	free(ev->hosts);
 	for (i = 0; i < ev->nsources; i++)
 		free(ev->sources[i]);
 	free(ev->sources);
@@ -148,6 +153,19 @@ evidence_add_burst(struct evidence *ev, const struct infra_addr *a,
 	ev->bursts = xreallocarray(ev->bursts, ev->nbursts + 1, sizeof(*ev->bursts));
 	ev->bursts[ev->nbursts].addr = *a;
 	burst_result_copy(&ev->bursts[ev->nbursts++].r, r);
+}
+
+size_t
+evidence_add_host(struct evidence *ev, const char *name, uint16_t port)
+{
+	struct ev_host	*h;
+
+	ev->hosts = xreallocarray(ev->hosts, ev->nhosts + 1, sizeof(*ev->hosts));
+	h = &ev->hosts[ev->nhosts];
+	memset(h, 0, sizeof(*h));
+	h->name = xstrdup(name);
+	h->port = port;
+	return ev->nhosts++;
 }
 
 size_t

@@ -13,6 +13,7 @@
 #include "chain.h"
 #include "infra.h"
 #include "query.h"
+#include "tcpprobe.h"
 #include "walk.h"
 
 /* Why a question was asked; the checks look answers up by it. */
@@ -78,6 +79,23 @@ struct ev_burst {
 	struct burst_result	 r;
 };
 
+/* A service host of the zone (config hosts:) and its addresses' ports. */
+struct ev_host_addr {
+	struct infra_addr	 addr;		/* port included */
+	bool			 done;
+	enum tcpprobe_status	 status;
+	double			 rtt;
+};
+
+struct ev_host {
+	char			*name;
+	uint16_t		 port;
+	bool			 looked_up;
+	enum infra_host_state	 state;
+	struct ev_host_addr	*addrs;
+	size_t			 naddrs;
+};
+
 struct evidence {
 	char			*zone;
 	time_t			 started;	/* wall clock */
@@ -99,6 +117,8 @@ struct evidence {
 	size_t			 nbursts;
 	char			**sources;	/* source_addresses as text */
 	size_t			 nsources;
+	struct ev_host		*hosts;
+	size_t			 nhosts;
 };
 
 struct evidence *evidence_new(const char *zone, time_t started);
@@ -120,6 +140,8 @@ const struct ev_query *evidence_find(const struct evidence *, enum probe,
 /* Adds a copy of addr's last burst (once per address). */
 void evidence_add_burst(struct evidence *, const struct infra_addr *,
     const struct burst_result *);
+/* Adds a service host to look up and connect to; returns its index. */
+size_t evidence_add_host(struct evidence *, const char *name, uint16_t port);
 /* Adds a resolver to ask; returns its index. */
 size_t evidence_add_resolver(struct evidence *, const struct infra_addr *);
 /* Keeps references to the links and takes ds. */

@@ -301,6 +301,22 @@ render_metrics_zones(struct render_metrics_out *out, const struct status *st)
 			    "rcode", z->memory.resolvers[j].rcode, NULL);
 	}
 
+	render_metrics_family(out, "zonehealth_host_address_up", RENDER_METRICS_GAUGE,
+	    "Last run's result: 1 when the service host's address accepted a TCP "
+	    "connection on the port, else 0.");
+	for (i = 0; i < n; i++) {
+		z = st->zones->v[i];
+		for (j = 0; j < z->memory.nhosts; j++) {
+			char	port[8];
+
+			snprintf(port, sizeof(port), "%u", z->memory.hosts[j].port);
+			render_metrics_sample(out, "zonehealth_host_address_up",
+			    z->memory.hosts[j].up ? 1 : 0, "zone", z->name,
+			    "host", z->memory.hosts[j].host, "address",
+			    z->memory.hosts[j].address, "port", port, NULL);
+		}
+	}
+
 	render_metrics_family(out, "zonehealth_finding", RENDER_METRICS_GAUGE,
 	    "Last run's result: 1 for each finding; absent when none.");
 	for (i = 0; i < n; i++)

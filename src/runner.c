@@ -22,6 +22,7 @@
 #include "log.h"
 #include "query.h"
 #include "runner.h"
+#include "tcpprobe.h"
 #include "value.h"
 #include "walk.h"
 #include "xmalloc.h"
@@ -43,6 +44,8 @@ struct run_op {
 	struct query		*q;
 	struct walk		*wk;
 	struct chain_req	*cr;
+	struct tcpprobe		*tp;		/* service host: one address's port */
+	size_t			 hi, hai;	/* service host and address indexes */
 	size_t			 ri;		/* resolver probe: its index */
 	bool			 cd;		/* resolver probe: the CD=1 retry */
 	LIST_ENTRY(run_op)	 entry;
@@ -427,6 +430,66 @@ run_resolver_cb(struct query_result *res, void *arg)
 	run_op_done(op);
 }
 
+static void
+run_port_cb(enum tcpprobe_status st, double rtt, void *arg)
+{
+	struct run_op		*op = arg;
+	struct ev_host_addr	*ha = &op->run->ev->hosts[op->hi].addrs[op->hai];
+
+	op->tp = NULL;
+	ha->done = true;
+	ha->status = st;
+	ha->rtt = rtt;
+	run_op_done(op);
+}
+
+/* A service host's addresses, each then asked for a TCP connection. */
+static void
+run_service_host_cb(const struct infra_host *h, void *arg)
+{
+	struct run_op		*op = arg, *cop;
+	struct run		*run = op->run;
+	struct ev_host		*eh = &run->ev->hosts[op->hi];
+	size_t			 i;
+
+	op->wk = NULL;
+	eh->looked_up = true;
+	eh->state = h->state;
+	if (h->state == INFRA_HOST_OK && h->naddrs > 0) {
+		eh->addrs = xcalloc(h->naddrs, sizeof(*eh->addrs));
+		for (i = 0; i < h->naddrs; i++) {
+			eh->addrs[i].addr = h->addrs[i];
+			infra_addr_set_port(&eh->addrs[i].addr, eh->port);
+		}
+		eh->naddrs = h->naddrs;
+		for (i = 0; i < eh->naddrs; i++) {
+			cop = run_op_new(run);
+			cop->hi = op->hi;
+			cop->hai = i;
+			cop->tp = tcpprobe_start(run->r->base,
+			    (const struct sockaddr *)&eh->addrs[i].addr.ss,
+			    eh->addrs[i].addr.len, run->r->params.timeout_ms *
+			    (run->r->params.retries + 1), run_port_cb, cop);
+		}
+	}
+	run_op_done(op);
+}
+
+static void
+run_service_hosts(struct run *run)
+{
+	const struct config_zone	*cz = run->z->cfg;
+	struct run_op			*op;
+	size_t				 i;
+
+	for (i = 0; cz != NULL && i < cz->nhosts; i++) {
+		op = run_op_new(run);
+		op->hi = evidence_add_host(run->ev, cz->hosts[i].name, cz->hosts[i].port);
+		op->wk = walk_host(run->r->walker, cz->hosts[i].name,
+		    run_service_host_cb, op);
+	}
+}
+
 /* The symptom: what a resolver answers for the zone's SOA. */
 static void
 run_ask_resolver(struct run *run, size_t ri, bool cd)
@@ -595,6 +658,7 @@ run_unlink_free(struct run *run)
 		if (op->wk != NULL)
 			walk_cancel(op->wk);
 		chain_cancel(op->cr);
+		tcpprobe_cancel(op->tp);
 		free(op);
 	}
 	if (run->ev_done != NULL)
@@ -696,6 +760,7 @@ runner_start(struct runner *r, struct zone *z)
 	for (i = 0; i < r->nresolvers; i++)
 		run_ask_resolver(run, evidence_add_resolver(run->ev, &r->resolvers[i]),
 		    false);
+	run_service_hosts(run);
 	log_debug("zone %s: run started", z->name);
 }
 

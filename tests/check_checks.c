@@ -495,6 +495,64 @@ START_TEST(test_source_blocked)
 }
 END_TEST
 
+/* A service host's address and how its port answered. */
+static void
+host_addr(struct ev_host *h, const char *ip, enum tcpprobe_status st)
+{
+	struct infra_addr	a = fx_addr(ip);
+
+	infra_addr_set_port(&a, h->port);
+	h->addrs = xreallocarray(h->addrs, h->naddrs + 1, sizeof(*h->addrs));
+	memset(&h->addrs[h->naddrs], 0, sizeof(*h->addrs));
+	h->addrs[h->naddrs].addr = a;
+	h->addrs[h->naddrs].done = true;
+	h->addrs[h->naddrs++].status = st;
+}
+
+START_TEST(test_host_address_dead)
+{
+	struct evidence		*ev = evidence_ok_walk();
+	struct findings		 fs = { NULL, 0 };
+	struct check_memory	 m;
+	const struct finding	*f;
+	struct ev_host		*h;
+	size_t			 hi;
+	int			 status[CHECK_MAX];
+
+	fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
+	hi = evidence_add_host(ev, "www.example.test.", 443);
+	h = &ev->hosts[hi];
+	h->looked_up = true;
+	host_addr(h, "192.0.2.80", TCPPROBE_OPEN);
+	host_addr(h, "192.0.2.81", TCPPROBE_REFUSED);
+	host_addr(h, "192.0.2.82", TCPPROBE_OPEN);
+	hi = evidence_add_host(ev, "api.example.test.", 8443);
+	h = &ev->hosts[hi];
+	h->looked_up = true;
+	host_addr(h, "192.0.2.90", TCPPROBE_TIMEOUT);
+	memset(&m, 0, sizeof(m));
+	check_run_all(ev, &params, &fs, status, &m);
+	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_HOST_ADDRESS_DEAD, "192.0.2.81"));
+	ck_assert_int_eq(f->severity, SEVERITY_WARNING);
+	ck_assert_str_eq(f->server, "www.example.test.");
+	ck_assert_ptr_nonnull(strstr(f->summary, "does not accept TCP port 443"));
+	ck_assert_ptr_nonnull(strstr(f->evidence, "accepted at 192.0.2.80, 192.0.2.82"));
+	ck_assert_ptr_null(find(&fs, CAUSE_HOST_ADDRESS_DEAD, "192.0.2.80"));
+	/* Every address dead: critical. */
+	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_HOST_ADDRESS_DEAD, "192.0.2.90"));
+	ck_assert_int_eq(f->severity, SEVERITY_CRITICAL);
+	ck_assert_ptr_nonnull(strstr(f->evidence, "timeout"));
+	ck_assert_uint_eq(m.nhosts, 4);
+	ck_assert(m.hosts[0].up);
+	ck_assert(!m.hosts[1].up);
+	ck_assert_str_eq(m.hosts[1].address, "192.0.2.81");
+	ck_assert_uint_eq(m.hosts[3].port, 8443);
+	check_memory_clear(&m);
+	findings_clear(&fs);
+	evidence_free(ev);
+}
+END_TEST
+
 START_TEST(test_since_carried_over)
 {
 	struct findings	old = { NULL, 0 }, cur = { NULL, 0 };
@@ -534,6 +592,7 @@ main(void)
 	tcase_add_test(tc, test_ns_address_dead);
 	tcase_add_test(tc, test_rate_limited);
 	tcase_add_test(tc, test_source_blocked);
+	tcase_add_test(tc, test_host_address_dead);
 	tcase_add_test(tc, test_since_carried_over);
 	suite_add_tcase(s, tc);
 	return check_main_run(s);

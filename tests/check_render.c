@@ -72,6 +72,15 @@ fixture_setup(void)
 	snprintf(z->memory.resolvers[1].address, 64, "[::1]:5353");
 	snprintf(z->memory.resolvers[1].rcode, 24, "timeout");
 	z->memory.resolvers[1].ede = -1;
+	z->memory.nhosts = 2;
+	z->memory.hosts = xcalloc(2, sizeof(*z->memory.hosts));
+	snprintf(z->memory.hosts[0].host, 256, "www.a.example.");
+	snprintf(z->memory.hosts[0].address, 64, "192.0.2.80");
+	z->memory.hosts[0].port = 443;
+	z->memory.hosts[0].up = true;
+	snprintf(z->memory.hosts[1].host, 256, "www.a.example.");
+	snprintf(z->memory.hosts[1].address, 64, "2001:db8::80");
+	z->memory.hosts[1].port = 443;
 	z->check_status[CHECK_RATE_LIMIT] = 3;
 	z->check_status[CHECK_ROUND_ROBIN] = -1;
 	findings_add(&z->findings, CAUSE_RRSIG_EXPIRED, SEVERITY_CRITICAL,

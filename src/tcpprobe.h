@@ -1,0 +1,28 @@
+/* tcpprobe: does an address accept TCP connections on a port? One
+ * non-blocking connect with a timeout, closed as soon as it is known. */
+#ifndef ZH_TCPPROBE_H
+#define ZH_TCPPROBE_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct event_base;
+struct tcpprobe;
+
+enum tcpprobe_status {
+	TCPPROBE_OPEN,		/* the handshake completed */
+	TCPPROBE_REFUSED,	/* RST, or ICMP unreachable */
+	TCPPROBE_TIMEOUT,	/* nothing within the timeout */
+	TCPPROBE_ERROR,		/* a local failure (socket, bind) */
+};
+
+/* Called once, from the loop (never from inside tcpprobe_start). */
+typedef void (*tcpprobe_cb)(enum tcpprobe_status, double rtt, void *arg);
+
+struct tcpprobe *tcpprobe_start(struct event_base *, const struct sockaddr *,
+    socklen_t, uint64_t timeout_ms, tcpprobe_cb, void *arg);
+/* No callback follows. */
+void tcpprobe_cancel(struct tcpprobe *);
+const char *tcpprobe_status_name(enum tcpprobe_status);
+
+#endif
