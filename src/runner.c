@@ -316,8 +316,6 @@ run_probe_address(struct run *run, size_t si, const struct infra_addr *a)
 {
 	int	src, def = run_default_source(run->r, a);
 
-	/* Shared by every zone on a: at most one burst per burst_interval. */
-	burster_maybe(run->r->burster, a, run->ev->zone);
 	for (src = def + 1; def >= 0 && src < (int)run->r->nsources; src++)
 		if (run->r->sources[src].ss.ss_family == a->ss.ss_family)
 			run_send_from(run, PROBE_SOA_SRC, si, a, src);
@@ -668,7 +666,10 @@ run_unlink_free(struct run *run)
 }
 
 /* The latest burst to each of the zone's addresses, for the rate_limit
- * check (a burst started by this run shows in the next one). */
+ * check; then bursts where none ran within burst_interval. They go out
+ * once the run's own queries are done, so the zone's paced questions
+ * never meet its burst in a rate limiter; their result shows in the next
+ * run. At most one burst per address per interval, whatever the zones. */
 static void
 run_attach_bursts(struct run *run)
 {
@@ -678,9 +679,11 @@ run_attach_bursts(struct run *run)
 
 	for (si = 0; si < run->ev->nservers; si++) {
 		s = &run->ev->servers[si];
-		for (ai = 0; ai < s->naddrs; ai++)
+		for (ai = 0; ai < s->naddrs; ai++) {
 			if ((b = burster_get(run->r->burster, &s->addrs[ai])) != NULL)
 				evidence_add_burst(run->ev, &s->addrs[ai], b);
+			burster_maybe(run->r->burster, &s->addrs[ai], run->ev->zone);
+		}
 	}
 }
 
