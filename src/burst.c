@@ -35,6 +35,8 @@ struct burst_entry {
 	bool			 has_last;
 };
 
+static void burst_entry_free(ldns_rbnode_t *, void *);
+
 struct burster {
 	struct event_base	*base;
 	struct query_engine	*qe;
@@ -198,6 +200,34 @@ burster_foreach(const struct burster *b,
 		if (e->has_last)
 			fn(&e->addr, &e->last, arg);
 	}
+}
+
+size_t
+burster_expire(struct burster *b, uint64_t now)
+{
+	ldns_rbnode_t		*node, *next;
+	struct burst_entry	*e;
+	size_t			 n = 0;
+
+	for (node = ldns_rbtree_first(b->entries); node != LDNS_RBTREE_NULL;
+	    node = next) {
+		next = ldns_rbtree_next(node);
+		e = (struct burst_entry *)node;
+		/* Kept while it still counts: an address no zone asked for
+		 * twice the interval is gone from the zones' servers. */
+		if (e->qs != NULL || now - e->started_ms < 2 * b->interval_ms)
+			continue;
+		ldns_rbtree_delete(b->entries, e->key);
+		burst_entry_free(node, NULL);
+		n++;
+	}
+	return n;
+}
+
+size_t
+burster_size(const struct burster *b)
+{
+	return b->entries->count;
 }
 
 uint64_t

@@ -6,6 +6,7 @@
 #define ZH_BURST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -42,6 +43,9 @@ const struct burst_result *burster_get(const struct burster *, const struct infr
 /* Every address's last completed burst, in address order. */
 void burster_foreach(const struct burster *,
     void (*)(const struct infra_addr *, const struct burst_result *, void *), void *);
+/* Forgets addresses not burst within twice the interval; how many. */
+size_t burster_expire(struct burster *, uint64_t now);
+size_t burster_size(const struct burster *);
 /* Queries sent in bursts since start (for tests and metrics). */
 uint64_t burster_sent(const struct burster *);
 void burster_free(struct burster *);

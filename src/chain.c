@@ -511,6 +511,25 @@ chain_free(struct chain *c)
 }
 
 size_t
+chain_expire(struct chain *c, uint64_t now)
+{
+	ldns_rbnode_t		*node, *next;
+	struct chain_entry	*e;
+	size_t			 n = 0;
+
+	for (node = ldns_rbtree_first(c->cache); node != LDNS_RBTREE_NULL; node = next) {
+		next = ldns_rbtree_next(node);
+		e = (struct chain_entry *)node;
+		if (e->fetch != NULL || (e->link != NULL && e->link->expires_ms > now))
+			continue;
+		ldns_rbtree_delete(c->cache, e->zone);
+		chain_entry_free(node, NULL);
+		n++;
+	}
+	return n;
+}
+
+size_t
 chain_size(const struct chain *c)
 {
 	return c->cache->count;

@@ -49,6 +49,8 @@ void chain_free(struct chain *);
  * zone's walk has put them there). */
 struct chain_req *chain_get(struct chain *, const char *zone, chain_cb, void *arg);
 void chain_cancel(struct chain_req *);
+/* Drops cached links expired at now (requests keep theirs); how many. */
+size_t chain_expire(struct chain *, uint64_t now);
 /* Cached links (for metrics and tests). */
 size_t chain_size(const struct chain *);
 

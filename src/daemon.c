@@ -230,6 +230,7 @@ daemon_status(struct status *st, void *arg)
 	st->runs_queued = sched_queued(d->sched);
 	st->engine = runner_engine(d->runner);
 	st->bursts = runner_burster(d->runner);
+	st->infra = runner_infra(d->runner);
 	st->shard_index = d->cfg != NULL ? d->cfg->shard_index : 1;
 	st->shard_count = d->cfg != NULL ? d->cfg->shard_count : 1;
 }

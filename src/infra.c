@@ -14,6 +14,8 @@
 struct infra {
 	ldns_rbtree_t	*delegs;	/* struct infra_deleg by name */
 	ldns_rbtree_t	*hosts;		/* struct infra_host by name */
+	uint64_t	 expired;	/* entries dropped at their TTL */
+	uint64_t	 evicted;	/* entries dropped early for the cap */
 };
 
 static int
@@ -346,7 +348,69 @@ infra_expire(struct infra *in, uint64_t now)
 			n++;
 		}
 	}
+	in->expired += n;
 	return n;
+}
+
+/* An entry to drop when over the cap: soonest to expire goes first. */
+struct infra_victim {
+	uint64_t	 expires_ms;
+	ldns_rbnode_t	*node;
+	bool		 host;
+};
+
+static int
+infra_victim_cmp(const void *a, const void *b)
+{
+	const struct infra_victim	*x = a, *y = b;
+
+	return x->expires_ms < y->expires_ms ? -1 : x->expires_ms > y->expires_ms;
+}
+
+size_t
+infra_cap(struct infra *in, size_t max)
+{
+	struct infra_victim	*v;
+	ldns_rbnode_t		*node;
+	size_t			 n = 0, i, drop, total = infra_size(in);
+
+	if (max == 0 || total <= max)
+		return 0;
+	v = xcalloc(total, sizeof(*v));
+	for (node = ldns_rbtree_first(in->delegs); node != LDNS_RBTREE_NULL;
+	    node = ldns_rbtree_next(node))
+		if (((struct infra_deleg *)node)->expires_ms != INFRA_FOREVER) {
+			v[n].expires_ms = ((struct infra_deleg *)node)->expires_ms;
+			v[n++].node = node;
+		}
+	for (node = ldns_rbtree_first(in->hosts); node != LDNS_RBTREE_NULL;
+	    node = ldns_rbtree_next(node)) {
+		v[n].expires_ms = ((struct infra_host *)node)->expires_ms;
+		v[n].host = true;
+		v[n++].node = node;
+	}
+	qsort(v, n, sizeof(*v), infra_victim_cmp);
+	/* Down to nine tenths, so the cap is not hit again at once. */
+	drop = total - max + max / 10;
+	for (i = 0; i < n && i < drop; i++) {
+		if (v[i].host) {
+			ldns_rbtree_delete(in->hosts, v[i].node->key);
+			infra_host_free((struct infra_host *)v[i].node);
+		} else {
+			ldns_rbtree_delete(in->delegs, v[i].node->key);
+			infra_deleg_free((struct infra_deleg *)v[i].node);
+		}
+	}
+	free(v);
+	in->evicted += i;
+	return i;
+}
+
+void
+infra_stats(const struct infra *in, uint64_t *expired, uint64_t *evicted)
+{
+	*expired = in->expired;
+	*evicted = in->evicted;
 }
 
 size_t

@@ -74,7 +74,12 @@ const struct infra_host *infra_get_host(struct infra *, const char *name, uint64
 
 /* Drops entries expired at now; returns how many. */
 size_t infra_expire(struct infra *, uint64_t now);
+/* Over max entries, drops those soonest to expire (never the root hints)
+ * down to nine tenths of max; returns how many. Pointers from the getters
+ * are invalid afterwards: call it from a timer, not in the middle of a walk. */
+size_t infra_cap(struct infra *, size_t max);
 size_t infra_size(const struct infra *);
+void infra_stats(const struct infra *, uint64_t *expired, uint64_t *evicted);
 
 /* Constructors for the entries above (all fields zero but the name). */
 struct infra_deleg *infra_deleg_new(const char *name, enum infra_deleg_kind, uint64_t expires_ms);

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "burst.h"
+#include "infra.h"
 #include "finding.h"
 #include "procstat.h"
 #include "query.h"
@@ -427,6 +428,30 @@ render_metrics_burst_cb(const struct infra_addr *a, const struct burst_result *r
 	    "address", addr, NULL);
 }
 
+/* The infrastructure cache: bounded, and how it stays so. */
+static void
+render_metrics_infra(struct render_metrics_out *out, const struct status *st)
+{
+	uint64_t	expired, evicted;
+
+	if (st->infra == NULL)
+		return;
+	infra_stats(st->infra, &expired, &evicted);
+	render_metrics_family(out, "zonehealth_infra_cache_entries",
+	    RENDER_METRICS_GAUGE, "Delegations and NS host addresses cached.");
+	render_metrics_sample(out, "zonehealth_infra_cache_entries",
+	    (double)infra_size(st->infra), NULL);
+	render_metrics_family(out, "zonehealth_infra_cache_expired_total",
+	    RENDER_METRICS_COUNTER, "Cache entries dropped at the end of their TTL.");
+	render_metrics_sample(out, "zonehealth_infra_cache_expired_total",
+	    (double)expired, NULL);
+	render_metrics_family(out, "zonehealth_infra_cache_evicted_total",
+	    RENDER_METRICS_COUNTER, "Cache entries dropped early to stay under "
+	    "the cache's cap.");
+	render_metrics_sample(out, "zonehealth_infra_cache_evicted_total",
+	    (double)evicted, NULL);
+}
+
 /* The last rate-limit burst per server address. */
 static void
 render_metrics_bursts(struct render_metrics_out *out, const struct status *st)
@@ -489,6 +514,7 @@ render_metrics(struct buf *b, const struct status *st, bool openmetrics)
 	render_metrics_zones(&out, st);
 	render_metrics_servers(&out, st);
 	render_metrics_bursts(&out, st);
+	render_metrics_infra(&out, st);
 	render_metrics_process(&out);
 	if (openmetrics)
 		buf_puts(b, "# EOF\n");

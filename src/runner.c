@@ -70,6 +70,8 @@ struct runner {
 	struct walker		*walker;
 	struct chain		*chain;
 	struct burster		*burster;
+	struct event		*ev_maint;	/* caches: expiry and caps */
+	size_t			 infra_max;
 	struct infra_addr	*sources;	/* source_addresses, port 0 */
 	size_t			 nsources;
 	struct infra_addr	*resolvers;	/* config's, port included */
@@ -116,6 +118,27 @@ runner_walk_deadline(const struct config *cfg)
 	return cfg->timeout_ms * (cfg->retries + 1) * 8 + 5000;
 }
 
+#define RUNNER_MAINT_S	60	/* how often the caches drop what expired */
+
+/* The shared caches drop what expired, and the infra cache keeps under
+ * its cap (so a long-running daemon's memory stays flat). */
+static void
+runner_maint_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct runner	*r = arg;
+	uint64_t	 now = clock_mono_ms();
+	size_t		 expired, evicted, links, bursts;
+
+	expired = infra_expire(r->infra, now);
+	evicted = infra_cap(r->infra, r->infra_max);
+	links = chain_expire(r->chain, now);
+	bursts = burster_expire(r->burster, now);
+	log_debug("caches: infra %zu entries (%zu expired, %zu evicted), chain %zu "
+	    "(%zu expired), bursts %zu (%zu forgotten)", infra_size(r->infra),
+	    expired, evicted, chain_size(r->chain), links,
+	    burster_size(r->burster), bursts);
+}
+
 /* The config a judgement depends on; cfg outlives the runs judged with it. */
 static void
 runner_set_params(struct runner *r, const struct config *cfg)
@@ -127,6 +150,8 @@ runner_set_params(struct runner *r, const struct config *cfg)
 	r->params.serial_grace_s = cfg->serial_grace_ms / 1000;
 	r->params.expiry_warning_s = cfg->expiry_warning_ms / 1000;
 	r->params.trust_anchor = cfg->trust_anchor;
+	/* Room for every zone's cuts and NS hosts, and more. */
+	r->infra_max = 10000 + 16 * cfg->nzones;
 	burster_configure(r->burster, cfg->burst_size, cfg->burst_interval_ms);
 	free(r->sources);
 	r->sources = xcalloc(cfg->source_addresses.n + 1, sizeof(*r->sources));
@@ -167,6 +192,13 @@ runner_new(struct event_base *base, const struct config *cfg, runner_done_fn don
 	r->chain = chain_new(base, r->qe, r->infra);
 	r->burster = burster_new(base, r->qe);
 	runner_set_params(r, cfg);
+	{
+		struct timeval	every = { RUNNER_MAINT_S, 0 };
+
+		if ((r->ev_maint = event_new(base, -1, EV_PERSIST, runner_maint_cb,
+		    r)) == NULL || event_add(r->ev_maint, &every) == -1)
+			fatalx("runner: cannot create the maintenance timer");
+	}
 	return r;
 }
 
@@ -786,6 +818,8 @@ runner_free(struct runner *r)
 		return;
 	while (!LIST_EMPTY(&r->runs))
 		run_unlink_free(LIST_FIRST(&r->runs));
+	if (r->ev_maint != NULL)
+		event_free(r->ev_maint);
 	chain_free(r->chain);
 	burster_free(r->burster);
 	free(r->sources);

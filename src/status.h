@@ -7,6 +7,7 @@
 #include <time.h>
 
 struct burster;
+struct infra;
 struct query_engine;
 struct zone_set;
 
@@ -21,6 +22,7 @@ struct status {
 	size_t			 runs_queued;
 	const struct query_engine *engine;	/* per-server counters; may be NULL */
 	const struct burster	*bursts;	/* per-address bursts; may be NULL */
+	const struct infra	*infra;		/* the shared cache; may be NULL */
 	unsigned		 shard_index;		/* this instance's share, I/N */
 	unsigned		 shard_count;
 };

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include <check.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,43 @@ START_TEST(test_infra_cache_ttl_and_closest_cut)
 }
 END_TEST
 
+START_TEST(test_infra_expire_and_cap)
+{
+	struct infra	*in = infra_new();
+	char		 name[64];
+	uint64_t	 expired, evicted;
+	int		 i;
+
+	infra_put_deleg(in, infra_deleg_new(".", INFRA_DELEG_CUT, INFRA_FOREVER));
+	for (i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "ns%d.example.", i);
+		infra_put_host(in, infra_host_new(name, INFRA_HOST_OK, 1000 + (uint64_t)i));
+		snprintf(name, sizeof(name), "z%d.example.", i);
+		infra_put_deleg(in, infra_deleg_new(name, INFRA_DELEG_NOCUT,
+		    5000 + (uint64_t)i));
+	}
+	ck_assert_uint_eq(infra_size(in), 201);
+	/* At 1050, hosts 0..50 have expired. */
+	ck_assert_uint_eq(infra_expire(in, 1050), 51);
+	ck_assert_uint_eq(infra_size(in), 150);
+	ck_assert_ptr_null(infra_get_host(in, "ns10.example.", 0));
+	ck_assert_ptr_nonnull(infra_get_host(in, "ns60.example.", 0));
+	/* Over a cap of 100: the soonest to expire go, down to 90; the root
+	 * hints (forever) stay. */
+	ck_assert_uint_eq(infra_cap(in, 100), 60);
+	ck_assert_uint_eq(infra_size(in), 90);
+	ck_assert_ptr_nonnull(infra_get_deleg(in, ".", 0));
+	ck_assert_ptr_null(infra_get_host(in, "ns99.example.", 0));
+	ck_assert_ptr_nonnull(infra_get_deleg(in, "z99.example.", 0));
+	ck_assert_ptr_null(infra_get_deleg(in, "z10.example.", 0));
+	ck_assert_uint_eq(infra_cap(in, 100), 0);
+	infra_stats(in, &expired, &evicted);
+	ck_assert_uint_eq(expired, 51);
+	ck_assert_uint_eq(evicted, 60);
+	infra_free(in);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -251,6 +289,7 @@ main(void)
 	tcase_add_test(tc, test_authoritative_answers);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_infra_cache_ttl_and_closest_cut);
+	tcase_add_test(tc, test_infra_expire_and_cap);
 	suite_add_tcase(s, tc);
 	return check_main_run(s);
 }
