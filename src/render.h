@@ -16,8 +16,17 @@ void render_json_zones(struct buf *, const struct status *);
 void render_json_zone(struct buf *, const struct zone *);
 /* {"error": msg} */
 void render_json_error(struct buf *, const char *msg);
-/* The human status page. */
+/* What the status page shows: NULL members show everything. */
+struct html_filter {
+	const char	*status;	/* "critical", "warning", "unknown", "ok" */
+	const char	*cause;		/* a cause id */
+};
+
+/* The human status page: zones worst first, then their findings. */
 void render_html_index(struct buf *, const struct status *);
+void render_html_page(struct buf *, const struct status *, const struct html_filter *);
+/* One zone: its facts, checks, findings, resolvers and service hosts. */
+void render_html_zone_page(struct buf *, const struct status *, const struct zone *);
 /* Appends s as a JSON string literal, quotes included. */
 void render_json_string(struct buf *, const char *s);
 /* Appends s escaped for HTML text and attribute values. */

@@ -502,6 +502,72 @@ START_TEST(test_html_index)
 }
 END_TEST
 
+START_TEST(test_html_order_and_filters)
+{
+	struct buf		 b;
+	struct html_filter	 f = { NULL, NULL };
+	const char		*a, *d, *bz, *c;
+
+	buf_init(&b);
+	render_html_page(&b, &fixture, NULL);
+	/* Worst first: a (critical), d (warning), c (unknown), b (ok). */
+	ck_assert_ptr_nonnull(a = strstr(b.data, "<a href=\"/zone/a.example.\">"));
+	ck_assert_ptr_nonnull(d = strstr(b.data, "<a href=\"/zone/d.example.\">"));
+	ck_assert_ptr_nonnull(c = strstr(b.data, "<a href=\"/zone/c.example.\">"));
+	ck_assert_ptr_nonnull(bz = strstr(b.data, "<a href=\"/zone/b.example.\">"));
+	ck_assert(a < d && d < c && c < bz);
+	/* The form offers the causes present. */
+	ck_assert_ptr_nonnull(strstr(b.data, "<option>rrsig_expired</option>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<option>ns_set_mismatch</option>"));
+	ck_assert_ptr_null(strstr(b.data, "<option>lame_delegation</option>"));
+	buf_free(&b);
+
+	f.status = "warning";
+	render_html_page(&b, &fixture, &f);
+	ck_assert_ptr_nonnull(strstr(b.data, "/zone/d.example."));
+	ck_assert_ptr_null(strstr(b.data, "/zone/a.example."));
+	ck_assert_ptr_nonnull(strstr(b.data, "<option selected>warning</option>"));
+	buf_free(&b);
+
+	f.status = NULL;
+	f.cause = "rrsig_expired";
+	render_html_page(&b, &fixture, &f);
+	ck_assert_ptr_nonnull(strstr(b.data, "/zone/a.example."));
+	ck_assert_ptr_null(strstr(b.data, "/zone/d.example."));
+	ck_assert_ptr_null(strstr(b.data, "data-cause=\"ns_set_mismatch\""));
+	buf_free(&b);
+
+	f.cause = "no_such_cause";
+	render_html_page(&b, &fixture, &f);
+	ck_assert_ptr_nonnull(strstr(b.data, "No zone matches the filter."));
+	/* Only known causes are offered, whatever the query said. */
+	ck_assert_ptr_null(strstr(b.data, "no_such_cause"));
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_html_zone_page)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	render_html_zone_page(&b, &fixture, fixture_zones.v[0]);
+	ck_assert_ptr_nonnull(strstr(b.data, "<h2 id=\"zone\">a.example. "
+	    "<span class=\"badge critical\">critical</span></h2>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "signed (DS at the parent)"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<th>dnssec</th><td>critical</td>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<th>rate_limit</th><td>could not run</td>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "id=\"resolvers\""));
+	ck_assert_ptr_nonnull(strstr(b.data, "7 signature &quot;expired&quot;"));
+	ck_assert_ptr_nonnull(strstr(b.data, "id=\"hosts\""));
+	ck_assert_ptr_nonnull(strstr(b.data, "2001:db8::80"));
+	ck_assert_ptr_nonnull(strstr(b.data, "re-sign the zone on the primary"));
+	ck_assert_ptr_nonnull(strstr(b.data, "href=\"/api/v1/zones/a.example.\""));
+	ck_assert(strcmp(b.data + b.len - 8, "</html>\n") == 0);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_versions)
 {
 	ck_assert(*version_libevent() != '\0');
@@ -532,6 +598,8 @@ main(void)
 	tcase_add_test(tc, test_metrics_promtool);
 	tcase_add_test(tc, test_html_escape);
 	tcase_add_test(tc, test_html_index);
+	tcase_add_test(tc, test_html_order_and_filters);
+	tcase_add_test(tc, test_html_zone_page);
 	tcase_add_test(tc, test_versions);
 	suite_add_tcase(s, tc);
 	return check_main_run(s);
