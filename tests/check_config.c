@@ -1110,6 +1110,38 @@ START_TEST(test_anchor_bad)
 }
 END_TEST
 
+START_TEST(test_rootdata_buffer)
+{
+	static const char	 hints[] =
+	    ". 3600000 IN NS a.root.test.\n"
+	    "a.root.test. 3600000 IN A 192.0.2.1\n"
+	    "junk that is not read";
+	struct config_errors	 errs = { NULL, 0 };
+	ldns_rr_list		*list;
+
+	list = rootdata_parse_hints("mem", hints, sizeof(hints) - 1 - 21,
+	    &errs);
+	ck_assert_uint_eq(errs.n, 0);
+	ck_assert_ptr_nonnull(list);
+	ck_assert_uint_eq(ldns_rr_list_rr_count(list), 2);
+	ldns_rr_list_deep_free(list);
+
+	ck_assert_ptr_null(rootdata_parse_anchor("mem", hints,
+	    sizeof(hints) - 1 - 21, &errs));
+	check_messages(&errs, "mem:", (const char *const[]){
+	    "1:1: error: unexpected NS record (a trust anchor holds DS or "
+	    "DNSKEY records)",
+	    "2:1: error: unexpected A record (a trust anchor holds DS or "
+	    "DNSKEY records)" }, 2);
+	config_errors_clear(&errs);
+
+	ck_assert_ptr_null(rootdata_parse_anchor("empty", "", 0, &errs));
+	check_messages(&errs, "empty:", (const char *const[]){
+	    "1:1: error: no DS or DNSKEY records" }, 1);
+	config_errors_clear(&errs);
+}
+END_TEST
+
 START_TEST(test_rootdata_in_config)
 {
 	static const char *const expected[] = {
@@ -1239,6 +1271,7 @@ config_suite(void)
 	tcase_add_test(tc, test_hints_bad);
 	tcase_add_test(tc, test_anchor_good);
 	tcase_add_test(tc, test_anchor_bad);
+	tcase_add_test(tc, test_rootdata_buffer);
 	tcase_add_test(tc, test_rootdata_in_config);
 	tcase_add_test(tc, test_builtin);
 	suite_add_tcase(s, tc);
