@@ -1149,33 +1149,16 @@ config_parse(struct config_load *l, yaml_parser_t *parser, struct config *cfg)
 	yaml_document_delete(&next);
 }
 
-struct config *
-config_load(const char *path, int flags, struct config_errors *errs)
+/* Parses the stream fp (closed here), named path in messages. */
+static struct config *
+config_load_fp(const char *path, FILE *fp, int flags,
+    struct config_errors *errs)
 {
 	struct config_load	 l;
 	struct config		*cfg;
-	struct stat		 st;
 	yaml_parser_t		 parser;
-	FILE			*fp;
 	size_t			 before = errs->n, i;
-	int			 error = 0;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		config_errors_add(errs, path, 1, 1, "cannot read file: %s",
-		    strerror(errno));
-		return NULL;
-	}
-	/* A directory opens fine and fails at the first read. */
-	if (fstat(fileno(fp), &st) == -1)
-		error = errno;
-	else if (S_ISDIR(st.st_mode))
-		error = EISDIR;
-	if (error != 0) {
-		config_errors_add(errs, path, 1, 1, "cannot read file: %s",
-		    strerror(error));
-		fclose(fp);
-		return NULL;
-	}
 	cfg = config_new();
 	cfg->path = xstrdup(path);
 	memset(&l, 0, sizeof(l));
@@ -1201,6 +1184,47 @@ config_load(const char *path, int flags, struct config_errors *errs)
 		return NULL;
 	}
 	return cfg;
+}
+
+struct config *
+config_load(const char *path, int flags, struct config_errors *errs)
+{
+	struct stat	 st;
+	FILE		*fp;
+	int		 error = 0;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		config_errors_add(errs, path, 1, 1, "cannot read file: %s",
+		    strerror(errno));
+		return NULL;
+	}
+	/* A directory opens fine and fails at the first read. */
+	if (fstat(fileno(fp), &st) == -1)
+		error = errno;
+	else if (S_ISDIR(st.st_mode))
+		error = EISDIR;
+	if (error != 0) {
+		config_errors_add(errs, path, 1, 1, "cannot read file: %s",
+		    strerror(error));
+		fclose(fp);
+		return NULL;
+	}
+	return config_load_fp(path, fp, flags, errs);
+}
+
+struct config *
+config_load_buffer(const char *name, const char *text, size_t len, int flags,
+    struct config_errors *errs)
+{
+	FILE	*fp;
+
+	/* A stream like the file's: one parser, one way to count lines. */
+	if ((fp = fmemopen((void *)(uintptr_t)text, len, "r")) == NULL) {
+		config_errors_add(errs, name, 1, 1, "cannot read: %s",
+		    strerror(errno));
+		return NULL;
+	}
+	return config_load_fp(name, fp, flags, errs);
 }
 
 struct config *

@@ -84,6 +84,11 @@ void config_errors_clear(struct config_errors *);
  * fresh config, or NULL with every error found appended to errs. No side
  * effects beyond reading files. */
 struct config *config_load(const char *path, int flags, struct config_errors *errs);
+/* The same from len bytes of text, named name in messages and cfg->path
+ * (tests and fuzzing: no file of its own, but root data files it names
+ * are read). */
+struct config *config_load_buffer(const char *name, const char *text,
+    size_t len, int flags, struct config_errors *errs);
 /* Every default, built-in root hints and trust anchor, no zones. NULL with
  * errs filled if a default file exists but does not parse. */
 struct config *config_default(struct config_errors *errs);

@@ -45,31 +45,25 @@ struct http {
 	char			 bound[INET6_ADDRSTRLEN + 8];
 };
 
-/* What a route answers; http_queue turns it into an MHD response. */
-struct http_reply {
-	unsigned		 code;
-	const char		*ctype;
-	bool			 vary_accept;
-	struct buf		 body;
-};
-
+/* A page: rest is what follows a prefix route's path, accept the Accept
+ * header (NULL when absent). */
 struct http_route {
 	const char	*path;
 	bool		 prefix;	/* path ends in '/' and a name follows */
-	void		(*fn)(struct MHD_Connection *, const struct status *,
-			    const char *rest, struct http_reply *);
+	void		(*fn)(const struct status *, const char *rest,
+			    const char *accept, struct http_reply *);
 };
 
-static void http_index(struct MHD_Connection *, const struct status *,
-    const char *, struct http_reply *);
-static void http_metrics(struct MHD_Connection *, const struct status *,
-    const char *, struct http_reply *);
-static void http_healthz(struct MHD_Connection *, const struct status *,
-    const char *, struct http_reply *);
-static void http_zones(struct MHD_Connection *, const struct status *,
-    const char *, struct http_reply *);
-static void http_zone(struct MHD_Connection *, const struct status *,
-    const char *, struct http_reply *);
+static void http_index(const struct status *, const char *, const char *,
+    struct http_reply *);
+static void http_metrics(const struct status *, const char *, const char *,
+    struct http_reply *);
+static void http_healthz(const struct status *, const char *, const char *,
+    struct http_reply *);
+static void http_zones(const struct status *, const char *, const char *,
+    struct http_reply *);
+static void http_zone(const struct status *, const char *, const char *,
+    struct http_reply *);
 
 static const struct http_route http_routes[] = {
 	{ "/", false, http_index },
@@ -83,24 +77,26 @@ static const char http_ctype_text[] = "text/plain; charset=utf-8";
 static const char http_ctype_json[] = "application/json";
 
 static void
-http_index(struct MHD_Connection *conn, const struct status *st,
-    const char *rest, struct http_reply *r)
+http_index(const struct status *st, const char *rest, const char *accept,
+    struct http_reply *r)
 {
 	r->ctype = "text/html; charset=utf-8";
 	render_html_index(&r->body, st);
 }
 
 /* Prometheus asks for OpenMetrics in Accept when it can parse it. */
-static void
-http_metrics(struct MHD_Connection *conn, const struct status *st,
-    const char *rest, struct http_reply *r)
+bool
+http_accept_openmetrics(const char *accept)
 {
-	const char	*accept;
-	bool		 om;
+	return accept != NULL && strcasestr(accept, HTTP_OPENMETRICS) != NULL;
+}
 
-	accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_ACCEPT);
-	om = accept != NULL && strcasestr(accept, HTTP_OPENMETRICS) != NULL;
+static void
+http_metrics(const struct status *st, const char *rest, const char *accept,
+    struct http_reply *r)
+{
+	bool	om = http_accept_openmetrics(accept);
+
 	r->ctype = om ?
 	    HTTP_OPENMETRICS "; version=1.0.0; charset=utf-8" :
 	    "text/plain; version=0.0.4; charset=utf-8";
@@ -109,16 +105,16 @@ http_metrics(struct MHD_Connection *conn, const struct status *st,
 }
 
 static void
-http_healthz(struct MHD_Connection *conn, const struct status *st,
-    const char *rest, struct http_reply *r)
+http_healthz(const struct status *st, const char *rest, const char *accept,
+    struct http_reply *r)
 {
 	r->ctype = http_ctype_text;
 	buf_puts(&r->body, "ok\n");
 }
 
 static void
-http_zones(struct MHD_Connection *conn, const struct status *st,
-    const char *rest, struct http_reply *r)
+http_zones(const struct status *st, const char *rest, const char *accept,
+    struct http_reply *r)
 {
 	r->ctype = http_ctype_json;
 	render_json_zones(&r->body, st);
@@ -130,7 +126,7 @@ http_zones(struct MHD_Connection *conn, const struct status *st,
  * "EXAMPLE.com" finds "example.com.". -1 for what no configured zone
  * could be called: too long, or bytes a zone name never has.
  */
-static int
+int
 http_zone_name(const char *in, char *out, size_t outlen)
 {
 	size_t	len = strlen(in), i;
@@ -157,8 +153,8 @@ http_zone_name(const char *in, char *out, size_t outlen)
 }
 
 static void
-http_zone(struct MHD_Connection *conn, const struct status *st,
-    const char *rest, struct http_reply *r)
+http_zone(const struct status *st, const char *rest, const char *accept,
+    struct http_reply *r)
 {
 	const struct zone	*z = NULL;
 	char			 name[HTTP_NAME_MAX + 2];
@@ -211,14 +207,30 @@ http_queue(struct MHD_Connection *conn, struct http_reply *r)
 	return ret;
 }
 
-static void
-http_route(struct http *h, struct MHD_Connection *conn, const char *url,
-    struct http_reply *r)
+bool
+http_method_ok(const char *method)
+{
+	return strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+}
+
+void
+http_respond(const char *method, const char *url, const char *accept,
+    http_status_fn status_fn, void *arg, struct http_reply *r)
 {
 	const struct http_route	*rt;
 	struct status		 st;
 	size_t			 i, len;
 
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->body);
+	r->code = MHD_HTTP_OK;
+	if (!http_method_ok(method)) {
+		r->code = MHD_HTTP_METHOD_NOT_ALLOWED;
+		r->ctype = http_ctype_text;
+		buf_puts(&r->body, "method not allowed\n");
+		return;
+	}
 	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++) {
 		rt = &http_routes[i];
 		len = strlen(rt->path);
@@ -226,8 +238,8 @@ http_route(struct http *h, struct MHD_Connection *conn, const char *url,
 		    strcmp(url, rt->path) != 0)
 			continue;
 		/* Fresh every time: a scrape sees the state of that moment. */
-		h->status_fn(&st, h->arg);
-		rt->fn(conn, &st, url + len, r);
+		status_fn(&st, arg);
+		rt->fn(&st, url + len, accept, r);
 		return;
 	}
 	r->code = MHD_HTTP_NOT_FOUND;
@@ -252,22 +264,18 @@ http_request_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	struct http_reply	 r;
 	enum MHD_Result		 ret;
 
-	memset(&r, 0, sizeof(r));
-	buf_init(&r.body);
-	r.code = MHD_HTTP_OK;
-	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
-		r.code = MHD_HTTP_METHOD_NOT_ALLOWED;
-		r.ctype = http_ctype_text;
-		buf_puts(&r.body, "method not allowed\n");
-	} else if (*req_cls == NULL) {
-		*req_cls = h;		/* any non-NULL mark; nothing to free */
-		return MHD_YES;
-	} else if (*upload_data_size != 0) {
-		*upload_data_size = 0;
-		return MHD_YES;
-	} else
-		http_route(h, conn, url, &r);
+	if (http_method_ok(method)) {
+		if (*req_cls == NULL) {
+			*req_cls = h;	/* any non-NULL mark; nothing to free */
+			return MHD_YES;
+		}
+		if (*upload_data_size != 0) {
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
+	}
+	http_respond(method, url, MHD_lookup_connection_value(conn,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT), h->status_fn, h->arg, &r);
 	ret = http_queue(conn, &r);
 	buf_free(&r.body);
 	return ret;

@@ -2,7 +2,10 @@
 #ifndef ZH_HTTP_H
 #define ZH_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "buf.h"
 
 struct event_base;
 struct status;
@@ -11,6 +14,30 @@ struct http;
 
 /* Fills a fresh status snapshot for one request. */
 typedef void (*http_status_fn)(struct status *, void *arg);
+
+/* What a request gets, before MHD sees it. */
+struct http_reply {
+	unsigned	 code;		/* HTTP status */
+	const char	*ctype;		/* static */
+	bool		 vary_accept;	/* the body depends on Accept */
+	struct buf	 body;
+};
+
+/*
+ * The request handling that needs no socket. http_respond fills r (the
+ * caller frees r->body) for method and url (the path, as MHD gives it),
+ * accept being the Accept header or NULL; status_fn is called once, only
+ * for a page that shows the daemon's state.
+ */
+void http_respond(const char *method, const char *url, const char *accept,
+    http_status_fn, void *arg, struct http_reply *r);
+/* GET and HEAD get pages; every other method 405. */
+bool http_method_ok(const char *method);
+/* True when an Accept header asks for OpenMetrics. */
+bool http_accept_openmetrics(const char *accept);
+/* A zone name from a URL, as config names are kept (lower case, trailing
+ * dot) into out; -1 for what no configured zone could be called. */
+int http_zone_name(const char *in, char *out, size_t outlen);
 
 /* Binds addr and serves /metrics, /healthz, /api/v1/zones[/NAME] and /.
  * Returns NULL and sets *err (malloc'ed) when the socket cannot be bound. */

@@ -58,18 +58,17 @@ rootdata_list_new(void)
 	return list;
 }
 
-/* Opens path, or the built-in text when path is NULL. */
+/* Opens path, or text (len bytes, named name) when path is NULL. */
 static int
-rootdata_open(struct rootdata_file *f, const char *path, const char *builtin,
-    const char *builtin_name, struct config_errors *errs)
+rootdata_open(struct rootdata_file *f, const char *path, const char *text,
+    size_t len, const char *name, struct config_errors *errs)
 {
 	memset(f, 0, sizeof(*f));
 	f->errs = errs;
 	if (path == NULL) {
-		f->name = builtin_name;
+		f->name = name;
 		/* Read as a file: one parser, one kind of error message. */
-		f->fp = fmemopen((void *)(uintptr_t)builtin, strlen(builtin),
-		    "r");
+		f->fp = fmemopen((void *)(uintptr_t)text, len, "r");
 	} else {
 		f->name = path;
 		f->fp = fopen(path, "r");
@@ -283,21 +282,15 @@ rootdata_hints_select(struct rootdata_file *f, ldns_rr_list *all)
 	return out;
 }
 
+/* From path, or else from text (len bytes) named name. */
 static ldns_rr_list *
-rootdata_load(const char *path, enum rootdata_kind kind,
-    struct config_errors *errs)
+rootdata_load(const char *path, const char *text, size_t len,
+    const char *name, enum rootdata_kind kind, struct config_errors *errs)
 {
 	struct rootdata_file	 f;
 	ldns_rr_list		*all, *out;
-	int			 rc;
 
-	if (kind == ROOTDATA_HINTS)
-		rc = rootdata_open(&f, path, rootdata_builtin_hints,
-		    ROOTDATA_HINTS_BUILTIN, errs);
-	else
-		rc = rootdata_open(&f, path, rootdata_builtin_anchor,
-		    ROOTDATA_ANCHOR_BUILTIN, errs);
-	if (rc == -1)
+	if (rootdata_open(&f, path, text, len, name, errs) == -1)
 		return NULL;
 	all = rootdata_read(&f, kind);
 	fclose(f.fp);
@@ -317,11 +310,29 @@ rootdata_load(const char *path, enum rootdata_kind kind,
 ldns_rr_list *
 rootdata_load_hints(const char *path, struct config_errors *errs)
 {
-	return rootdata_load(path, ROOTDATA_HINTS, errs);
+	return rootdata_load(path, rootdata_builtin_hints,
+	    strlen(rootdata_builtin_hints), ROOTDATA_HINTS_BUILTIN,
+	    ROOTDATA_HINTS, errs);
 }
 
 ldns_rr_list *
 rootdata_load_anchor(const char *path, struct config_errors *errs)
 {
-	return rootdata_load(path, ROOTDATA_ANCHOR, errs);
+	return rootdata_load(path, rootdata_builtin_anchor,
+	    strlen(rootdata_builtin_anchor), ROOTDATA_ANCHOR_BUILTIN,
+	    ROOTDATA_ANCHOR, errs);
+}
+
+ldns_rr_list *
+rootdata_parse_hints(const char *name, const char *text, size_t len,
+    struct config_errors *errs)
+{
+	return rootdata_load(NULL, text, len, name, ROOTDATA_HINTS, errs);
+}
+
+ldns_rr_list *
+rootdata_parse_anchor(const char *name, const char *text, size_t len,
+    struct config_errors *errs)
+{
+	return rootdata_load(NULL, text, len, name, ROOTDATA_ANCHOR, errs);
 }

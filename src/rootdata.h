@@ -2,6 +2,8 @@
 #ifndef ZH_ROOTDATA_H
 #define ZH_ROOTDATA_H
 
+#include <stddef.h>
+
 #include <ldns/ldns.h>
 
 struct config_errors;
@@ -15,6 +17,12 @@ struct config_errors;
 ldns_rr_list *rootdata_load_hints(const char *path, struct config_errors *);
 /* Parse DS or DNSKEY records; path NULL means the built-in copy. */
 ldns_rr_list *rootdata_load_anchor(const char *path, struct config_errors *);
+
+/* The same parsers on len bytes of text, named name in messages. */
+ldns_rr_list *rootdata_parse_hints(const char *name, const char *text,
+    size_t len, struct config_errors *);
+ldns_rr_list *rootdata_parse_anchor(const char *name, const char *text,
+    size_t len, struct config_errors *);
 
 /* The built-in copies, as zone file text (rootdata_builtin.c). */
 extern const char rootdata_builtin_hints[];

@@ -748,6 +748,37 @@ START_TEST(test_error_unreadable)
 }
 END_TEST
 
+START_TEST(test_load_buffer)
+{
+	static const char	 good[] = "zones: [a.test]\nretries: 3\n";
+	static const char	 bad[] = "retries: 2\nstate_file: \"/x\xff\"\n";
+	struct config_errors	 errs = { NULL, 0 };
+	struct config		*cfg;
+
+	/* Only len bytes count: the rest of the buffer is not read. */
+	cfg = config_load_buffer("inline", good, sizeof(good) - 1 - 11, 0,
+	    &errs);
+	ck_assert_uint_eq(errs.n, 0);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(cfg->path, "inline");
+	ck_assert_uint_eq(cfg->nzones, 1);
+	ck_assert_uint_eq(cfg->retries, 2);
+	config_free(cfg);
+
+	/* Positions as from a file, the reader's offset counted back too. */
+	ck_assert_ptr_null(config_load_buffer("inline", bad, sizeof(bad) - 1,
+	    0, &errs));
+	check_messages(&errs, "inline:", (const char *const[]){
+	    "2:16: error: invalid leading UTF-8 octet" }, 1);
+	config_errors_clear(&errs);
+
+	ck_assert_ptr_null(config_load_buffer("nothing", "", 0, 0, &errs));
+	check_messages(&errs, "nothing:", (const char *const[]){
+	    "1:1: error: empty config (expected a mapping of keys)" }, 1);
+	config_errors_clear(&errs);
+}
+END_TEST
+
 START_TEST(test_errors_append)
 {
 	struct config_errors	 errs = { NULL, 0 };
@@ -1079,6 +1110,38 @@ START_TEST(test_anchor_bad)
 }
 END_TEST
 
+START_TEST(test_rootdata_buffer)
+{
+	static const char	 hints[] =
+	    ". 3600000 IN NS a.root.test.\n"
+	    "a.root.test. 3600000 IN A 192.0.2.1\n"
+	    "junk that is not read";
+	struct config_errors	 errs = { NULL, 0 };
+	ldns_rr_list		*list;
+
+	list = rootdata_parse_hints("mem", hints, sizeof(hints) - 1 - 21,
+	    &errs);
+	ck_assert_uint_eq(errs.n, 0);
+	ck_assert_ptr_nonnull(list);
+	ck_assert_uint_eq(ldns_rr_list_rr_count(list), 2);
+	ldns_rr_list_deep_free(list);
+
+	ck_assert_ptr_null(rootdata_parse_anchor("mem", hints,
+	    sizeof(hints) - 1 - 21, &errs));
+	check_messages(&errs, "mem:", (const char *const[]){
+	    "1:1: error: unexpected NS record (a trust anchor holds DS or "
+	    "DNSKEY records)",
+	    "2:1: error: unexpected A record (a trust anchor holds DS or "
+	    "DNSKEY records)" }, 2);
+	config_errors_clear(&errs);
+
+	ck_assert_ptr_null(rootdata_parse_anchor("empty", "", 0, &errs));
+	check_messages(&errs, "empty:", (const char *const[]){
+	    "1:1: error: no DS or DNSKEY records" }, 1);
+	config_errors_clear(&errs);
+}
+END_TEST
+
 START_TEST(test_rootdata_in_config)
 {
 	static const char *const expected[] = {
@@ -1199,6 +1262,7 @@ config_suite(void)
 	tcase_add_test(tc, test_error_empty);
 	tcase_add_test(tc, test_error_unreadable);
 	tcase_add_test(tc, test_errors_append);
+	tcase_add_test(tc, test_load_buffer);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("rootdata");
@@ -1207,6 +1271,7 @@ config_suite(void)
 	tcase_add_test(tc, test_hints_bad);
 	tcase_add_test(tc, test_anchor_good);
 	tcase_add_test(tc, test_anchor_bad);
+	tcase_add_test(tc, test_rootdata_buffer);
 	tcase_add_test(tc, test_rootdata_in_config);
 	tcase_add_test(tc, test_builtin);
 	suite_add_tcase(s, tc);
