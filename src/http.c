@@ -45,28 +45,32 @@ struct http {
 	char			 bound[INET6_ADDRSTRLEN + 8];
 };
 
-/* A page: rest is what follows a prefix route's path, accept the Accept
- * header (NULL when absent). */
+/* A page: rest is what follows a prefix route's path, q the request's
+ * Accept header and query arguments (each NULL when absent). */
 struct http_route {
 	const char	*path;
 	bool		 prefix;	/* path ends in '/' and a name follows */
 	void		(*fn)(const struct status *, const char *rest,
-			    const char *accept, struct http_reply *);
+			    const struct http_query *, struct http_reply *);
 };
 
-static void http_index(const struct status *, const char *, const char *,
-    struct http_reply *);
-static void http_metrics(const struct status *, const char *, const char *,
-    struct http_reply *);
-static void http_healthz(const struct status *, const char *, const char *,
-    struct http_reply *);
-static void http_zones(const struct status *, const char *, const char *,
-    struct http_reply *);
-static void http_zone(const struct status *, const char *, const char *,
-    struct http_reply *);
+static void http_index(const struct status *, const char *,
+    const struct http_query *, struct http_reply *);
+static void http_metrics(const struct status *, const char *,
+    const struct http_query *, struct http_reply *);
+static void http_healthz(const struct status *, const char *,
+    const struct http_query *, struct http_reply *);
+static void http_zones(const struct status *, const char *,
+    const struct http_query *, struct http_reply *);
+static void http_zone(const struct status *, const char *,
+    const struct http_query *, struct http_reply *);
+
+static void http_zone_page(const struct status *, const char *,
+    const struct http_query *, struct http_reply *);
 
 static const struct http_route http_routes[] = {
 	{ "/", false, http_index },
+	{ "/zone/", true, http_zone_page },
 	{ "/metrics", false, http_metrics },
 	{ "/healthz", false, http_healthz },
 	{ HTTP_ZONES_PATH, false, http_zones },
@@ -77,11 +81,16 @@ static const char http_ctype_text[] = "text/plain; charset=utf-8";
 static const char http_ctype_json[] = "application/json";
 
 static void
-http_index(const struct status *st, const char *rest, const char *accept,
+http_index(const struct status *st, const char *rest, const struct http_query *q,
     struct http_reply *r)
 {
+	struct html_filter	f;
+
+	/* An empty argument is the form's "any". */
+	f.status = q->status != NULL && *q->status != '\0' ? q->status : NULL;
+	f.cause = q->cause != NULL && *q->cause != '\0' ? q->cause : NULL;
 	r->ctype = "text/html; charset=utf-8";
-	render_html_index(&r->body, st);
+	render_html_page(&r->body, st, &f);
 }
 
 /* Prometheus asks for OpenMetrics in Accept when it can parse it. */
@@ -92,10 +101,10 @@ http_accept_openmetrics(const char *accept)
 }
 
 static void
-http_metrics(const struct status *st, const char *rest, const char *accept,
+http_metrics(const struct status *st, const char *rest, const struct http_query *q,
     struct http_reply *r)
 {
-	bool	om = http_accept_openmetrics(accept);
+	bool	om = http_accept_openmetrics(q->accept);
 
 	r->ctype = om ?
 	    HTTP_OPENMETRICS "; version=1.0.0; charset=utf-8" :
@@ -105,7 +114,7 @@ http_metrics(const struct status *st, const char *rest, const char *accept,
 }
 
 static void
-http_healthz(const struct status *st, const char *rest, const char *accept,
+http_healthz(const struct status *st, const char *rest, const struct http_query *q,
     struct http_reply *r)
 {
 	r->ctype = http_ctype_text;
@@ -113,7 +122,7 @@ http_healthz(const struct status *st, const char *rest, const char *accept,
 }
 
 static void
-http_zones(const struct status *st, const char *rest, const char *accept,
+http_zones(const struct status *st, const char *rest, const struct http_query *q,
     struct http_reply *r)
 {
 	r->ctype = http_ctype_json;
@@ -153,7 +162,26 @@ http_zone_name(const char *in, char *out, size_t outlen)
 }
 
 static void
-http_zone(const struct status *st, const char *rest, const char *accept,
+http_zone_page(const struct status *st, const char *rest, const struct http_query *q,
+    struct http_reply *r)
+{
+	const struct zone	*z = NULL;
+	char			 name[HTTP_NAME_MAX + 2];
+
+	if (http_zone_name(rest, name, sizeof(name)) == 0 && st->zones != NULL)
+		z = zone_set_find(st->zones, name);
+	if (z == NULL) {
+		r->code = MHD_HTTP_NOT_FOUND;
+		r->ctype = http_ctype_text;
+		buf_puts(&r->body, "no such zone\n");
+		return;
+	}
+	r->ctype = "text/html; charset=utf-8";
+	render_html_zone_page(&r->body, st, z);
+}
+
+static void
+http_zone(const struct status *st, const char *rest, const struct http_query *q,
     struct http_reply *r)
 {
 	const struct zone	*z = NULL;
@@ -218,6 +246,15 @@ void
 http_respond(const char *method, const char *url, const char *accept,
     http_status_fn status_fn, void *arg, struct http_reply *r)
 {
+	struct http_query	q = { accept, NULL, NULL };
+
+	http_respond_query(method, url, &q, status_fn, arg, r);
+}
+
+void
+http_respond_query(const char *method, const char *url, const struct http_query *q,
+    http_status_fn status_fn, void *arg, struct http_reply *r)
+{
 	const struct http_route	*rt;
 	struct status		 st;
 	size_t			 i, len;
@@ -239,7 +276,7 @@ http_respond(const char *method, const char *url, const char *accept,
 			continue;
 		/* Fresh every time: a scrape sees the state of that moment. */
 		status_fn(&st, arg);
-		rt->fn(&st, url + len, accept, r);
+		rt->fn(&st, url + len, q, r);
 		return;
 	}
 	r->code = MHD_HTTP_NOT_FOUND;
@@ -262,6 +299,7 @@ http_request_cb(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct http		*h = cls;
 	struct http_reply	 r;
+	struct http_query	 q;
 	enum MHD_Result		 ret;
 
 	if (http_method_ok(method)) {
@@ -274,8 +312,11 @@ http_request_cb(void *cls, struct MHD_Connection *conn, const char *url,
 			return MHD_YES;
 		}
 	}
-	http_respond(method, url, MHD_lookup_connection_value(conn,
-	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT), h->status_fn, h->arg, &r);
+	q.accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_ACCEPT);
+	q.status = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "status");
+	q.cause = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "cause");
+	http_respond_query(method, url, &q, h->status_fn, h->arg, &r);
 	ret = http_queue(conn, &r);
 	buf_free(&r.body);
 	return ret;

@@ -31,6 +31,16 @@ struct http_reply {
  */
 void http_respond(const char *method, const char *url, const char *accept,
     http_status_fn, void *arg, struct http_reply *r);
+/* What a request says besides method and path (each NULL when absent):
+ * the Accept header, and the status page's filter arguments. */
+struct http_query {
+	const char	*accept;
+	const char	*status;	/* ?status= */
+	const char	*cause;		/* ?cause= */
+};
+/* http_respond with the query arguments too. */
+void http_respond_query(const char *method, const char *url, const struct http_query *,
+    http_status_fn, void *arg, struct http_reply *r);
 /* GET and HEAD get pages; every other method 405. */
 bool http_method_ok(const char *method);
 /* True when an Accept header asks for OpenMetrics. */

@@ -51,6 +51,7 @@ static const char render_html_head[] =
 	".critical{background:#cf222e}.unknown{background:#6e7781}\n"
 	".empty{color:#656d76}\n"
 	".filter{margin:0 0 1.2em}.filter label{margin-right:1em}\n"
+	"a.plain{color:inherit;text-decoration:none}\n"
 	".facts th{width:16em}\n"
 	"h2{font-size:1.2em;margin:2em 0 .8em}\n"
 	".finding{border:1px solid #d0d7de;border-radius:6px;"
@@ -126,9 +127,9 @@ render_html_summary(struct buf *b, const struct status *st)
 	}
 	buf_printf(b, "<ul class=\"summary\">\n<li>zones<b>%zu</b></li>\n", n);
 	for (j = 0; j < 4; j++) {
-		buf_puts(b, "<li>");
+		buf_printf(b, "<li><a class=\"plain\" href=\"/?status=%s\">", names[j]);
 		render_html_badge(b, names[j]);
-		buf_printf(b, "<b>%zu</b></li>\n", count[j]);
+		buf_printf(b, "<b>%zu</b></a></li>\n", count[j]);
 	}
 	buf_puts(b, "</ul>\n");
 }

@@ -1,0 +1,76 @@
+#!/bin/sh
+# status_page: the real daemon's status page over HTTP: zones worst first,
+# filters, a page per zone, escaping; and, when Chromium is installed, the
+# page as a browser builds it (headless, --dump-dom). SCREENSHOT=FILE also
+# saves a picture of it for humans (make screenshot).
+. "${top_srcdir:-.}/tests/lib.sh"
+need curl
+need python3
+
+# Unreachable root hints: every zone critical (parent_unreachable), except
+# the one the daemon has not run yet (interval 1h and spread: unknown).
+write_config zh.yaml 'interval: 2s' 'zones: [a.test, b.test, c.test]'
+start_daemon "$TMP/zh.yaml"
+judged() {
+	http GET /api/v1/zones >/dev/null
+	python3 -c 'import json, sys; sys.exit(0 if all(z["status"] != "unknown" for z in json.load(open(sys.argv[1]))["zones"]) else 1)' "$TMP/b"
+}
+for _ in $(seq 1 150); do judged && break; sleep 0.2; done
+check "zones judged" judged
+
+code=$(http GET /)
+check "status page 200 ($code)" test "$code" = 200
+check "html content type" sh -c "grep -qi '^content-type: text/html' '$TMP/h'"
+check "every zone links to its page" sh -c "grep -q 'href=\"/zone/a.test.\"' '$TMP/b' && grep -q 'href=\"/zone/c.test.\"' '$TMP/b'"
+check "the filter form offers the cause found" grep -q '<option>parent_unreachable</option>' "$TMP/b"
+check "findings carry the fix" grep -q 'Fix:' "$TMP/b"
+
+code=$(http GET '/?status=ok')
+check "filter by status: no ok zone" grep -q 'No zone matches the filter.' "$TMP/b"
+code=$(http GET '/?status=critical&cause=parent_unreachable')
+check "filter by status and cause keeps them" grep -q 'href="/zone/b.test."' "$TMP/b"
+code=$(http GET '/?cause=%3Cscript%3E')
+check "a hostile filter value is not echoed" sh -c "! grep -q '<script>' '$TMP/b'"
+
+code=$(http GET /zone/B.TEST)
+check "zone page ($code)" test "$code" = 200
+check "zone page names the zone" grep -q '<h2 id="zone">b.test. ' "$TMP/b"
+check "zone page lists its checks" grep -q '<th>delegation</th><td>critical</td>' "$TMP/b"
+code=$(http GET /zone/nope.test)
+check "unknown zone page is 404 ($code)" test "$code" = 404
+code=$(http GET '/zone/%3Cx%3E')
+check "hostile zone name is 404 ($code)" test "$code" = 404
+
+if command -v chromium >/dev/null 2>&1; then
+	# The DOM a browser builds: the table's rows, worst first.
+	timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+	    --user-data-dir="$TMP/chromium" --dump-dom "$BASE/" > "$TMP/dom.html" 2>/dev/null
+	check "chromium rendered the page" grep -q '</html>' "$TMP/dom.html"
+	check "the DOM has a row per zone" python3 - "$TMP/dom.html" <<'PY'
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.rows = []; self.intable = False; self.cell = None
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and a.get("id") == "zones": self.intable = True
+        if self.intable and tag == "a" and a.get("href", "").startswith("/zone/"):
+            self.rows.append(a["href"][6:])
+    def handle_endtag(self, tag):
+        if tag == "table": self.intable = False
+p = P(); p.feed(open(sys.argv[1]).read())
+assert sorted(p.rows) == ["a.test.", "b.test.", "c.test."], p.rows
+PY
+	if [ -n "${SCREENSHOT:-}" ]; then
+		timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+		    --user-data-dir="$TMP/chromium" --window-size=1200,900 \
+		    --screenshot="$SCREENSHOT" "$BASE/" >/dev/null 2>&1
+		check "screenshot saved to $SCREENSHOT" test -s "$SCREENSHOT"
+	fi
+else
+	echo "chromium not installed: the browser checks are skipped"
+fi
+stop_daemon
+check "daemon exits 0 ($DSTATUS)" test "$DSTATUS" = 0
+finish
