@@ -155,3 +155,48 @@ print("queries/s:         %.0f" % (q / wall))
 print("CPU (zonehealthd): %.2f s user + %.2f s system" % (user, sys_))
 print("peak RSS:          %.1f MiB (%.1f KiB per zone)" % (rss / 1024, rss / n))
 PY
+
+# The daemon on the same zones: one full cycle on its schedule, then the
+# /metrics scrape (size, series, time) and HTTP under load during runs.
+[ "${BENCH_DAEMON:-1}" = 1 ] || exit 0
+sed -e 's/^listen:.*/listen: "127.0.0.1:0"/' "$D/zh.yaml" > "$D/daemon.yaml"
+printf 'interval: 60s\nstate_file: %s/state\n' "$D" >> "$D/daemon.yaml"
+: > "$D/daemon.log"
+"$ZH" -f -c "$D/daemon.yaml" 2> "$D/daemon.log" &
+DPID=$!
+PIDS="$PIDS $DPID"
+PORT=""
+for _ in $(seq 1 100); do
+	PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$D/daemon.log" | tail -n 1)
+	[ -n "$PORT" ] && break
+	sleep 0.1
+done
+[ -n "$PORT" ] || { echo "daemon did not start:"; tail "$D/daemon.log"; exit 1; }
+URL="http://127.0.0.1:$PORT"
+judged() {
+	curl -s "$URL/metrics" | awk '$1 ~ /^zonehealth_zone_last_run_timestamp_seconds/ { n++ } END { exit !(n >= '"$N"') }'
+}
+t0=$(date +%s.%N)
+for _ in $(seq 1 900); do judged && break; sleep 0.2; done
+t1=$(date +%s.%N)
+curl -s -o "$D/metrics" -w '%{time_total}\n' "$URL/metrics" > "$D/scrape.time"
+curl -s -o "$D/zones.json" -w '%{time_total}\n' "$URL/api/v1/zones" > "$D/zones.time"
+series=$(grep -vc '^#' "$D/metrics")
+rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$DPID/status")
+hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$DPID/status")
+echo
+echo "daemon: first full cycle (spread over the 60 s interval): $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s"
+echo "/metrics:          $(wc -c < "$D/metrics") bytes, $series series, scrape $(cat "$D/scrape.time") s"
+echo "/api/v1/zones:     $(wc -c < "$D/zones.json") bytes, $(cat "$D/zones.time") s"
+echo "daemon RSS:        $((rss / 1024)) MiB now, $((hwm / 1024)) MiB peak ($((hwm / (N / 100))) KiB per 100 zones)"
+if command -v wrk >/dev/null 2>&1; then
+	for path in /metrics /api/v1/zones; do
+		echo "wrk -t2 -c32 -d10s $path (zones keep running meanwhile):"
+		wrk -t2 -c32 -d10s --latency "$URL$path" 2>&1 |
+		    grep -E 'Requests/sec|Latency|50%|99%|Non-2xx|Socket errors|requests in' | sed 's/^/  /'
+	done
+fi
+late=$(curl -s "$URL/metrics" | awk -v now="$(date +%s)" '$1 ~ /^zonehealth_zone_last_run_timestamp_seconds/ && now - $2 > 70 { n++ } END { print n + 0 }')
+echo "zones whose last run is older than interval + 10 s after the load: $late"
+kill -TERM "$DPID"
+wait "$DPID" 2>/dev/null || true

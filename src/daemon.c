@@ -43,6 +43,7 @@ struct daemon {
 	struct event		*ev_sched;
 	struct event		*ev_state;
 	struct event		*ev_tick;
+	struct status_cache	 cache;		/* rendered pages, for HTTP */
 	bool			 watchdog;	/* WatchdogSec= set */
 	uint64_t		 runs_unsaved;	/* completed since the last save */
 	bool			 reload_ok;
@@ -231,6 +232,7 @@ daemon_status(struct status *st, void *arg)
 	st->engine = runner_engine(d->runner);
 	st->bursts = runner_burster(d->runner);
 	st->infra = runner_infra(d->runner);
+	st->cache = &d->cache;
 	st->shard_index = d->cfg != NULL ? d->cfg->shard_index : 1;
 	st->shard_count = d->cfg != NULL ? d->cfg->shard_count : 1;
 }
@@ -292,10 +294,24 @@ daemon_tick_cb(evutil_socket_t fd, short what, void *arg)
 		notify_watchdog();
 }
 
+/* Pages rendered before a reload are not what the daemon is after it. */
+static void
+daemon_cache_clear(struct daemon *d)
+{
+	int	i;
+
+	for (i = 0; i < STATUS_PAGE_MAX; i++) {
+		free(d->cache.page[i].data);
+		d->cache.page[i].data = NULL;
+		d->cache.page[i].at_ms = 0;
+	}
+}
+
 /* SIGHUP: all or nothing; on any error the running config stays. */
 static void
 daemon_reload(struct daemon *d)
 {
+	daemon_cache_clear(d);
 	struct config_errors	 errs = { NULL, 0 };
 	struct config		*cfg;
 	struct http		*http = NULL;
@@ -434,6 +450,8 @@ daemon_state_load(struct daemon *d)
 static void
 daemon_free(struct daemon *d)
 {
+	int	i;
+
 	daemon_state_save(d, true);
 	http_stop(d->http);
 	runner_free(d->runner);
@@ -452,6 +470,8 @@ daemon_free(struct daemon *d)
 		event_free(d->ev_state);
 	if (d->ev_tick != NULL)
 		event_free(d->ev_tick);
+	for (i = 0; i < STATUS_PAGE_MAX; i++)
+		free(d->cache.page[i].data);
 	if (d->base != NULL)
 		event_base_free(d->base);
 	free(d->config_abspath);

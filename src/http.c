@@ -18,6 +18,7 @@
 #include <microhttpd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "http.h"
 #include "log.h"
 #include "render.h"
@@ -100,6 +101,49 @@ http_accept_openmetrics(const char *accept)
 	return accept != NULL && strcasestr(accept, HTTP_OPENMETRICS) != NULL;
 }
 
+/* Serves a page from the status cache when fresh, else renders and keeps
+ * it. render fills the reply's body. */
+static void
+http_cached(const struct status *st, enum status_page page, struct http_reply *r,
+    void (*render)(struct buf *, const struct status *))
+{
+	struct status_cache	*c = st->cache;
+	uint64_t		 now = clock_mono_ms();
+
+	if (c != NULL && c->page[page].at_ms != 0 &&
+	    now - c->page[page].at_ms < STATUS_CACHE_MS) {
+		buf_append(&r->body, c->page[page].data, c->page[page].len);
+		return;
+	}
+	render(&r->body, st);
+	if (c == NULL)
+		return;
+	free(c->page[page].data);
+	c->page[page].data = xmalloc(r->body.len + 1);
+	memcpy(c->page[page].data, r->body.data, r->body.len + 1);
+	c->page[page].len = r->body.len;
+	c->page[page].at_ms = now;
+}
+
+static void
+http_render_metrics(struct buf *b, const struct status *st)
+{
+	render_metrics(b, st, false);
+}
+
+static void
+http_render_openmetrics(struct buf *b, const struct status *st)
+{
+	render_metrics(b, st, true);
+}
+
+static void
+http_render_zones(struct buf *b, const struct status *st)
+{
+	render_json_zones(b, st);
+	buf_putc(b, '\n');
+}
+
 static void
 http_metrics(const struct status *st, const char *rest, const struct http_query *q,
     struct http_reply *r)
@@ -110,7 +154,8 @@ http_metrics(const struct status *st, const char *rest, const struct http_query 
 	    HTTP_OPENMETRICS "; version=1.0.0; charset=utf-8" :
 	    "text/plain; version=0.0.4; charset=utf-8";
 	r->vary_accept = true;
-	render_metrics(&r->body, st, om);
+	http_cached(st, om ? STATUS_PAGE_OPENMETRICS : STATUS_PAGE_METRICS, r,
+	    om ? http_render_openmetrics : http_render_metrics);
 }
 
 static void
@@ -126,8 +171,7 @@ http_zones(const struct status *st, const char *rest, const struct http_query *q
     struct http_reply *r)
 {
 	r->ctype = http_ctype_json;
-	render_json_zones(&r->body, st);
-	buf_putc(&r->body, '\n');
+	http_cached(st, STATUS_PAGE_ZONES, r, http_render_zones);
 }
 
 /*

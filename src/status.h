@@ -4,12 +4,32 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <time.h>
 
 struct burster;
 struct infra;
 struct query_engine;
 struct zone_set;
+
+/* The big pages rendered at most once a second: a crowd of scrapers (or
+ * an overeager dashboard) costs copies, not renderings, and the checks
+ * keep their schedule. Owned by whoever fills the status. */
+#define STATUS_CACHE_MS		1000
+enum status_page {
+	STATUS_PAGE_METRICS,
+	STATUS_PAGE_OPENMETRICS,
+	STATUS_PAGE_ZONES,
+	STATUS_PAGE_MAX,
+};
+
+struct status_cache {
+	struct {
+		char		*data;
+		size_t		 len;
+		uint64_t	 at_ms;		/* monotonic; 0: empty */
+	} page[STATUS_PAGE_MAX];
+};
 
 struct status {
 	const struct zone_set	*zones;
@@ -23,6 +43,7 @@ struct status {
 	const struct query_engine *engine;	/* per-server counters; may be NULL */
 	const struct burster	*bursts;	/* per-address bursts; may be NULL */
 	const struct infra	*infra;		/* the shared cache; may be NULL */
+	struct status_cache	*cache;			/* may be NULL: no caching */
 	unsigned		 shard_index;		/* this instance's share, I/N */
 	unsigned		 shard_count;
 };
