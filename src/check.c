@@ -1,10 +1,12 @@
 /* check: the checks, pure functions from a run's evidence to findings. */
 #include "zhbuild.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "xmalloc.h"
 
 const struct check_def *const check_table[] = {
 	&check_delegation,
@@ -46,6 +48,25 @@ check_memory_clear(struct check_memory *m)
 		free(m->resolvers[i].ede_text);
 	free(m->resolvers);
 	free(m->hosts);
+	free(m->detail);
 	findings_clear(&m->lagging);
 	memset(m, 0, sizeof(*m));
+}
+
+struct server_detail *
+check_memory_detail(struct check_memory *m, const char *server, const char *address)
+{
+	struct server_detail	*d;
+	size_t			 i;
+
+	for (i = 0; i < m->ndetail; i++)
+		if (strcmp(m->detail[i].server, server) == 0 &&
+		    strcmp(m->detail[i].address, address) == 0)
+			return &m->detail[i];
+	m->detail = xreallocarray(m->detail, m->ndetail + 1, sizeof(*m->detail));
+	d = &m->detail[m->ndetail++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->server, sizeof(d->server), "%s", server);
+	snprintf(d->address, sizeof(d->address), "%s", address);
+	return d;
 }

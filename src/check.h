@@ -31,6 +31,16 @@ struct host_view {
 	bool		 up;
 };
 
+/* Per server address, for the opt-in detail metrics. */
+struct server_detail {
+	char		 server[256];
+	char		 address[64];
+	bool		 has_serial;
+	uint32_t	 serial;
+	bool		 has_expiry;
+	time_t		 expiry;	/* earliest RRSIG expiration there */
+};
+
 /* What a zone carries from one judgement to the next. */
 struct check_memory {
 	bool		has_serial;
@@ -42,6 +52,8 @@ struct check_memory {
 	size_t		nresolvers;
 	struct host_view *hosts;		/* service hosts' addresses */
 	size_t		nhosts;
+	struct server_detail *detail;		/* per server address */
+	size_t		ndetail;
 	struct findings	lagging;	/* every serial lag, with since-times,
 					   inside serial_grace or not */
 };
@@ -84,6 +96,9 @@ extern const struct check_def check_rate_limit;
 void check_run_all(const struct evidence *, const struct check_params *,
     struct findings *, int status[CHECK_MAX], struct check_memory *next);
 void check_memory_clear(struct check_memory *);
+/* The detail entry of (server, address), added when new. */
+struct server_detail *check_memory_detail(struct check_memory *, const char *server,
+    const char *address);
 /* The symptom: what each resolver answered, into next; resolver_blocked
  * when one fails while no other check found anything (status[] set). */
 void check_resolvers(const struct evidence *, const struct findings *,

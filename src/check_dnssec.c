@@ -626,9 +626,21 @@ dnssec_judge(const struct evidence *ev, const struct check_params *params,
 	memset(&exp, 0, sizeof(exp));
 	trusted = dnssec_trusted(ev, keys, params->now);
 	for (i = 0, si = 0; si < ev->nservers; si++)
-		for (ai = 0; ai < ev->servers[si].naddrs; ai++, i++)
+		for (ai = 0; ai < ev->servers[si].naddrs; ai++, i++) {
+			struct dnssec_expiry	 ae;
+			struct server_detail	*d;
+
+			memset(&ae, 0, sizeof(ae));
 			dnssec_judge_addr(ev, params, si, &ev->servers[si].addrs[ai],
-			    keys, trusted, &das[i], &exp);
+			    keys, trusted, &das[i], &ae);
+			if (!ae.has)
+				continue;
+			d = check_memory_detail(next, ev->servers[si].name, ae.addr);
+			d->has_expiry = true;
+			d->expiry = ae.t;
+			if (!exp.has || ae.t < exp.t)
+				exp = ae;
+		}
 	dnssec_emit(ev, das, n, out);
 	dnssec_inconsistent(ev, out);
 	dnssec_expiring(ev, params, &exp, out);

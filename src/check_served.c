@@ -210,6 +210,12 @@ served_judge(const struct evidence *ev, const struct check_params *params,
 				continue;
 			answered++;
 			if (r.verdict == SERVED_OK) {
+				struct server_detail	*d;
+
+				evidence_addr_str(&s->addrs[ai], addr, sizeof(addr));
+				d = check_memory_detail(next, s->name, addr);
+				d->has_serial = true;
+				d->serial = r.serial;
 				ss = xreallocarray(ss, nss + 1, sizeof(*ss));
 				ss[nss].si = si;
 				ss[nss].ai = ai;

@@ -47,6 +47,7 @@ enum config_type {
 	CONFIG_ADDRS,		/* struct config_addr_list */
 	CONFIG_ZONES,		/* struct config_zone *, size_t */
 	CONFIG_HOSTS,		/* struct config_host *, size_t */
+	CONFIG_BOOL,		/* bool */
 };
 
 #define CONFIG_REQUIRED		0x01	/* the key must be present */
@@ -145,6 +146,9 @@ static const struct config_option config_options[] = {
 	{ .name = "state_file", .type = CONFIG_PATH,
 	  .off = CONFIG_OFF(state_file),
 	  .help = "findings and since-times kept across restarts" },
+	{ .name = "server_detail_metrics", .type = CONFIG_BOOL,
+	  .off = CONFIG_OFF(server_detail_metrics), .def = "false",
+	  .help = "per zone and server address series: serial, signature expiry" },
 	{ .name = "log_level", .type = CONFIG_LOG_LEVEL,
 	  .off = CONFIG_OFF(log_level), .def = "info",
 	  .help = "error, warning, notice, info or debug" },
@@ -192,6 +196,8 @@ static int	config_set_path(const struct config_option *, const char *,
 static int	config_set_duration(const struct config_option *,
 		    const char *, void *, char **);
 static int	config_set_uint(const struct config_option *, const char *,
+		    void *, char **);
+static int	config_set_bool(const struct config_option *, const char *,
 		    void *, char **);
 static int	config_set_log_level(const struct config_option *,
 		    const char *, void *, char **);
@@ -241,6 +247,7 @@ static const struct config_type_info config_types[] = {
 	    NULL, config_set_zones },
 	[CONFIG_HOSTS] = { "a list of hosts", "a mapping with name and port",
 	    NULL, config_set_hosts },
+	[CONFIG_BOOL] = { "true or false", NULL, config_set_bool, NULL },
 };
 
 static void config_errors_vadd(struct config_errors *, const char *,
@@ -448,6 +455,22 @@ config_set_uint(const struct config_option *o, const char *s, void *base,
 		*(uint16_t *)config_field(base, o->off) = (uint16_t)n;
 	else
 		*(unsigned *)config_field(base, o->off) = (unsigned)n;
+	return 0;
+}
+
+/* YAML 1.2's core schema: true or false, nothing else. */
+static int
+config_set_bool(const struct config_option *o, const char *s, void *base,
+    char **msg)
+{
+	if (strcmp(s, "true") == 0)
+		*(bool *)config_field(base, o->off) = true;
+	else if (strcmp(s, "false") == 0)
+		*(bool *)config_field(base, o->off) = false;
+	else {
+		*msg = xasprintf("\"%s\" is not true or false", s);
+		return -1;
+	}
 	return 0;
 }
 
@@ -999,6 +1022,7 @@ config_free_fields(void *base, const struct config_option *table, size_t n)
 		case CONFIG_PORT:
 		case CONFIG_LOG_LEVEL:
 		case CONFIG_SHARD:
+		case CONFIG_BOOL:
 			break;
 		}
 	}

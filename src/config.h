@@ -58,6 +58,7 @@ struct config {
 	unsigned		 burst_size;
 	uint64_t		 burst_interval_ms;
 	char			*state_file;		/* NULL: no state kept */
+	bool			 server_detail_metrics;
 	enum log_level		 log_level;
 	unsigned		 shard_index;		/* 1-based I of "I/N" */
 	unsigned		 shard_count;		/* N */

@@ -233,6 +233,7 @@ daemon_status(struct status *st, void *arg)
 	st->bursts = runner_burster(d->runner);
 	st->infra = runner_infra(d->runner);
 	st->cache = &d->cache;
+	st->server_detail = d->cfg != NULL && d->cfg->server_detail_metrics;
 	st->shard_index = d->cfg != NULL ? d->cfg->shard_index : 1;
 	st->shard_count = d->cfg != NULL ? d->cfg->shard_count : 1;
 }

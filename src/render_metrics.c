@@ -198,6 +198,40 @@ render_metrics_daemon(struct render_metrics_out *out, const struct status *st)
 	    (double)st->runs_queued, NULL);
 }
 
+/* Opt-in (server_detail_metrics): per zone and server address, the serial
+ * and the earliest signature expiry, to see which server lags. */
+static void
+render_metrics_detail(struct render_metrics_out *out, const struct status *st)
+{
+	const struct zone		*z;
+	const struct server_detail	*d;
+	size_t				 i, j, n = st->zones != NULL ? st->zones->n : 0;
+
+	render_metrics_family(out, "zonehealth_server_serial", RENDER_METRICS_GAUGE,
+	    "Last run's result: the SOA serial each server address gave.");
+	for (i = 0; i < n; i++) {
+		z = st->zones->v[i];
+		for (j = 0; j < z->memory.ndetail; j++)
+			if ((d = &z->memory.detail[j])->has_serial)
+				render_metrics_sample(out, "zonehealth_server_serial",
+				    (double)d->serial, "zone", z->name, "server",
+				    d->server, "address", d->address, NULL);
+	}
+	render_metrics_family(out,
+	    "zonehealth_server_dnssec_earliest_expiry_timestamp_seconds",
+	    RENDER_METRICS_GAUGE, "Last run's result: the earliest RRSIG "
+	    "expiration each server address serves.");
+	for (i = 0; i < n; i++) {
+		z = st->zones->v[i];
+		for (j = 0; j < z->memory.ndetail; j++)
+			if ((d = &z->memory.detail[j])->has_expiry)
+				render_metrics_sample(out,
+				    "zonehealth_server_dnssec_earliest_expiry_timestamp_seconds",
+				    (double)d->expiry, "zone", z->name, "server",
+				    d->server, "address", d->address, NULL);
+	}
+}
+
 /* Labels as in the JSON; a field that does not apply is an empty label. */
 static void
 render_metrics_findings(struct render_metrics_out *out, const struct zone *z,
@@ -317,6 +351,9 @@ render_metrics_zones(struct render_metrics_out *out, const struct status *st)
 			    z->memory.hosts[j].address, "port", port, NULL);
 		}
 	}
+
+	if (st->server_detail)
+		render_metrics_detail(out, st);
 
 	render_metrics_family(out, "zonehealth_finding", RENDER_METRICS_GAUGE,
 	    "Last run's result: 1 for each finding; absent when none.");

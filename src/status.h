@@ -44,6 +44,7 @@ struct status {
 	const struct burster	*bursts;	/* per-address bursts; may be NULL */
 	const struct infra	*infra;		/* the shared cache; may be NULL */
 	struct status_cache	*cache;			/* may be NULL: no caching */
+	bool			 server_detail;		/* server_detail_metrics */
 	unsigned		 shard_index;		/* this instance's share, I/N */
 	unsigned		 shard_count;
 };

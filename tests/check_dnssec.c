@@ -456,6 +456,12 @@ START_TEST(test_dnssec_healthy_and_expiry)
 	ck_assert(m.dnssec_signed);
 	ck_assert(m.has_expiry);
 	ck_assert_int_eq(m.expiry, NOW + 10 * DAY);
+	/* Per address too, for the opt-in detail metrics. */
+	ck_assert_uint_eq(m.ndetail, 2);
+	ck_assert_str_eq(m.detail[0].address, "192.0.2.1");
+	ck_assert(m.detail[0].has_expiry);
+	ck_assert_int_eq(m.detail[0].expiry, NOW + 20 * DAY);
+	ck_assert_int_eq(m.detail[1].expiry, NOW + 10 * DAY);
 	check_memory_clear(&m);
 
 	/* Inside expiry_warning: named where the earliest expiry is. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "check.h"
 #include "finding.h"
 #include "procstat.h"
 #include "render.h"
@@ -568,6 +569,39 @@ START_TEST(test_html_zone_page)
 }
 END_TEST
 
+START_TEST(test_metrics_server_detail)
+{
+	struct buf		 b;
+	struct zone		*z = fixture_zones.v[0];
+	struct server_detail	*d;
+
+	buf_init(&b);
+	render_metrics(&b, &fixture, false);
+	ck_assert_ptr_null(strstr(b.data, "zonehealth_server_serial"));
+	buf_free(&b);
+
+	d = check_memory_detail(&z->memory, "ns1.a.example.", "192.0.2.1");
+	d->has_serial = true;
+	d->serial = 7;
+	d->has_expiry = true;
+	d->expiry = T0 + 86400;
+	d = check_memory_detail(&z->memory, "ns2.a.example.", "192.0.2.2");
+	d->has_serial = true;
+	d->serial = 6;
+	fixture.server_detail = true;
+	render_metrics(&b, &fixture, false);
+	ck_assert_ptr_nonnull(strstr(b.data, "zonehealth_server_serial{zone=\"a.example.\","
+	    "server=\"ns1.a.example.\",address=\"192.0.2.1\"} 7\n"));
+	ck_assert_ptr_nonnull(strstr(b.data, "zonehealth_server_serial{zone=\"a.example.\","
+	    "server=\"ns2.a.example.\",address=\"192.0.2.2\"} 6\n"));
+	ck_assert_ptr_nonnull(strstr(b.data,
+	    "zonehealth_server_dnssec_earliest_expiry_timestamp_seconds{zone=\"a.example.\","
+	    "server=\"ns1.a.example.\",address=\"192.0.2.1\"} 1767312000\n"));
+	ck_assert_ptr_null(strstr(b.data, "server=\"ns2.a.example.\",address=\"192.0.2.2\"} 17"));
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_versions)
 {
 	ck_assert(*version_libevent() != '\0');
@@ -600,6 +634,7 @@ main(void)
 	tcase_add_test(tc, test_html_index);
 	tcase_add_test(tc, test_html_order_and_filters);
 	tcase_add_test(tc, test_html_zone_page);
+	tcase_add_test(tc, test_metrics_server_detail);
 	tcase_add_test(tc, test_versions);
 	suite_add_tcase(s, tc);
 	return check_main_run(s);

@@ -343,6 +343,11 @@ START_TEST(test_serial_grace)
 	ck_assert_uint_eq(fs.n, 0);
 	ck_assert_uint_eq(m1.serial, 10);
 	ck_assert_uint_eq(m1.lagging.n, 1);
+	/* Each address's serial, for the opt-in detail metrics. */
+	ck_assert_uint_eq(m1.ndetail, 2);
+	ck_assert_str_eq(m1.detail[1].server, "ns2." Z);
+	ck_assert_str_eq(m1.detail[1].address, "192.0.2.2");
+	ck_assert_uint_eq(m1.detail[1].serial, 7);
 	ck_assert_int_eq(m1.lagging.v[0].since, 1000);
 	/* Still lagging (by more now) but inside the grace. */
 	serial_run(11, 7, 1500, 600, &m1, &fs, &m2);
