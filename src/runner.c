@@ -60,6 +60,7 @@ struct run {
 	unsigned		 outstanding;
 	uint64_t		 started_ms;
 	struct event		*ev_done;
+	struct event		*ev_deadline;	/* the whole run's bound */
 	LIST_ENTRY(run)		 entry;
 };
 
@@ -109,6 +110,15 @@ runner_engine_config(const struct config *cfg)
 			memcpy(&qc.source6, &a->ss, sizeof(qc.source6));
 	}
 	return qc;
+}
+
+/* A run: its walk, then a few rounds of queries after it. */
+static uint64_t
+runner_run_deadline(const struct runner *r)
+{
+	uint64_t	q = r->params.timeout_ms * (r->params.retries + 1);
+
+	return q * 8 + 5000 + q * 4 + 5000;
 }
 
 /* A walk must outlast every query it may need, a few levels deep. */
@@ -693,6 +703,8 @@ run_unlink_free(struct run *run)
 	}
 	if (run->ev_done != NULL)
 		event_free(run->ev_done);
+	if (run->ev_deadline != NULL)
+		event_free(run->ev_deadline);
 	evidence_free(run->ev);
 	free(run);
 }
@@ -757,6 +769,39 @@ run_finish(struct run *run)
 		fatalx("runner: cannot schedule the judgement");
 }
 
+/*
+ * Every query, walk and connect has its own bound, but a hostile server
+ * can still stretch a run out of all of them one after another: past the
+ * deadline what is outstanding is abandoned and the run judged as it is.
+ */
+static void
+run_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct run	*run = arg;
+	struct run_op	*op;
+	unsigned	 abandoned = run->outstanding;
+
+	if (run->ev_done != NULL)
+		return;		/* already being judged */
+	walk_cancel(run->walk);
+	run->walk = NULL;
+	while ((op = LIST_FIRST(&run->ops)) != NULL) {
+		LIST_REMOVE(op, entry);
+		if (op->q != NULL)
+			query_cancel(op->q);
+		if (op->wk != NULL)
+			walk_cancel(op->wk);
+		chain_cancel(op->cr);
+		tcpprobe_cancel(op->tp);
+		free(op);
+	}
+	run->outstanding = 0;
+	log_info("zone %s: run cut short after %.1fs, %u operations abandoned",
+	    run->ev->zone, (double)(clock_mono_ms() - run->started_ms) / 1000,
+	    abandoned);
+	run_finish(run);
+}
+
 /* A name below zone that cannot exist: a random label (RFC 4035 denial). */
 static char *
 run_nxname(const char *zone)
@@ -791,6 +836,13 @@ runner_start(struct runner *r, struct zone *z)
 	run->outstanding = 1;	/* the walk */
 	LIST_INIT(&run->ops);
 	LIST_INSERT_HEAD(&r->runs, run, entry);
+	{
+		struct timeval	tv = clock_tv_ms(runner_run_deadline(r));
+
+		if ((run->ev_deadline = evtimer_new(r->base, run_deadline_cb,
+		    run)) == NULL || evtimer_add(run->ev_deadline, &tv) == -1)
+			fatalx("runner: cannot arm the run deadline");
+	}
 	run->walk = walk_zone(r->walker, z->name, run_walk_cb, run);
 	for (i = 0; i < r->nresolvers; i++)
 		run_ask_resolver(run, evidence_add_resolver(run->ev, &r->resolvers[i]),
