@@ -9,19 +9,7 @@ need nsd
 need knotd
 need curl
 need promtool
-if [ "$(id -u)" != 0 ]; then
-	[ -n "${CI:-}" ] && { echo "FAIL: the lab needs root (port 53 on 127.x)"; exit 1; }
-	echo "SKIP: the lab needs root"; exit 77
-fi
-
-LAB="$TMP/lab"
-lab_stop() { "$top_srcdir/contrib/lab/lab.sh" stop "$LAB" >/dev/null 2>&1; }
-trap 'lab_stop; cleanup' EXIT
-if ! "$top_srcdir/contrib/lab/lab.sh" start "$LAB" > "$TMP/lab.log" 2>&1; then
-	cat "$TMP/lab.log"
-	echo "FAIL: the lab did not start"
-	exit 1
-fi
+lab_start
 
 # The lab's config as is (serial_grace 10m), and without the grace.
 grep -q '^serial_grace:' "$LAB/zonehealth.yaml" && { echo "FAIL: lab config sets serial_grace"; exit 1; }
@@ -119,15 +107,10 @@ assert z["status"] == "ok" and z["findings"] == [], z
 ' "$TMP/grace.json"
 
 # The daemon: the same findings over the API and as metrics.
-sed -e 's/^interval:.*/interval: 2s/' -e 's/^listen:.*/listen: "127.0.0.1:0"/' \
-	"$TMP/nograce.yaml" > "$TMP/daemon.yaml"
+daemon_config "$TMP/nograce.yaml" "$TMP/daemon.yaml"
 start_daemon "$TMP/daemon.yaml"
-judged() {
-	http GET /api/v1/zones >/dev/null
-	python3 -c 'import json, sys; sys.exit(0 if all(z["status"] != "unknown" for z in json.load(open(sys.argv[1]))["zones"]) else 1)' "$TMP/b"
-}
-for _ in $(seq 1 150); do judged && break; sleep 0.2; done
-check "every zone judged by the daemon" judged
+wait_judged
+check "every zone judged by the daemon" all_judged
 cp "$TMP/b" "$TMP/api.json"
 check "the API's findings are --once's" python3 -c '
 import json, sys

@@ -8,19 +8,7 @@ need nsd
 need knotd
 need curl
 need promtool
-if [ "$(id -u)" != 0 ]; then
-	[ -n "${CI:-}" ] && { echo "FAIL: the lab needs root (port 53 on 127.x)"; exit 1; }
-	echo "SKIP: the lab needs root"; exit 77
-fi
-
-LAB="$TMP/lab"
-lab_stop() { "$top_srcdir/contrib/lab/lab.sh" stop "$LAB" >/dev/null 2>&1; }
-trap 'lab_stop; cleanup' EXIT
-if ! "$top_srcdir/contrib/lab/lab.sh" start "$LAB" > "$TMP/lab.log" 2>&1; then
-	cat "$TMP/lab.log"
-	echo "FAIL: the lab did not start"
-	exit 1
-fi
+lab_start
 
 # --once over every lab zone, as JSON.
 $(daemon_cmd) --once --format json -c "$LAB/zonehealth.yaml" > "$TMP/once.json" 2> "$TMP/once.err"
@@ -71,15 +59,10 @@ check "text output: the finding" grep -q 'warning reachability/server_timeout ns
 check "text output: evidence and fix" sh -c "grep -q 'evidence: ' '$TMP/once.txt' && grep -q 'fix: ' '$TMP/once.txt'"
 
 # The daemon: runs on its schedule, metrics and API from state.
-sed -e 's/^interval:.*/interval: 2s/' -e 's/^listen:.*/listen: "127.0.0.1:0"/' \
-	"$LAB/zonehealth.yaml" > "$TMP/daemon.yaml"
+daemon_config "$LAB/zonehealth.yaml" "$TMP/daemon.yaml"
 start_daemon "$TMP/daemon.yaml"
-judged() {
-	http GET /api/v1/zones >/dev/null
-	python3 -c 'import json, sys; sys.exit(0 if all(z["status"] != "unknown" for z in json.load(open(sys.argv[1]))["zones"]) else 1)' "$TMP/b"
-}
-for _ in $(seq 1 150); do judged && break; sleep 0.2; done
-check "every zone judged by the daemon" judged
+wait_judged
+check "every zone judged by the daemon" all_judged
 code=$(http GET /api/v1/zones/silent.lab)
 check "silent.lab. over the API" python3 -c '
 import json, sys

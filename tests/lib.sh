@@ -122,6 +122,44 @@ header() { grep -i "^$1:" "$TMP/h" | head -n 1 | sed 's/^[^:]*: *//' | tr -d '\r
 # metric NAME_WITH_LABELS: its value in $TMP/b, or nothing.
 metric() { awk -v m="$1" '$1 == m { print $2 }' "$TMP/b"; }
 
+# all_judged: every zone the API lists has a status (the body in $TMP/b).
+all_judged() {
+	http GET /api/v1/zones >/dev/null
+	python3 -c 'import json, sys; sys.exit(0 if all(z["status"] != "unknown" for z in json.load(open(sys.argv[1]))["zones"]) else 1)' "$TMP/b"
+}
+
+# wait_judged: bounded wait until every zone has been judged.
+wait_judged() {
+	for _ in $(seq 1 150); do all_judged && return 0; sleep 0.2; done
+	return 1
+}
+
+# daemon_config LAB_CONFIG OUT: the lab's config for a daemon: a free port,
+# runs every 2 s; EXTRA lines appended.
+daemon_config() {
+	in=$1; out=$2; shift 2
+	sed -e 's/^interval:.*/interval: 2s/' -e 's/^listen:.*/listen: "127.0.0.1:0"/' "$in" > "$out"
+	for line in "$@"; do echo "$line" >> "$out"; done
+}
+
+# lab_start: the DNS lab (contrib/lab) in $LAB, stopped (by the PIDs it
+# recorded) when the test exits. Needs root: skipped without it, except
+# under CI.
+lab_start() {
+	if [ "$(id -u)" != 0 ]; then
+		[ -n "${CI:-}" ] && { echo "FAIL: the lab needs root (port 53 on 127.x)"; exit 1; }
+		echo "SKIP: the lab needs root"; exit 77
+	fi
+	LAB="$TMP/lab"
+	trap 'lab_stop; cleanup' EXIT
+	if ! "$top_srcdir/contrib/lab/lab.sh" start "$LAB" > "$TMP/lab.log" 2>&1; then
+		cat "$TMP/lab.log"
+		echo "FAIL: the lab did not start"
+		exit 1
+	fi
+}
+lab_stop() { "$top_srcdir/contrib/lab/lab.sh" stop "$LAB" >/dev/null 2>&1; }
+
 finish() {
 	echo "$PASSES passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
