@@ -3,8 +3,11 @@
 # Starts the lab in a temporary directory; checks with dig that the lab's
 # resolver validates the chain from the lab root (AD bit) and that every
 # server address behaves as designed (answers, refuses, or stays silent, on
-# UDP and TCP); that a second start is refused and a broken server fails the
-# start loudly; stops the lab and checks that no process it started
+# UDP and TCP); that each DNSSEC zone is what README.md's third table says
+# (Unbound's verdict, the signature windows, DS, DNSKEY, CDS and NSEC3 as
+# served, expiry.tab, ldns-verify-zone on the signed files); that a second
+# start is refused and a broken server fails the start loudly; stops the
+# lab and checks that no process it started
 # survives and nothing listens on its addresses. Needs root and the lab's
 # Debian packages (skips without them, fails under CI). Every wait is bounded;
 # the EXIT trap stops the labs and kills leftovers by recorded PID only.
@@ -34,7 +37,7 @@ skip() {
 }
 
 [ "$(id -u)" = 0 ] || skip "the lab needs root (its servers bind port 53)"
-for tool in nsd knotd unbound ldns-keygen ldns-signzone ldns-key2ds dig ss setsid timeout python3; do
+for tool in nsd knotd unbound ldns-keygen ldns-signzone ldns-key2ds ldns-verify-zone ldns-nsec3-hash dig ss setsid timeout python3; do
 	command -v "$tool" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin command -v "$tool" >/dev/null 2>&1 ||
 		skip "$tool is not installed (apt-get install nsd knot unbound ldnsutils bind9-dnsutils python3)"
 done
@@ -121,9 +124,10 @@ expect_eq() {  # DESC WANT GOT
 	if [ "$2" = "$3" ]; then pass "$1: $3"; else fail "$1: want $2, got $3"; fi
 }
 
-# lab_listeners: sockets on port 53 of the lab's addresses (127.0.53-69.x).
+# lab_listeners: sockets on port 53 of the lab's addresses (127.0.53-69.x,
+# 127.0.80-95.x).
 lab_listeners() {
-	ss -Hlntu 2>/dev/null | awk '$5 ~ /^127\.0\.(5[3-9]|6[0-9])\.[0-9]+:53$/ {print $1, $5}'
+	ss -Hlntu 2>/dev/null | awk '$5 ~ /^127\.0\.(5[3-9]|6[0-9]|8[0-9]|9[0-5])\.[0-9]+:53$/ {print $1, $5}'
 }
 
 # ---- start ----------------------------------------------------------------
@@ -148,6 +152,10 @@ check "root.key holds the root's DS" grep -q '^\.[[:space:]].*DS[[:space:]]*[0-9
 check "zonehealth.yaml listens on 127.0.0.1:0" grep -qx 'listen: "127.0.0.1:0"' "$D1/zonehealth.yaml"
 check "zonehealth.yaml lists the lab's zones" \
 	bash -c 'for z in lab. ok.lab. dead.lab. silent.lab. udponly.lab. alldead.lab. lame.lab. stale.lab. gone.lab.; do grep -qx "  - name: $z" "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
+check "zonehealth.yaml lists the DNSSEC zones" \
+	bash -c 'for z in nsec nsec3 optout expired notyet expiring dsmismatch kskunsigned bogus brokennsec3 stalesig child.brokenparent cdsmismatch unsigned; do grep -qx "  - name: $z.lab." "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
+check "... but not brokenparent.lab. nor sub.optout.lab. (monitor=no)" \
+	bash -c '! grep -Eq "name: (brokenparent|sub\.optout)\.lab\.$" "$1"' _ "$D1/zonehealth.yaml"
 zh=${ZONEHEALTHD:-${top_builddir:-$top_srcdir}/src/zonehealthd}
 if [ -x "$zh" ]; then
 	check "zonehealthd -t accepts the lab's config" timeout 10 "$zh" -t -c "$D1/zonehealth.yaml"
@@ -192,6 +200,39 @@ done <<'EOF'
 127.0.67.2  servfail.lab. SERVFAIL SERVFAIL zone-not-loaded
 127.0.54.1  noaa.lab.     noaa     noaa     parent-NSD
 127.0.69.2  stale.lab.    aa       aa       stale-copy
+127.0.80.1  nsec.lab.     aa       aa       NSD
+127.0.80.2  nsec.lab.     aa       aa       Knot
+127.0.81.1  nsec3.lab.    aa       aa       NSD
+127.0.81.2  nsec3.lab.    aa       aa       Knot
+127.0.82.1  optout.lab.   aa       aa       NSD
+127.0.82.2  optout.lab.   aa       aa       Knot
+127.0.82.3  sub.optout.lab. aa     aa       unsigned-child-NSD
+127.0.82.4  sub.optout.lab. aa     aa       unsigned-child-Knot
+127.0.82.1  sub.optout.lab. noaa   noaa     referral
+127.0.83.1  expired.lab.  aa       aa       NSD
+127.0.83.2  expired.lab.  aa       aa       Knot
+127.0.84.1  notyet.lab.   aa       aa       NSD
+127.0.84.2  notyet.lab.   aa       aa       Knot
+127.0.85.1  expiring.lab. aa       aa       NSD
+127.0.85.2  expiring.lab. aa       aa       Knot
+127.0.86.1  dsmismatch.lab. aa     aa       NSD
+127.0.86.2  dsmismatch.lab. aa     aa       Knot
+127.0.87.1  kskunsigned.lab. aa    aa       NSD
+127.0.87.2  kskunsigned.lab. aa    aa       Knot
+127.0.88.1  bogus.lab.    aa       aa       NSD
+127.0.88.2  bogus.lab.    aa       aa       Knot
+127.0.89.1  brokennsec3.lab. aa    aa       NSD
+127.0.89.2  brokennsec3.lab. aa    aa       NSD
+127.0.90.1  stalesig.lab. aa       aa       NSD
+127.0.90.2  stalesig.lab. aa       aa       stale-signatures-Knot
+127.0.91.1  brokenparent.lab. aa   aa       NSD
+127.0.91.2  brokenparent.lab. aa   aa       Knot
+127.0.92.1  child.brokenparent.lab. aa aa   NSD
+127.0.92.2  child.brokenparent.lab. aa aa   Knot
+127.0.93.1  cdsmismatch.lab. aa    aa       NSD
+127.0.93.2  cdsmismatch.lab. aa    aa       Knot
+127.0.94.1  unsigned.lab. aa       aa       NSD
+127.0.94.2  unsigned.lab. aa       aa       Knot
 EOF
 
 # the delegation and zone-served zones (README.md, second table)
@@ -210,6 +251,218 @@ check "nsalias.ok.lab. is a CNAME" grep -q '^nsalias\.ok\.lab\..*CNAME.*ns1\.cna
 out=$(timeout 10 dig +norec +time=2 +tries=1 @127.0.54.1 gone.lab. SOA)
 check "gone.lab. is not delegated (NXDOMAIN from lab.)" grep -q 'status: NXDOMAIN' <<<"$out"
 expect_eq "resolver: stale.lab. SOA" NOERROR+ad "$(resolve stale.lab. SOA 10)"
+
+# ---- the DNSSEC zones (README.md, third table) --------------------------------
+# what the validating resolver makes of each
+while read -r name type want what; do
+	expect_eq "resolver: $name $type ($what)" "$want" "$(resolve "$name" "$type" 10)"
+done <<'EOF'
+nsec.lab.               SOA  NOERROR+ad  healthy-NSEC
+nx.nsec.lab.            A    NXDOMAIN+ad healthy-NSEC
+nsec3.lab.              SOA  NOERROR+ad  healthy-NSEC3
+nx.nsec3.lab.           A    NXDOMAIN+ad healthy-NSEC3
+optout.lab.             SOA  NOERROR+ad  opt-out
+www.optout.lab.         A    NOERROR+ad  opt-out
+www.sub.optout.lab.     A    NOERROR     insecure-child
+nx.optout.lab.          A    NXDOMAIN    opt-out-NXDOMAIN-is-not-secure
+expiring.lab.           SOA  NOERROR+ad  expiring
+cdsmismatch.lab.        SOA  NOERROR+ad  CDS-does-not-matter
+unsigned.lab.           SOA  NOERROR     insecure
+www.unsigned.lab.       A    NOERROR     insecure
+expired.lab.            SOA  SERVFAIL    expired
+notyet.lab.             SOA  SERVFAIL    not-yet-valid
+dsmismatch.lab.         SOA  SERVFAIL    DS-matches-no-key
+kskunsigned.lab.        SOA  SERVFAIL    DNSKEY-not-signed-by-KSK
+child.brokenparent.lab. SOA  SERVFAIL    broken-parent
+bogus.lab.              SOA  NOERROR+ad  SOA-untouched
+www.bogus.lab.          A    SERVFAIL    tampered-A
+brokennsec3.lab.        SOA  NOERROR+ad  positive-answers-fine
+nx.brokennsec3.lab.     A    SERVFAIL    broken-NSEC3-chain
+stalesig.lab.           SOA  NOERROR+ad  retries-the-good-server
+www.stalesig.lab.       A    NOERROR+ad  retries-the-good-server
+EOF
+
+# epoch YYYYMMDDHHMMSS: seconds since 1970 (0 when not a date).
+epoch() {
+	date -u -d "${1:0:8} ${1:8:2}:${1:10:2}:${1:12:2}" +%s 2>/dev/null || echo 0
+}
+# sigwin ADDR ZONE: "EXPIRATION INCEPTION" (epoch) of ADDR's RRSIG over ZONE's SOA.
+sigwin() {
+	local exp inc
+	read -r exp inc < <(timeout 10 dig +norec +dnssec +time=2 +tries=1 @"$1" "$2" SOA |
+		awk '$4 == "RRSIG" && $5 == "SOA" {print $9, $10; exit}')
+	echo "$(epoch "${exp:-x}") $(epoch "${inc:-x}")"
+}
+# keytags ADDR ZONE: "FLAGS:TAG" of each DNSKEY ADDR serves for ZONE.
+keytags() {
+	timeout 10 dig +norec +multi +time=2 +tries=1 @"$1" "$2" DNSKEY |
+		awk '$4 == "DNSKEY" {f = $5} /key id = / {sub(/.*key id = /, ""); print f ":" $1}' | sort | xargs
+}
+# signers ADDR ZONE TYPE: the key tags of ADDR's RRSIGs over ZONE's TYPE RRset.
+signers() {
+	timeout 10 dig +norec +dnssec +time=2 +tries=1 @"$1" "$2" "$3" |
+		awk -v t="$3" '$4 == "RRSIG" && $5 == t {print $11}' | sort -u | xargs
+}
+# dstag ZONE: the key tag of ZONE's DS at lab. (127.0.54.1).
+dstag() {
+	timeout 10 dig +norec +time=2 +tries=1 @127.0.54.1 "$1" DS | awk '$4 == "DS" {print $5}' | xargs
+}
+# covered HASH FROM NEXT: the NSEC3 record FROM -> NEXT covers HASH.
+covered() {
+	if [[ $2 < $3 ]]; then
+		[[ $2 < $1 && $1 < $3 ]]
+	else
+		[[ $1 > $2 || $1 < $3 ]]
+	fi
+}
+
+# signature windows, from the SOA serial (labgen's start time, the origin
+# of every relative time in zones.tab)
+serial=$(timeout 10 dig +norec +short +time=2 +tries=1 @127.0.80.1 nsec.lab. SOA | awk '{print $3}')
+D=86400
+while read -r addr zone exp inc what; do
+	expect_eq "$addr $zone RRSIG expiration/inception ($what)" \
+		"$((serial + exp)) $((serial + inc))" "$(sigwin "$addr" "$zone")"
+done <<EOF
+127.0.80.1 nsec.lab.      $((30 * D))  -3600        default
+127.0.80.2 nsec.lab.      $((30 * D))  -3600        default
+127.0.83.1 expired.lab.   $((-2 * D))  $((-30 * D)) expired
+127.0.83.2 expired.lab.   $((-2 * D))  $((-30 * D)) expired
+127.0.84.1 notyet.lab.    $((30 * D))  $((2 * D))   not-yet-valid
+127.0.84.2 notyet.lab.    $((30 * D))  $((2 * D))   not-yet-valid
+127.0.85.1 expiring.lab.  $((2 * D))   -3600        expiring
+127.0.85.2 expiring.lab.  $((2 * D))   -3600        expiring
+127.0.90.1 stalesig.lab.  $((30 * D))  -3600        ns1-current
+127.0.90.2 stalesig.lab.  $((-2 * D))  $((-30 * D)) ns2-stale-copy
+EOF
+s1=$(timeout 10 dig +norec +short +time=2 +tries=1 @127.0.90.1 stalesig.lab. SOA | awk '{print $3}')
+s2=$(timeout 10 dig +norec +short +time=2 +tries=1 @127.0.90.2 stalesig.lab. SOA | awk '{print $3}')
+check "stalesig.lab.: both servers have the same serial ($s1, $s2)" test -n "$s1" -a "$s1" = "$s2"
+expect_eq "stalesig.lab.: the same keys on both servers" "$(keytags 127.0.90.1 stalesig.lab.)" \
+	"$(keytags 127.0.90.2 stalesig.lab.)"
+
+# expiry.tab: the earliest RRSIG expiration that any server of the zone shows
+check "expiry.tab: a line per signed zone served, none for an unsigned or unserved one" \
+	bash -c 'grep -q "^nsec\.lab\. [0-9]*$" "$1" && ! grep -Eq "^(unsigned|sub\.optout|alldead)\.lab\. " "$1"' _ "$D1/expiry.tab"
+bad=""
+while read -r zone when; do
+	min=""
+	for addr in $(awk -v z="$zone" '$4 == z && $5 == "serve" {print $3}' "$D1/lab.checks"); do
+		read -r exp _ <<<"$(sigwin "$addr" "$zone")"
+		if [ -z "$min" ] || [ "$exp" -lt "$min" ]; then min=$exp; fi
+	done
+	[ "$min" = "$when" ] || bad="$bad $zone($when!=${min:-none})"
+done <"$D1/expiry.tab"
+check "expiry.tab: each zone's earliest RRSIG expiration, as its servers show it${bad:+ (wrong:$bad)}" test -z "$bad"
+expect_eq "expiry.tab: stalesig.lab. (ns2's stale copy)" "$((serial - 2 * D))" \
+	"$(awk '$1 == "stalesig.lab." {print $2}' "$D1/expiry.tab")"
+expect_eq "expiry.tab: expiring.lab." "$((serial + 2 * D))" "$(awk '$1 == "expiring.lab." {print $2}' "$D1/expiry.tab")"
+
+# the DS at lab. and the keys that sign the DNSKEY RRset
+for z in ok:55 dsmismatch:86 brokenparent:91 kskunsigned:87; do
+	zone=${z%%:*}.lab. addr=127.0.${z##*:}.1
+	tags=$(keytags "$addr" "$zone") ds=$(dstag "$zone") by=$(signers "$addr" "$zone" DNSKEY)
+	case $zone in
+	ok.lab.)
+		check "$zone: DS $ds is its KSK, which signs the DNSKEY RRset ($tags; by $by)" \
+			bash -c '[[ -n $2 && " $1 " == *" 257:$2 "* && " $3 " == " $2 " ]]' _ "$tags" "$ds" "$by"
+		;;
+	kskunsigned.lab.)
+		check "$zone: DS $ds is its KSK, but the ZSK alone signs the DNSKEY RRset ($tags; by $by)" \
+			bash -c '[[ -n $2 && " $1 " == *" 257:$2 "* && " $1 " == *" 256:$3 "* ]]' _ "$tags" "$ds" "$by"
+		;;
+	*)
+		check "$zone: DS $ds matches no DNSKEY ($tags)" \
+			bash -c '[[ -n $2 && -n $1 && " $1 " != *":$2 "* ]]' _ "$tags" "$ds"
+		;;
+	esac
+done
+ds=$(timeout 10 dig +norec +time=2 +tries=1 @127.0.91.1 child.brokenparent.lab. DS | awk '$4 == "DS" {print $5}')
+tags=$(keytags 127.0.92.1 child.brokenparent.lab.)
+check "child.brokenparent.lab.: its DS in brokenparent.lab. ($ds) is its KSK ($tags)" \
+	bash -c '[[ -n $2 && " $1 " == *" 257:$2 "* ]]' _ "$tags" "$ds"
+out=$(timeout 10 dig +norec +time=2 +tries=1 @127.0.54.1 unsigned.lab. DS)
+check "unsigned.lab.: no DS at lab. (NODATA)" \
+	bash -c 'grep -q "status: NOERROR" <<<"$1" && awk '"'"'$4 == "DS" {exit 1}'"'"' <<<"$1"' _ "$out"
+check "unsigned.lab.: no RRSIG" test -z "$(signers 127.0.94.2 unsigned.lab. SOA)"
+
+# CDS: nsec.lab.'s names its KSK, cdsmismatch.lab.'s no DNSKEY
+for addr in 127.0.80.1 127.0.80.2; do
+	cds=$(timeout 10 dig +norec +short +time=2 +tries=1 @$addr nsec.lab. CDS | awk '{print $1}')
+	tags=$(keytags "$addr" nsec.lab.)
+	check "nsec.lab. @$addr: CDS $cds is its KSK ($tags)" \
+		bash -c '[[ -n $2 && " $1 " == *" 257:$2 "* ]]' _ "$tags" "$cds"
+done
+for addr in 127.0.93.1 127.0.93.2; do
+	cds=$(timeout 10 dig +norec +short +time=2 +tries=1 @$addr cdsmismatch.lab. CDS | awk '{print $1}')
+	cdnskey=$(timeout 10 dig +norec +short +time=2 +tries=1 @$addr cdsmismatch.lab. CDNSKEY | awk '{print $4}')
+	dnskeys=$(timeout 10 dig +norec +short +time=2 +tries=1 @$addr cdsmismatch.lab. DNSKEY | awk '{print $4}')
+	tags=$(keytags "$addr" cdsmismatch.lab.)
+	check "cdsmismatch.lab. @$addr: CDS $cds matches no DNSKEY ($tags)" \
+		bash -c '[[ -n $2 && -n $1 && " $1 " != *":$2 "* ]]' _ "$tags" "$cds"
+	check "cdsmismatch.lab. @$addr: its CDNSKEY is no DNSKEY of the zone" \
+		bash -c '[ -n "$1" ] && [ -n "$2" ] && ! grep -qxF -- "$1" <<<"$2"' _ "$cdnskey" "$dnskeys"
+done
+
+# bogus.lab.: both servers serve the changed address under the old RRSIG
+for addr in 127.0.88.1 127.0.88.2; do
+	expect_eq "bogus.lab. @$addr: www's tampered A" 127.0.0.2 \
+		"$(timeout 10 dig +norec +short +time=2 +tries=1 @$addr www.bogus.lab. A)"
+done
+
+# brokennsec3.lab.: an NXDOMAIN answer whose NSEC3s do not cover the hash
+# of *.brokennsec3.lab. (the wildcard proof); in nsec3.lab. one does
+for z in brokennsec3:89:no nsec3:81:yes; do
+	zone=${z%%:*}.lab. want=${z##*:} addr=127.0.${z#*:}
+	addr=${addr%:*}
+	wild=$(ldns-nsec3-hash -t 0 "*.$zone" | tr -d . | tr A-Z a-z)
+	for a in $addr.1 $addr.2; do
+		out=$(timeout 10 dig +norec +dnssec +time=2 +tries=1 @$a "nx.$zone" A)
+		cover=no
+		while read -r from next; do
+			covered "$wild" "$from" "$next" && cover=yes
+		done < <(awk '$4 == "NSEC3" {split($1, o, "."); print tolower(o[1]), tolower($9)}' <<<"$out")
+		check "$zone @$a: NXDOMAIN; an NSEC3 covers the wildcard's hash: $want" \
+			bash -c 'grep -q "status: NXDOMAIN" <<<"$1" && [ "$2" = "$3" ]' _ "$out" "$cover" "$want"
+	done
+done
+
+# optout.lab.: sub.optout.lab. has no NSEC3 of its own; in a referral to it,
+# an opt-out NSEC3 covers its hash (and there is no DS)
+sub=$(ldns-nsec3-hash -t 0 sub.optout.lab. | tr -d . | tr A-Z a-z)
+for addr in 127.0.82.1 127.0.82.2; do
+	out=$(timeout 10 dig +norec +dnssec +time=2 +tries=1 @$addr www.sub.optout.lab. A)
+	proof=none
+	while read -r from flags next; do
+		if [ "$from" = "$sub" ]; then
+			proof=own
+			break
+		fi
+		[ "$flags" = 1 ] && covered "$sub" "$from" "$next" && proof=optout
+	done < <(awk '$4 == "NSEC3" {split($1, o, "."); print tolower(o[1]), $6, tolower($9)}' <<<"$out")
+	check "optout.lab. @$addr: referral to sub.optout.lab., no DS, an opt-out NSEC3 covers it ($proof)" \
+		bash -c 'awk '"'"'$4 == "DS" {exit 1}'"'"' <<<"$1" && [ "$2" = optout ]' _ "$out" "$proof"
+done
+check "optout.lab.: every NSEC3 has the opt-out flag" \
+	awk '$4 == "NSEC3" {n++; if ($6 != 1) bad = 1} END {exit !(n > 0 && !bad)}' "$D1/zones/optout.lab.signed"
+
+# the signed files: ldns-verify-zone passes the healthy ones, fails the broken
+for z in ok.lab nsec.lab nsec3.lab optout.lab expiring.lab cdsmismatch.lab stalesig.lab child.brokenparent.lab; do
+	check "ldns-verify-zone passes $z.signed" bash -c 'ldns-verify-zone "$1" >/dev/null 2>&1' _ "$D1/zones/$z.signed"
+done
+for z in expired.lab notyet.lab bogus.lab brokennsec3.lab stalesig.lab@knot-stalesig; do
+	check "ldns-verify-zone fails $z.signed" bash -c '! ldns-verify-zone "$1" >/dev/null 2>&1' _ "$D1/zones/$z.signed"
+done
+# and, given the DS lab. publishes, the zones whose DS names no key that signs
+for z in ok.lab dsmismatch.lab kskunsigned.lab; do
+	timeout 10 dig +norec +time=2 +tries=1 @127.0.54.1 $z. DS | awk '$4 == "DS"' >"$TMP/$z.ds"
+done
+check "ldns-verify-zone -k (lab.'s DS) passes ok.lab." \
+	bash -c 'ldns-verify-zone -k "$1" "$2" >/dev/null 2>&1' _ "$TMP/ok.lab.ds" "$D1/zones/ok.lab.signed"
+for z in dsmismatch.lab kskunsigned.lab; do
+	check "ldns-verify-zone -k (lab.'s DS) fails $z." \
+		bash -c '! ldns-verify-zone -k "$1" "$2" >/dev/null 2>&1' _ "$TMP/$z.ds" "$D1/zones/$z.signed"
+done
 
 # parents refer, they do not answer for their children
 expect_eq "root server refers lab. (no AA)" noaa "$(probe 127.0.53.1 lab. udp)"

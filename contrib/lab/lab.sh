@@ -283,50 +283,78 @@ fail_start() {
 	exit 1
 }
 
+# probe_lines OUT LINE...: probe what lines of lab.checks name, all at
+# once: OUT/N.u and OUT/N.t get the UDP and TCP result of line N (probe's
+# words; for the resolver's line, resolve's for ok.lab. SOA). One pass costs
+# the slowest probe, not the sum of them.
+probe_lines() {
+	local out=$1 i=0 line inst kind addr zone expect pids=()
+	shift
+	for line in "$@"; do
+		i=$((i + 1))
+		read -r inst kind addr zone expect <<<"$line"
+		if [ "$expect" = resolve ]; then
+			(resolve ok.lab. SOA 3 udp >"$out/$i.u") &
+			pids+=($!)
+			(resolve ok.lab. SOA 3 tcp >"$out/$i.t") &
+		else
+			(probe "$addr" "$zone" udp >"$out/$i.u") &
+			pids+=($!)
+			(probe "$addr" "$zone" tcp >"$out/$i.t") &
+		fi
+		pids+=($!)
+	done
+	# only these: the servers are background jobs of this shell too
+	[ ${#pids[@]} -eq 0 ] || wait "${pids[@]}"
+}
+
 # wait_ready: every line of DIR/lab.checks except the resolver's, until
 # TIMEOUT. A server that exits, or does not answer in time, fails the start.
 wait_ready() {
-	local deadline=$((SECONDS + TIMEOUT)) pending=() next line inst kind addr zone expect u t
+	local deadline=$((SECONDS + TIMEOUT)) pending=() probed slot next line inst kind addr zone expect u t i k
+	local tmp=$DIR/probes first_u
+	mkdir -p "$tmp"
 	mapfile -t pending < <(grep -v ' resolve$' "$DIR/lab.checks")
 	while [ ${#pending[@]} -gt 0 ]; do
-		next=()
-		for line in "${pending[@]}"; do
-			read -r inst kind addr zone expect <<<"$line"
+		# probe, all at once, the lines a probe can settle now (slot: the
+		# line's number among them, 0 for none); a blackhole and a relay
+		# first need their ready file
+		probed=() slot=()
+		for k in "${!pending[@]}"; do
+			read -r inst kind addr zone expect <<<"${pending[$k]}"
 			case $expect in
 			serve | servfail | timeout | udponly)
 				main_pid "$inst" >/dev/null || fail_start "$inst" "exited during start-up"
 				;;
 			esac
+			slot[k]=0
 			case $expect in
-			serve)
-				u=$(probe "$addr" "$zone" udp)
-				[ "$u" = aa ] && t=$(probe "$addr" "$zone" tcp) && [ "$t" = aa ] && continue
-				;;
-			servfail)
-				# its copy of the zone does not load, by design
-				u=$(probe "$addr" "$zone" udp)
-				[ "$u" = SERVFAIL ] && t=$(probe "$addr" "$zone" tcp) && [ "$t" = SERVFAIL ] && continue
-				;;
-			timeout)
-				[ -s "$DIR/$inst/ready" ] && continue
-				;;
-			udponly)
-				if [ -s "$DIR/$inst/ready" ]; then
-					u=$(probe "$addr" "$zone" udp)
-					[ "$u" = aa ] && continue
-				fi
-				;;
-			*)	continue ;;
+			serve | servfail) probed+=("${pending[$k]}") slot[k]=${#probed[@]} ;;
+			udponly) [ -s "$DIR/$inst/ready" ] && probed+=("${pending[$k]}") && slot[k]=${#probed[@]} ;;
 			esac
-			next+=("$line")
+		done
+		probe_lines "$tmp" "${probed[@]}"
+		next=()
+		for k in "${!pending[@]}"; do
+			read -r inst kind addr zone expect <<<"${pending[$k]}"
+			u=- t=-
+			[ "${slot[k]}" = 0 ] || { u=$(<"$tmp/${slot[k]}.u"); t=$(<"$tmp/${slot[k]}.t"); }
+			case $expect/$u/$t in
+			serve/aa/aa | servfail/SERVFAIL/SERVFAIL | udponly/aa/*) continue ;;
+			timeout/*) [ -s "$DIR/$inst/ready" ] && continue ;;
+			serve/* | servfail/* | udponly/*) ;;
+			*) continue ;;
+			esac
+			[ ${#next[@]} -eq 0 ] && first_u=$u
+			next+=("${pending[$k]}")
 		done
 		pending=("${next[@]}")
 		[ ${#pending[@]} -eq 0 ] && break
 		if [ $SECONDS -ge $deadline ]; then
 			read -r inst kind addr zone expect <<<"${pending[0]}"
 			case $expect in
-			servfail) fail_start "$inst" "no SERVFAIL for $zone SOA from $addr within ${TIMEOUT}s (udp=${u:-?})" ;;
-			*) fail_start "$inst" "no authoritative SOA answer for $zone from $addr within ${TIMEOUT}s (udp=${u:-?})" ;;
+			servfail) fail_start "$inst" "no SERVFAIL for $zone SOA from $addr within ${TIMEOUT}s (udp=$first_u)" ;;
+			*) fail_start "$inst" "no authoritative SOA answer for $zone from $addr within ${TIMEOUT}s (udp=$first_u)" ;;
 			esac
 		fi
 		sleep 0.1
@@ -334,29 +362,24 @@ wait_ready() {
 	# now that everything runs: the dead and UDP-only addresses must refuse,
 	# a server asked for a zone it does not serve must answer REFUSED, one
 	# asked for a child of its zone a referral
-	while read -r inst kind addr zone expect; do
-		case $expect in
-		lame | referral)
-			u=$(probe "$addr" "$zone" udp)
-			t=$(probe "$addr" "$zone" tcp)
-			case $expect/$u/$t in
-			lame/REFUSED/REFUSED | referral/noaa/noaa) ;;
-			lame/*) fail_start "$inst" "$addr should answer REFUSED for $zone (it does not serve it), but udp=$u tcp=$t" ;;
-			*) fail_start "$inst" "$addr should answer $zone with a referral (no AA), but udp=$u tcp=$t" ;;
-			esac
-			;;
-		refused)
-			u=$(probe "$addr" "$zone" udp)
-			t=$(probe "$addr" "$zone" tcp)
-			[ "$u/$t" = refused/refused ] ||
-				fail_start "$addr" "should have nothing listening on port 53, but udp=$u tcp=$t"
-			;;
-		udponly)
-			t=$(probe "$addr" "$zone" tcp)
-			[ "$t" = refused ] || fail_start "$inst" "TCP to $addr should be refused, got $t"
-			;;
+	mapfile -t probed < <(grep -E ' (lame|referral|refused|udponly)$' "$DIR/lab.checks")
+	probe_lines "$tmp" "${probed[@]}"
+	i=0
+	for line in "${probed[@]}"; do
+		i=$((i + 1))
+		read -r inst kind addr zone expect <<<"$line"
+		u=$(<"$tmp/$i.u") t=$(<"$tmp/$i.t")
+		case $expect/$u/$t in
+		lame/REFUSED/REFUSED | referral/noaa/noaa | refused/refused/refused | udponly/*/refused) continue ;;
 		esac
-	done <"$DIR/lab.checks"
+		case $expect in
+		lame) fail_start "$inst" "$addr should answer REFUSED for $zone (it does not serve it), but udp=$u tcp=$t" ;;
+		referral) fail_start "$inst" "$addr should answer $zone with a referral (no AA), but udp=$u tcp=$t" ;;
+		refused) fail_start "$addr" "should have nothing listening on port 53, but udp=$u tcp=$t" ;;
+		udponly) fail_start "$inst" "TCP to $addr should be refused, got $t" ;;
+		esac
+	done
+	rm -rf -- "$tmp"
 }
 
 cmd_start() {
@@ -378,7 +401,7 @@ cmd_start() {
 	fi
 	# a previous lab's files: all generated, rebuilt from the table
 	(cd "$DIR" && rm -rf -- keys zones log pids unbound nsd-* knot-* blackhole-* udprelay-* \
-		lab.procs lab.checks root.hints root.key root.dnskey zonehealth.yaml)
+		lab.procs lab.checks root.hints root.key root.dnskey zonehealth.yaml expiry.tab probes)
 	: >"$DIR/$MARKER"
 	mkdir -p "$DIR/pids" "$DIR/log"
 
@@ -435,27 +458,18 @@ cmd_stop() {
 }
 
 cmd_status() {
-	local tmp i=0 line inst kind addr zone expect state u t verdict bad=0 pid
+	local tmp i=0 lines inst kind addr zone expect state u t verdict bad=0 pid
 	[ -f "$DIR/lab.checks" ] || die "no lab in $DIR"
 	DIR=$(cd -- "$DIR" && pwd)
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/labstatus.XXXXXX") || die "mktemp failed"
 	# the probes in parallel: a blackhole costs its timeouts once, not per line
-	while read -r inst kind addr zone expect; do
-		i=$((i + 1))
-		if [ "$expect" = resolve ]; then
-			(resolve ok.lab. SOA 3 udp >"$tmp/$i.u") &
-			(resolve ok.lab. SOA 3 tcp >"$tmp/$i.t") &
-		else
-			(probe "$addr" "$zone" udp >"$tmp/$i.u") &
-			(probe "$addr" "$zone" tcp >"$tmp/$i.t") &
-		fi
-	done <"$DIR/lab.checks"
-	wait
+	mapfile -t lines <"$DIR/lab.checks"
+	probe_lines "$tmp" "${lines[@]}"
 	printf '%-22s %-9s %-13s %-18s %-10s %-10s %-9s %s\n' SERVER PROCESS ADDRESS ZONE UDP TCP DESIGNED VERDICT
 	i=0
 	while read -r inst kind addr zone expect; do
 		i=$((i + 1))
-		u=$(cat "$tmp/$i.u") t=$(cat "$tmp/$i.t")
+		u=$(<"$tmp/$i.u") t=$(<"$tmp/$i.t")
 		case $inst in
 		none | -) state=- ;;
 		*) if pid=$(main_pid "$inst"); then state=$pid; else state=stopped; fi ;;

@@ -2,9 +2,13 @@
 """labgen: write the zonehealth DNS lab's files into DIR from zones.tab.
 
 Generates, for every zone of the table: keys (ldns-keygen), the zone file,
-the signed zone (ldns-signzone) with DS records placed in the parent; the
-NSD, Knot and Unbound configs; root.hints, root.key and zonehealth.yaml; and
-two lists that lab.sh reads:
+the signed zone (ldns-signzone) with DS records placed in the parent, and
+the DNSSEC faults the table asks for (expired or future signatures, a DS or
+CDS of a key not in the zone, a DNSKEY RRset signed by the ZSK only, a
+record changed after signing, an NSEC3 record removed); the NSD, Knot and
+Unbound configs; root.hints, root.key and zonehealth.yaml; expiry.tab
+(`ZONE EPOCH`: the earliest RRSIG expiration in the files served for each
+signed zone); and two lists that lab.sh reads:
 
   DIR/lab.procs    INSTANCE KIND COMMAND...      one process to start per line
   DIR/lab.checks   INSTANCE KIND ADDRESS ZONE EXPECT
@@ -21,6 +25,9 @@ Starts nothing and sends no packet. Only Python's standard library.
 """
 
 import argparse
+import base64
+import calendar
+import hashlib
 import os
 import re
 import shutil
@@ -75,6 +82,13 @@ def parse_time(text, now):
     raise LabError("bad time %r (now, +N[smhd], -N[smhd] or epoch seconds)" % text)
 
 
+def nsec3_hash(name):
+    """NAME's NSEC3 hash (SHA-1, no salt, no extra iteration: as the lab
+    signs), base32hex in lower case: the first label of its NSEC3 record."""
+    wire = b"".join(bytes([len(l)]) + l for l in name.lower().encode().split(b".") if l) + b"\0"
+    return base64.b32hexencode(hashlib.sha1(wire).digest()).decode().lower()
+
+
 def is_ipv4(text):
     parts = text.split(".")
     return len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts)
@@ -84,20 +98,40 @@ class Zone:
     def __init__(self, name, opts, lineno):
         self.name = name
         self.lineno = lineno
-        self.sign = opts.pop("sign", "yes") == "yes"
-        self.nsec3 = opts.pop("nsec3", "no") == "yes"
-        self.inception = opts.pop("inception", "-1h")
-        self.expiration = opts.pop("expiration", "+30d")
-        self.ds = opts.pop("ds", "yes" if self.sign else "no") == "yes"
+        self.sign = choice(opts, "sign", ("yes", "no"), lineno) == "yes"
+        self.nsec3 = choice(opts, "nsec3", ("no", "yes", "optout"), lineno)
+        self.inception = window_time(opts, "inception", "-1h", lineno)
+        self.expiration = window_time(opts, "expiration", "+30d", lineno)
+        self.ds = choice(opts, "ds", ("yes" if self.sign else "no", "yes", "no", "other"), lineno)
+        self.cds = choice(opts, "cds", ("no", "yes", "other"), lineno)
+        self.dnskey_signer = choice(opts, "dnskey_signer", ("ksk", "zsk"), lineno)
+        self.tamper = opts.pop("tamper", None)
+        self.chain = choice(opts, "chain", ("ok", "broken"), lineno)
         self.www = opts.pop("www", "127.0.0.1")
-        self.monitor = opts.pop("monitor", "yes") == "yes"
+        self.monitor = choice(opts, "monitor", ("yes", "no"), lineno) == "yes"
         if opts:
             raise LabError("line %d: unknown zone option(s) %s" % (lineno, ", ".join(sorted(opts))))
+        # what needs the zone's own keys or signatures
+        needs_sign = [k for k, bad in (("nsec3", self.nsec3 != "no"), ("ds=yes", self.ds == "yes"),
+                                       ("cds=yes", self.cds == "yes"),
+                                       ("dnskey_signer", self.dnskey_signer != "ksk"),
+                                       ("tamper", self.tamper is not None),
+                                       ("chain", self.chain != "ok")) if bad]
+        if needs_sign and not self.sign:
+            raise LabError("line %d: %s need(s) a signed zone (sign=yes)" % (lineno, ", ".join(needs_sign)))
+        if self.chain == "broken" and self.nsec3 == "no":
+            raise LabError("line %d: chain=broken needs nsec3=yes or optout" % lineno)
+        if self.tamper is not None:
+            if not is_ipv4(self.tamper):
+                raise LabError("line %d: tamper= must be an IPv4 address" % lineno)
+            if self.www == "none" or name == ".":
+                raise LabError("line %d: tamper= changes the www A record: the zone has none" % lineno)
         self.ns = []        # NsRow
         self.extra = []     # verbatim zone-file lines
         self.records = []   # (owner, type, rdata) built by Lab.build
         self.serial = None  # the SOA serial, set by Lab.build
         self.ksk = self.zsk = None
+        self.other = None   # a KSK that is not in the zone (ds=other, cds=other)
 
 
 class NsRow:
@@ -117,6 +151,9 @@ class NsRow:
         self.serial = opts.pop("serial", None)
         if self.serial is not None and not re.fullmatch(r"[+-]?\d+", self.serial):
             raise LabError("line %d: serial= must be +N, -N (from the zone's serial) or N" % lineno)
+        # the copy's own signature window (default: the zone's)
+        self.inception = window_time(opts, "inception", None, lineno)
+        self.expiration = window_time(opts, "expiration", None, lineno)
         if opts:
             raise LabError("line %d: unknown ns option(s) %s" % (lineno, ", ".join(sorted(opts))))
         if address == "none":
@@ -132,13 +169,14 @@ class NsRow:
         if self.variant() and not re.fullmatch(r"(nsd|knot):[A-Za-z0-9_]+", listener):
             # a shared instance serves the zone on all its addresses: a
             # copy of its own needs an instance of its own
-            raise LabError("line %d: load= and serial= need a listener nsd:NAME or knot:NAME" % lineno)
+            raise LabError("line %d: load=, serial=, inception= and expiration= need a listener "
+                           "nsd:NAME or knot:NAME" % lineno)
 
     def variant(self):
-        """What is special about this server's copy of the zone: (load, serial) or None."""
-        if self.load == "ok" and self.serial is None:
-            return None
-        return (self.load, self.serial)
+        """What is special about this server's copy of the zone: (load,
+        serial, inception, expiration) or None."""
+        v = (self.load, self.serial, self.inception, self.expiration)
+        return None if v == ("ok", None, None, None) else v
 
 
 class Instance:
@@ -155,6 +193,25 @@ class Instance:
             self.addresses.append(address)
         if zone is not None and zone not in self.zones:
             self.zones.append(zone)
+
+
+def choice(opts, key, allowed, lineno):
+    """Pop KEY from OPTS: one of ALLOWED, default ALLOWED[0]."""
+    v = opts.pop(key, allowed[0])
+    if v not in allowed:
+        raise LabError("line %d: %s= must be %s" % (lineno, key, " or ".join(sorted(set(allowed)))))
+    return v
+
+
+def window_time(opts, key, default, lineno):
+    """Pop the signature time KEY from OPTS, checked (see parse_time)."""
+    v = opts.pop(key, default)
+    if v is not None:
+        try:
+            parse_time(v, 0)
+        except LabError as e:
+            raise LabError("line %d: %s=: %s" % (lineno, key, e))
+    return v
 
 
 def parse_opts(words, lineno):
@@ -210,6 +267,8 @@ class Lab:
                     zone = self.zone(words[1], lineno)
                     row = NsRow(zone.name, fqdn(words[2]), words[3], words[4],
                                 parse_opts(words[5:], lineno), lineno)
+                    if (row.inception or row.expiration) and not zone.sign:
+                        raise LabError("line %d: inception= and expiration= need a signed zone" % lineno)
                     zone.ns.append(row)
                     self.assign(row)
                 elif kw == "rr":
@@ -416,31 +475,132 @@ class Lab:
         base = self.run(argv + [zone], cwd=keydir).strip()
         return os.path.join(keydir, base)
 
-    def ds_of(self, zone):
-        out = self.run(["ldns-key2ds", "-n", "-2", zone.ksk + ".key"])
-        return out.strip()
+    def ds_line(self, key):
+        """The DS (SHA-256) of KEY (a key's base name), as ldns-key2ds
+        writes it: OWNER TTL CLASS DS RDATA."""
+        return self.run(["ldns-key2ds", "-n", "-2", key + ".key"]).strip()
 
-    def zone_text(self, z, records=None, note=""):
+    def ds_rdata(self, key):
+        return self.ds_line(key).split(None, 4)[4]
+
+    @staticmethod
+    def dnskey_rdata(key):
+        """The DNSKEY rdata of KEY, from its .key file."""
+        with open(key + ".key") as f:
+            words = f.read().split(";", 1)[0].split()
+        return " ".join(words[words.index("DNSKEY") + 1:])
+
+    @staticmethod
+    def rr_line(owner, rtype, rdata):
+        return "%-32s %d IN %-6s %s" % (owner, TTL, rtype, rdata)
+
+    def zone_text(self, z, records, note=""):
         lines = ["; %s: written by contrib/lab/labgen.py%s" % (z.name, note),
                  "$ORIGIN %s" % z.name, "$TTL %d" % TTL]
-        for owner, rtype, rdata in (z.records if records is None else records):
-            lines.append("%-32s %d IN %-6s %s" % (owner, TTL, rtype, rdata))
+        lines += [self.rr_line(*r) for r in records]
         lines.extend(z.extra)
         return "\n".join(lines) + "\n"
 
-    def sign(self, z, unsigned, signed):
-        """Sign the zone file UNSIGNED into SIGNED with Z's keys and window
-        (a copy when Z is not signed)."""
+    def insecure_cut(self, z, owner):
+        """True when OWNER is at or below a delegation from Z to a lab zone
+        that has no DS in Z (an insecure delegation)."""
+        return any(c.ds == "no" and under(owner, c.name) for c in self.zones.values()
+                   if c is not z and self.parent_of(c.name) == z.name)
+
+    def write_zone(self, z, stem, records, note="", inception=None, expiration=None):
+        """Write STEM.zone, Z before signing (RECORDS and Z's rr lines), and
+        STEM.signed, the file the servers load: signed with Z's keys, in Z's
+        signature window unless INCEPTION or EXPIRATION say otherwise, then
+        tampered with (tamper=) or its NSEC3 chain broken (chain=broken)."""
+        with open(stem + ".zone", "w") as f:
+            f.write(self.zone_text(z, records, note))
         if not z.sign:
-            shutil.copyfile(unsigned, signed)
+            shutil.copyfile(stem + ".zone", stem + ".signed")
             return
+        # ldns-signzone -p flags its NSEC3 records opt-out, but still hashes
+        # the insecure delegations into the chain: sign without them and add
+        # them after (a delegation's NS and glue carry no signature), so
+        # only the opt-out flag of the covering NSEC3 proves them insecure
+        held = [r for r in records if self.insecure_cut(z, r[0])] if z.nsec3 == "optout" else []
+        source = stem + ".zone"
+        if held:
+            source = stem + ".optout"
+            with open(source, "w") as f:
+                f.write(self.zone_text(z, [r for r in records if r not in held], note))
         argv = ["ldns-signzone",
-                "-i", str(parse_time(z.inception, self.now)),
-                "-e", str(parse_time(z.expiration, self.now)),
-                "-o", z.name, "-f", signed]
-        if z.nsec3:
-            argv += ["-n", "-t", "0"]
-        self.run(argv + [unsigned, z.zsk, z.ksk])
+                "-i", str(parse_time(inception or z.inception, self.now)),
+                "-e", str(parse_time(expiration or z.expiration, self.now)),
+                "-o", z.name, "-f", stem + ".signed"]
+        if z.nsec3 != "no":
+            argv += ["-n", "-t", "0"] + (["-p"] if z.nsec3 == "optout" else [])
+        # dnskey_signer=zsk: the KSK is in the zone (a DNSKEY record, see
+        # write_zones) but only the ZSK signs, the DNSKEY RRset included
+        keys = [z.zsk] if z.dnskey_signer == "zsk" else [z.zsk, z.ksk]
+        self.run(argv + [source] + keys)
+        if held:
+            os.remove(source)
+        with open(stem + ".signed") as f:
+            lines = f.read().splitlines()
+        lines += [self.rr_line(*r) for r in held]
+        if z.tamper:
+            lines = self.tampered(z, lines)
+        if z.chain == "broken":
+            lines = self.broken_chain(z, lines)
+        with open(stem + ".signed", "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    @staticmethod
+    def tampered(z, lines):
+        """LINES with the www A record reading Z.tamper, after signing: its
+        RRSIG covers the address that was signed, so it does not verify."""
+        www = "www." + z.name
+        for i, line in enumerate(lines):
+            w = line.split()
+            if len(w) == 5 and w[0] == www and w[3] == "A":
+                lines[i] = "%s ; tamper=: signed as %s" % ("\t".join(w[:4] + [z.tamper]), w[4])
+                return lines
+        raise LabError("%s: tamper=: no www A record in the signed zone" % z.name)
+
+    @staticmethod
+    def broken_chain(z, lines):
+        """LINES without the NSEC3 record (and its RRSIG) that covers the
+        hash of *.ZONE: every NXDOMAIN below the apex needs it (the wildcard
+        proof), and the record before it in the chain does not cover it."""
+        target = nsec3_hash("*." + z.name)
+        drop = None
+        for line in lines:
+            w = line.split(";", 1)[0].split()
+            if len(w) > 8 and w[3] == "NSEC3":
+                owner, nxt = w[0].split(".", 1)[0].lower(), w[8].lower()
+                if owner < target < nxt or (nxt <= owner and (target > owner or target < nxt)):
+                    drop = w[0].lower()
+        if drop is None:
+            raise LabError("%s: chain=broken: no NSEC3 record covers *.%s" % (z.name, z.name))
+        if drop.split(".", 1)[0] == nsec3_hash(z.name):
+            # NSD would then serve the zone without NSEC3 at all
+            raise LabError("%s: chain=broken: the apex's NSEC3 covers *.%s; use another zone name"
+                           % (z.name, z.name))
+        out = []
+        for line in lines:
+            w = line.split(";", 1)[0].split()
+            if len(w) > 4 and w[0].lower() == drop and (w[3] == "NSEC3" or w[3:5] == ["RRSIG", "NSEC3"]):
+                continue
+            out.append(line)
+        return out
+
+    @staticmethod
+    def earliest_expiration(path):
+        """The earliest RRSIG expiration in the signed zone file PATH, in
+        epoch seconds (None without RRSIG)."""
+        best = None
+        with open(path) as f:
+            for line in f:
+                w = line.split(";", 1)[0].split()
+                if len(w) > 8 and w[3] == "RRSIG":
+                    t = w[8]
+                    t = calendar.timegm(time.strptime(t, "%Y%m%d%H%M%S")) if len(t) == 14 else int(t)
+                    best = t if best is None else min(best, t)
+        return best
 
     def variant_stem(self, inst, zone):
         return os.path.join(self.outdir, "zones", "%s@%s" % (file_stem(zone), inst.name))
@@ -453,13 +613,14 @@ class Lab:
 
     def write_variants(self, z):
         """The copies of Z that instances serve instead of Z's own file:
-        another SOA serial (serial=), signed with Z's keys; a copy that does
-        not load (load=fail): the signed zone plus a line that does not parse."""
+        another SOA serial (serial=) or signature window (inception=,
+        expiration=), signed with Z's keys; a copy that does not load
+        (load=fail): the signed zone plus a line that does not parse."""
         for inst in self.instances.values():
             v = inst.variants.get(z.name)
             if not v:
                 continue
-            load, serial = v
+            load, serial, inception, expiration = v
             records = list(z.records)
             note = " for %s" % inst.name
             if serial is not None:
@@ -471,10 +632,10 @@ class Lab:
                 f[2] = str(n)
                 records[soa] = (records[soa][0], "SOA", " ".join(f))
                 note += ", serial %d (%s)" % (n, serial)
+            if inception or expiration:
+                note += ", signatures %s to %s" % (inception or z.inception, expiration or z.expiration)
             stem = self.variant_stem(inst, z.name)
-            with open(stem + ".zone", "w") as f:
-                f.write(self.zone_text(z, records, note))
-            self.sign(z, stem + ".zone", stem + ".signed")
+            self.write_zone(z, stem, records, note, inception, expiration)
             if load == "fail":
                 with open(stem + ".signed", "a") as f:
                     f.write("; load=fail: the next line does not parse, so %s does not load this zone\n"
@@ -482,22 +643,42 @@ class Lab:
 
     def write_zones(self):
         zdir = os.path.join(self.outdir, "zones")
-        # keys first, then sign children before parents so their DS is known
         for z in self.zones.values():
             if z.sign:
                 z.ksk = self.keygen(z.name, True)
                 z.zsk = self.keygen(z.name, False)
-        for z in sorted(self.zones.values(), key=lambda z: -depth(z.name)):
+            if "other" in (z.ds, z.cds):
+                # a KSK that never made it into the zone (a botched rollover)
+                z.other = self.keygen(z.name, True)
+            if z.dnskey_signer == "zsk":
+                self.add(z, z.name, "DNSKEY", self.dnskey_rdata(z.ksk))
+            if z.cds != "no":
+                key = z.ksk if z.cds == "yes" else z.other
+                self.add(z, z.name, "CDS", self.ds_rdata(key))
+                self.add(z, z.name, "CDNSKEY", self.dnskey_rdata(key))
+        # every key is made above, so each parent can take its children's DS
+        for z in self.zones.values():
             for child in self.zones.values():
-                if child is not z and self.parent_of(child.name) == z.name and child.sign and child.ds:
-                    ds = self.ds_of(child).split(None, 4)
-                    # ldns-key2ds: OWNER TTL CLASS DS RDATA
-                    self.add(z, child.name, "DS", ds[4])
-            stem = os.path.join(zdir, file_stem(z.name))
-            with open(stem + ".zone", "w") as f:
-                f.write(self.zone_text(z))
-            self.sign(z, stem + ".zone", stem + ".signed")
+                if child is not z and self.parent_of(child.name) == z.name and child.ds != "no":
+                    self.add(z, child.name, "DS", self.ds_rdata(child.ksk if child.ds == "yes" else child.other))
+            self.write_zone(z, os.path.join(zdir, file_stem(z.name)), z.records)
             self.write_variants(z)
+
+    def write_expiry(self):
+        """DIR/expiry.tab, one `ZONE EPOCH` line per signed zone the lab
+        serves (table order): the earliest RRSIG expiration over every file
+        a server loads for ZONE (its own and the copies of its own; not a
+        load=fail copy, which no server loads)."""
+        with open(self.path("expiry.tab"), "w") as f:
+            for z in self.zones.values():
+                files = set()
+                for inst in self.instances.values():
+                    v = inst.variants.get(z.name)
+                    if z.name in inst.zones and not (v and v[0] == "fail"):
+                        files.add(self.served_file(inst, z.name))
+                times = [t for t in map(self.earliest_expiration, sorted(files)) if t is not None]
+                if times:
+                    f.write("%s %d\n" % (z.name, min(times)))
 
     # ---- configs ------------------------------------------------------
     def path(self, *parts):
@@ -631,7 +812,7 @@ class Lab:
         with open(self.path("root.key"), "w") as f:
             f.write("; The lab root's trust anchor (DS of its KSK): written by contrib/lab/labgen.py\n")
             if root.sign:
-                f.write(self.ds_of(root) + "\n")
+                f.write(self.ds_line(root.ksk) + "\n")
         if root.sign:
             with open(root.ksk + ".key") as src, open(self.path("root.dnskey"), "w") as f:
                 f.write(src.read())
@@ -688,6 +869,7 @@ def main():
         lab.write_zones()
         lab.write_configs()
         lab.write_lists()
+        lab.write_expiry()
     except (LabError, OSError, subprocess.SubprocessError) as e:
         sys.stderr.write("labgen: %s: %s\n" % (a.table, e))
         return 1
