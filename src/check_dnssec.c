@@ -122,7 +122,7 @@ dnssec_rrset(const struct evidence *ev, const ldns_pkt *pkt, ldns_rr_type type,
 static bool
 dnssec_denial_sigs(const ldns_pkt *pkt, ldns_rr_type type, const ldns_rr_list *keys,
     time_t now, ldns_rr_list *recs, ldns_rr_list *sigs, struct buf *why,
-    struct sig_result *worst)
+    struct sig_result *worst, struct dnssec_addr *da)
 {
 	ldns_rr_list		*auth = ldns_pkt_authority(pkt), *one, *osigs;
 	const ldns_rr		*rr, *s;
@@ -152,11 +152,23 @@ dnssec_denial_sigs(const ldns_pkt *pkt, ldns_rr_type type, const ldns_rr_list *k
 				ldns_rr_list_push_rr(sigs, ldns_rr_clone(s));
 			}
 		}
-		if (sig_judge(one, osigs, keys, now, &r) != SIG_VALID) {
+		switch (sig_judge(one, osigs, keys, now, &r)) {
+		case SIG_VALID:
+			break;
+		case SIG_EXPIRED:
+		case SIG_NOT_YET_VALID:
+			/* A window problem, named as such: the proof itself
+			 * may be sound. */
+			dnssec_note(da, r.verdict == SIG_EXPIRED ? CAUSE_RRSIG_EXPIRED :
+			    CAUSE_RRSIG_NOT_YET_VALID, "%s %s: %s", type ==
+			    LDNS_RR_TYPE_NSEC ? "NSEC" : "NSEC3", owner, r.detail);
+			break;
+		default:
 			buf_printf(why, "%sRRSIG over %s %s %s: %s",
 			    why->len > 0 ? "; " : "", type == LDNS_RR_TYPE_NSEC ?
 			    "NSEC" : "NSEC3", owner, sig_verdict_name(r.verdict), r.detail);
 			ok = false;
+			break;
 		}
 		if (r.has_expiry && (!worst->has_expiry || r.earliest < worst->earliest)) {
 			worst->has_expiry = true;
@@ -229,9 +241,9 @@ dnssec_denial(const struct evidence *ev, const ldns_pkt *pkt, const char *qname,
 	ldns_rr_set_type(q, qtype);
 	ldns_rr_set_class(q, LDNS_RR_CLASS_IN);
 	dnssec_denial_sigs(pkt, LDNS_RR_TYPE_NSEC, keys, params->now, nsec, sigs,
-	    &why, &worst);
+	    &why, &worst, da);
 	dnssec_denial_sigs(pkt, LDNS_RR_TYPE_NSEC3, keys, params->now, nsec3, sigs,
-	    &why, &worst);
+	    &why, &worst, da);
 	if (worst.has_expiry)
 		dnssec_expiry(exp, &worst, si, addr);
 	if (ldns_rr_list_rr_count(nsec) == 0 && ldns_rr_list_rr_count(nsec3) == 0)

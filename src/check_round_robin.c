@@ -91,29 +91,39 @@ rr_judge(const struct evidence *ev, const struct check_params *params,
     struct findings *out, struct check_memory *next)
 {
 	const struct ev_server	*s;
+	const struct infra_addr	*v;
 	struct buf		 alive;
 	char			 addr[INET6_ADDRSTRLEN + 8];
-	size_t			 si, ai, nalive, judged = 0;
+	size_t			 si, ai, nalive, nv, judged = 0;
 
 	for (si = 0; si < ev->nservers; si++) {
 		s = &ev->servers[si];
-		if (s->naddrs < 2)
+		/* The host's own A/AAAA records are its round robin; an
+		 * address only the parent's glue has is glue_mismatch's. */
+		if (s->looked_up && s->host_state == INFRA_HOST_OK && s->nauth > 0) {
+			v = s->auth;
+			nv = s->nauth;
+		} else {
+			v = s->addrs;
+			nv = s->naddrs;
+		}
+		if (nv < 2)
 			continue;
 		judged++;
 		buf_init(&alive);
-		for (nalive = 0, ai = 0; ai < s->naddrs; ai++)
-			if (rr_answers(ev, si, &s->addrs[ai])) {
-				evidence_addr_str(&s->addrs[ai], addr, sizeof(addr));
+		for (nalive = 0, ai = 0; ai < nv; ai++)
+			if (rr_answers(ev, si, &v[ai])) {
+				evidence_addr_str(&v[ai], addr, sizeof(addr));
 				buf_printf(&alive, "%s%s", nalive++ > 0 ? ", " : "", addr);
 			}
-		for (ai = 0; nalive > 0 && ai < s->naddrs; ai++) {
-			if (rr_answers(ev, si, &s->addrs[ai]))
+		for (ai = 0; nalive > 0 && ai < nv; ai++) {
+			if (rr_answers(ev, si, &v[ai]))
 				continue;
-			evidence_addr_str(&s->addrs[ai], addr, sizeof(addr));
+			evidence_addr_str(&v[ai], addr, sizeof(addr));
 			findings_add(out, CAUSE_NS_ADDRESS_DEAD, SEVERITY_WARNING, s->name,
 			    addr,
 			    xasprintf("%s has %zu addresses and %s, one of them, does "
-			    "not answer", s->name, s->naddrs, addr),
+			    "not answer", s->name, nv, addr),
 			    xasprintf("no query to %s was answered; %s answered",
 			    addr, alive.data),
 			    xasprintf("Bring the server at %s back, or remove that "

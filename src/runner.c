@@ -22,6 +22,7 @@
 #include "log.h"
 #include "query.h"
 #include "runner.h"
+#include "served.h"
 #include "tcpprobe.h"
 #include "value.h"
 #include "walk.h"
@@ -719,6 +720,7 @@ run_attach_bursts(struct run *run)
 {
 	const struct burst_result	*b;
 	const struct ev_server		*s;
+	struct served_result		 sr;
 	size_t				 si, ai;
 
 	for (si = 0; si < run->ev->nservers; si++) {
@@ -726,7 +728,11 @@ run_attach_bursts(struct run *run)
 		for (ai = 0; ai < s->naddrs; ai++) {
 			if ((b = burster_get(run->r->burster, &s->addrs[ai])) != NULL)
 				evidence_add_burst(run->ev, &s->addrs[ai], b);
-			burster_maybe(run->r->burster, &s->addrs[ai], run->ev->zone);
+			/* Only a zone the address serves makes a burst whose
+			 * refusals or drops say something about load. */
+			if (served_at(run->ev, si, &s->addrs[ai], &sr) == SERVED_OK)
+				burster_maybe(run->r->burster, &s->addrs[ai],
+				    run->ev->zone);
 		}
 	}
 }

@@ -274,7 +274,7 @@ notyet.lab.             SOA  SERVFAIL    not-yet-valid
 dsmismatch.lab.         SOA  SERVFAIL    DS-matches-no-key
 kskunsigned.lab.        SOA  SERVFAIL    DNSKEY-not-signed-by-KSK
 child.brokenparent.lab. SOA  SERVFAIL    broken-parent
-bogus.lab.              SOA  NOERROR+ad  SOA-untouched
+bogus.lab.              SOA  SERVFAIL    tampered-SOA
 www.bogus.lab.          A    SERVFAIL    tampered-A
 brokennsec3.lab.        SOA  NOERROR+ad  positive-answers-fine
 nx.brokennsec3.lab.     A    SERVFAIL    broken-NSEC3-chain

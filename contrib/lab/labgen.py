@@ -122,10 +122,13 @@ class Zone:
         if self.chain == "broken" and self.nsec3 == "no":
             raise LabError("line %d: chain=broken needs nsec3=yes or optout" % lineno)
         if self.tamper is not None:
-            if not is_ipv4(self.tamper):
-                raise LabError("line %d: tamper= must be an IPv4 address" % lineno)
-            if self.www == "none" or name == ".":
-                raise LabError("line %d: tamper= changes the www A record: the zone has none" % lineno)
+            self.tamper = self.tamper.split(",")
+            for t in self.tamper:
+                if t != "soa" and not is_ipv4(t):
+                    raise LabError("line %d: tamper= takes an IPv4 address (www's A) "
+                                   "and/or soa" % lineno)
+                if t != "soa" and (self.www == "none" or name == "."):
+                    raise LabError("line %d: tamper= changes the www A record: the zone has none" % lineno)
         self.ns = []        # NsRow
         self.extra = []     # verbatim zone-file lines
         self.records = []   # (owner, type, rdata) built by Lab.build
@@ -551,15 +554,23 @@ class Lab:
 
     @staticmethod
     def tampered(z, lines):
-        """LINES with the www A record reading Z.tamper, after signing: its
-        RRSIG covers the address that was signed, so it does not verify."""
+        """LINES with, after signing, the www A record reading an address of
+        Z.tamper and/or (soa) the SOA's minimum TTL one more: their RRSIGs
+        cover what was signed, so they do not verify."""
         www = "www." + z.name
-        for i, line in enumerate(lines):
-            w = line.split()
-            if len(w) == 5 and w[0] == www and w[3] == "A":
-                lines[i] = "%s ; tamper=: signed as %s" % ("\t".join(w[:4] + [z.tamper]), w[4])
-                return lines
-        raise LabError("%s: tamper=: no www A record in the signed zone" % z.name)
+        for t in z.tamper:
+            for i, line in enumerate(lines):
+                w = line.split()
+                if t != "soa" and len(w) == 5 and w[0] == www and w[3] == "A":
+                    lines[i] = "%s ; tamper=: signed as %s" % ("\t".join(w[:4] + [t]), w[4])
+                    break
+                if t == "soa" and len(w) == 11 and w[0] == z.name and w[3] == "SOA":
+                    lines[i] = "%s ; tamper=: signed with minimum %s" % (
+                        "\t".join(w[:10] + [str(int(w[10]) + 1)]), w[10])
+                    break
+            else:
+                raise LabError("%s: tamper=%s: no such record in the signed zone" % (z.name, t))
+        return lines
 
     @staticmethod
     def broken_chain(z, lines):

@@ -1,0 +1,115 @@
+#!/bin/sh
+# lab_dnssec: the real daemon against the lab's signed zones, healthy and
+# broken with real keys and real signatures: each DNSSEC cause on its zone,
+# with server, address and severity; none on the healthy ones (NSEC, NSEC3,
+# opt-out, unsigned); the lab's validating Unbound answers SERVFAIL for
+# exactly the zones with a critical DNSSEC finding; the expiry metric is the
+# earliest RRSIG expiration of the zone files.
+. "${top_srcdir:-.}/tests/lib.sh"
+need python3
+need nsd
+need knotd
+need unbound
+need dig
+need curl
+lab_start
+
+$(daemon_cmd) --once --format json -c "$LAB/zonehealth.yaml" > "$TMP/once.json" 2> "$TMP/once.err"
+code=$?
+check "--once exits 2 ($code)" test "$code" = 2
+
+# dnssec_is ZONE [CAUSE SERVER ADDRESS SEVERITY]...: exactly these DNSSEC
+# findings; "-" for a null server or address, "*" for any.
+dnssec_is() {
+	python3 - "$TMP/once.json" "$@" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+zone, rest = sys.argv[2], sys.argv[3:]
+want = sorted(tuple(rest[i:i + 4]) for i in range(0, len(rest), 4))
+z = [z for z in doc["zones"] if z["zone"] == zone]
+assert len(z) == 1, "zone %s missing" % zone
+got = sorted((f["cause"], f["server"] or "-", f["address"] or "-", f["severity"])
+             for f in z[0]["findings"] if f["check"] == "dnssec")
+def match(g, w):
+    return len(g) == len(w) and all(wi == "*" or gi == wi
+        for a, b in zip(g, w) for gi, wi in zip(a, b))
+assert match(got, want), "%s: %s, want %s" % (zone, got, want)
+PY
+}
+# causes_are ZONE SEVERITY CAUSE: every DNSSEC finding of the zone is CAUSE,
+# at SEVERITY, one per server address (at least one).
+causes_are() {
+	python3 - "$TMP/once.json" "$@" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+zone, sev, cause = sys.argv[2:5]
+z = [z for z in doc["zones"] if z["zone"] == zone][0]
+fs = [f for f in z["findings"] if f["check"] == "dnssec"]
+assert fs, "%s: no DNSSEC finding" % zone
+for f in fs:
+    assert (f["cause"], f["severity"]) == (cause, sev), "%s: %s" % (zone, f)
+    assert f["server"] and f["address"], f
+assert len({f["address"] for f in fs}) == len(fs), fs
+PY
+}
+
+for z in ok.lab. lab. nsec.lab. nsec3.lab. optout.lab. unsigned.lab.; do
+	check "$z no DNSSEC finding" dnssec_is "$z"
+done
+check "expired.lab.: rrsig_expired on every server" causes_are expired.lab. critical rrsig_expired
+check "notyet.lab.: rrsig_not_yet_valid on every server" causes_are notyet.lab. critical rrsig_not_yet_valid
+check "expiring.lab.: rrsig_expiring_soon" dnssec_is expiring.lab. rrsig_expiring_soon '*' '*' warning
+check "dsmismatch.lab.: ds_no_matching_dnskey" causes_are dsmismatch.lab. critical ds_no_matching_dnskey
+check "kskunsigned.lab.: dnskey_not_signed_by_ksk" causes_are kskunsigned.lab. critical dnskey_not_signed_by_ksk
+check "bogus.lab.: rrsig_bogus" causes_are bogus.lab. critical rrsig_bogus
+check "brokennsec3.lab.: denial_invalid" causes_are brokennsec3.lab. critical denial_invalid
+check "stalesig.lab.: the stale server only" dnssec_is stalesig.lab. rrsig_expired ns2.stalesig.lab. '*' warning
+check "child.brokenparent.lab.: broken above" dnssec_is child.brokenparent.lab. ancestor_chain_broken - - critical
+check "cdsmismatch.lab.: cds_mismatch" causes_are cdsmismatch.lab. warning cds_mismatch
+
+# The validating resolver fails exactly where a critical DNSSEC cause is.
+python3 - "$TMP/once.json" > "$TMP/zones" <<'PY'
+import json, sys
+for z in json.load(open(sys.argv[1]))["zones"]:
+    crit = any(f["check"] == "dnssec" and f["severity"] == "critical" for f in z["findings"])
+    other = any(f["severity"] == "critical" and f["check"] != "dnssec" for f in z["findings"])
+    if not other:
+        print(z["zone"], "servfail" if crit else "answers")
+PY
+mismatch=""
+# The zone's SOA, and a name that does not exist (its denial proof).
+while read -r zone want; do
+	rc=$(dig +time=3 +tries=2 +dnssec @127.0.53.53 "$zone" SOA | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')
+	nx=$(dig +time=3 +tries=2 +dnssec @127.0.53.53 "zh-nx-check.$zone" A | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')
+	got=answers
+	{ [ "$rc" = SERVFAIL ] || [ "$nx" = SERVFAIL ]; } && got=servfail
+	[ "$got" = "$want" ] || mismatch="$mismatch $zone(SOA $rc, NX $nx, want $want)"
+done < "$TMP/zones"
+check "Unbound SERVFAILs exactly on the critical DNSSEC zones:$mismatch" test -z "$mismatch"
+
+# The daemon: the expiry metric is the zone files' earliest expiration.
+daemon_config "$LAB/zonehealth.yaml" "$TMP/daemon.yaml"
+start_daemon "$TMP/daemon.yaml"
+wait_judged
+http GET /metrics >/dev/null
+check "expiry metric matches the zone files" python3 - "$LAB/expiry.tab" "$TMP/b" <<'PY'
+import sys
+files = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) == 2 and not line.startswith("#"):
+        files[f[0]] = int(f[1])
+got = {}
+signed = {}
+for line in open(sys.argv[2]):
+    if line.startswith("zonehealth_dnssec_earliest_expiry_timestamp_seconds{"):
+        got[line.split('"')[1]] = int(float(line.split()[1]))
+    if line.startswith("zonehealth_zone_dnssec_signed{"):
+        signed[line.split('"')[1]] = line.split()[1]
+for zone in ("nsec.lab.", "nsec3.lab.", "optout.lab.", "expiring.lab.", "ok.lab."):
+    assert got.get(zone) == files.get(zone), (zone, got.get(zone), files.get(zone))
+assert signed.get("nsec.lab.") == "1" and signed.get("unsigned.lab.") == "0", signed
+PY
+stop_daemon
+check "daemon exits 0 ($DSTATUS)" test "$DSTATUS" = 0
+finish
