@@ -628,6 +628,46 @@ START_TEST(test_dnssec_chain_verdicts)
 }
 END_TEST
 
+START_TEST(test_dnskey_inconsistent)
+{
+	struct world		 w;
+	struct findings		 fs = { NULL, 0 };
+	struct check_memory	 m;
+	struct check_params	 p;
+	struct ev_query		*q;
+	const struct finding	*f;
+	struct zkeys		 extra;
+	ldns_rr_list		*keys;
+	size_t			 si;
+	int			 status[CHECK_MAX];
+
+	world_new(&w);
+	p = params_for(&w);
+	signed_server(&w, "ns1.example.", "192.0.2.1", NOW - DAY, NOW + 20 * DAY);
+	si = signed_server(&w, "ns2.example.", "192.0.2.2", NOW - DAY, NOW + 20 * DAY);
+	/* ns2 already publishes a new ZSK (a rollover under way elsewhere). */
+	zkeys_new(&extra, "example.");
+	keys = dnskeys(&w.z);
+	ldns_rr_list_push_rr(keys, ldns_rr_clone(extra.zsk_rr));
+	q = (struct ev_query *)evidence_find(w.ev, PROBE_DNSKEY, si,
+	    &w.ev->servers[si].addrs[0]);
+	ldns_pkt_free(q->pkt);
+	q->pkt = signed_answer(keys, w.z.ksk, NOW - DAY, NOW + 20 * DAY);
+	judge(&w, &p, &fs, &m, status);
+	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_DNSKEY_INCONSISTENT, NULL));
+	ck_assert_int_eq(f->severity, SEVERITY_WARNING);
+	ck_assert_ptr_nonnull(strstr(f->evidence, "ns1.example. 192.0.2.1: "));
+	ck_assert_ptr_nonnull(strstr(f->evidence, "ns2.example. 192.0.2.2: "));
+	/* Both sets are validly signed: nothing else. */
+	ck_assert_uint_eq(dnssec_findings(&fs), 1);
+	check_memory_clear(&m);
+	findings_clear(&fs);
+	ldns_rr_list_deep_free(keys);
+	zkeys_free(&extra);
+	world_free(&w);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -640,6 +680,7 @@ main(void)
 	tcase_add_test(tc, test_dnssec_healthy_and_expiry);
 	tcase_add_test(tc, test_dnssec_per_server_causes);
 	tcase_add_test(tc, test_dnssec_chain_verdicts);
+	tcase_add_test(tc, test_dnskey_inconsistent);
 	suite_add_tcase(s, tc);
 	return check_main_run(s);
 }
