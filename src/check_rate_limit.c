@@ -88,8 +88,11 @@ rate_source_outcome(const struct ev_query *q, char *what, size_t len)
 		return -1;
 	switch (q->status) {
 	case QUERY_OK:
-		if (q->pkt != NULL && ldns_pkt_get_rcode(q->pkt) == LDNS_RCODE_REFUSED) {
-			snprintf(what, len, "REFUSED");
+		/* Knot's query ACL answers NOTAUTH where others REFUSE. */
+		if (q->pkt != NULL && (ldns_pkt_get_rcode(q->pkt) == LDNS_RCODE_REFUSED ||
+		    ldns_pkt_get_rcode(q->pkt) == LDNS_RCODE_NOTAUTH)) {
+			snprintf(what, len, "%s", ldns_pkt_get_rcode(q->pkt) ==
+			    LDNS_RCODE_REFUSED ? "REFUSED" : "NOTAUTH");
 			return 0;
 		}
 		snprintf(what, len, "answered");
