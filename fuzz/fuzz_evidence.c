@@ -32,7 +32,10 @@
  *   per server in order: a host lookup byte (state, how many addresses)
  *   and an address selector byte per address;
  *   per probe of each address: a status byte, an rtt byte, and when the
- *   status is an answer, a chunk with the answer.
+ *   status is an answer, a chunk with the answer;
+ *   then what the zone remembers from an earlier run, if anything: a
+ *   byte (bit 0: a serial, bits 1-3: how many servers lag), the serial
+ *   (32 bits), and per lagging server a 16-bit age in minutes.
  * Bounds keep a run small; the runner has none, but more of the same
  * finds nothing new.
  */
@@ -348,6 +351,38 @@ fuzz_host(struct fuzz_run *r, size_t si)
 	}
 }
 
+/* The check memory of an earlier run (fuzz_memory), as check_served
+ * leaves it: the newest serial, and lags by server and address. */
+static void
+fuzz_memory(struct fuzz_run *r, struct zone *z)
+{
+	const struct ev_server	*s;
+	char			 addr[INET6_ADDRSTRLEN + 8];
+	uint8_t			 c = fuzz_u8(&r->in);
+	uint32_t		 serial;
+	size_t			 si;
+
+	if (c == 0)
+		return;
+	z->runs = 1;
+	serial = (uint32_t)fuzz_u16(&r->in) << 16;
+	serial |= fuzz_u16(&r->in);
+	if (c & 1) {
+		z->memory.has_serial = true;
+		z->memory.serial = serial;
+	}
+	for (si = 0; si < r->ev->nservers && si < (size_t)((c >> 1) & 7); si++) {
+		s = &r->ev->servers[si];
+		if (s->naddrs == 0)
+			continue;
+		evidence_addr_str(&s->addrs[0], addr, sizeof(addr));
+		findings_add(&z->memory.lagging, CAUSE_SERIAL_MISMATCH,
+		    SEVERITY_WARNING, s->name, addr, NULL, NULL, NULL);
+		z->memory.lagging.v[z->memory.lagging.n - 1].since =
+		    r->ev->started - (time_t)fuzz_u16(&r->in) * 60;
+	}
+}
+
 /* The judgement's invariants: what renderers and the zone state rely on. */
 static void
 fuzz_check_findings(const struct findings *fs, const int status[CHECK_MAX])
@@ -451,6 +486,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	z = xcalloc(1, sizeof(*z));
 	z->name = xstrdup(r.ev->zone);
+	fuzz_memory(&r, z);
 	for (round = 0; round < 2; round++) {
 		params.now = r.ev->started + (time_t)round * 3600;
 		params.prev = z->runs > 0 ? &z->memory : NULL;

@@ -361,6 +361,29 @@ host(struct run *r, uint8_t state, size_t n, ...)
 	va_end(ap);
 }
 
+/* What the zone remembers: a serial, and ages (minutes) of lags of the
+ * first n servers' first addresses. */
+static void
+memory(struct run *r, uint32_t serial, size_t n, ...)
+{
+	va_list	ap;
+	size_t	i;
+	int	age;
+
+	u8(r, (uint8_t)(1 | n << 1));
+	u8(r, (uint8_t)(serial >> 24));
+	u8(r, (uint8_t)(serial >> 16));
+	u8(r, (uint8_t)(serial >> 8));
+	u8(r, (uint8_t)serial);
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		age = va_arg(ap, int);
+		u8(r, (uint8_t)(age >> 8));
+		u8(r, (uint8_t)age);
+	}
+	va_end(ap);
+}
+
 /* zone example.com., serial_grace index, then the parent's answer. */
 static void
 start(struct run *r, uint8_t grace, uint8_t walk, const ldns_pkt *parent)
@@ -441,6 +464,20 @@ evidence_seeds(void)
 	host(&r, 0, 1, POOL_198_51_100_1);
 	address(&r, a_refused, P_OK, a_refused, NULL, P_OK, P_OK);
 	run_seed("lame-serial", &r);
+	/* The same after an earlier run: ns1's lag seen 5 minutes ago,
+	 * ns2's two hours ago. */
+	memory(&r, 2026010101, 2, 5, 120);
+	run_seed("lame-serial-remembered", &r);
+
+	/* Nothing answers now; an earlier run saw a serial. */
+	start(&r, 1, 0, a_referral);
+	address(&r, NULL, P_TIMEOUT, NULL, NULL, P_TIMEOUT, P_TIMEOUT);
+	address(&r, NULL, P_REFUSED, NULL, NULL, P_REFUSED, P_REFUSED);
+	host(&r, 0, 2, POOL_192_0_2_1, POOL_2001_DB8_1);
+	host(&r, 0, 1, POOL_198_51_100_1);
+	address(&r, NULL, P_TIMEOUT, NULL, NULL, P_TIMEOUT, P_TIMEOUT);
+	memory(&r, 2026010101, 0);
+	run_seed("all-dead-remembered", &r);
 
 	/* Servers that do not serve it, each its own way; an NS set that
 	 * differs and names a new server, ns4, which is looked up. */
