@@ -83,7 +83,8 @@ replay_path(const char *path)
 		names[n++] = xasprintf("%s/%s", path, de->d_name);
 	}
 	closedir(dir);
-	qsort(names, n, sizeof(*names), replay_cmp);
+	if (n > 0)	/* qsort's array may not be NULL, even empty */
+		qsort(names, n, sizeof(*names), replay_cmp);
 	for (i = 0; i < n; i++) {
 		if (count != -1 && replay_file(names[i]) == 0)
 			count++;
