@@ -1,5 +1,7 @@
 #!/bin/sh
 # install-deps: the Debian 12 packages zonehealth needs to build, test and demo.
+# clang and libclang-rt-dev (libFuzzer, which clang only recommends) are for
+# ./configure CC=clang --enable-fuzz and make fuzz.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 if [ "$(id -u)" != 0 ]; then
@@ -10,6 +12,7 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libevent-dev libldns-dev libmicrohttpd-dev libyaml-dev check libsystemd-dev \
 	dns-root-data ca-certificates curl python3 valgrind prometheus groff-base chromium \
+	clang libclang-rt-dev \
 	nsd knot unbound ldnsutils bind9-dnsutils iproute2 systemd \
 	>/dev/null
 echo "install-deps: packages installed"
