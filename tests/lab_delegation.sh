@@ -112,11 +112,15 @@ start_daemon "$TMP/daemon.yaml"
 wait_judged
 check "every zone judged by the daemon" all_judged
 cp "$TMP/b" "$TMP/api.json"
-check "the API's findings are --once's" python3 -c '
+# Not rate_limited: the daemon bursts after a zone's first run (--once never
+# does), so rrl.lab. shows it from its second run on. Not lossy.lab.: its
+# findings depend on which packets the relay happens to drop.
+check "the API's findings are --once's (but rate_limited and lossy.lab.)" python3 -c '
 import json, sys
 def key(doc):
     return sorted((z["zone"], f["cause"], f["server"], f["address"], f["severity"])
-                  for z in doc["zones"] for f in z["findings"])
+                  for z in doc["zones"] for f in z["findings"]
+                  if f["cause"] != "rate_limited" and z["zone"] != "lossy.lab.")
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 assert key(a) == key(b), (key(a), key(b))
 ' "$TMP/api.json" "$TMP/once.json"

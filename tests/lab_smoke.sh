@@ -5,7 +5,12 @@
 # server address behaves as designed (answers, refuses, or stays silent, on
 # UDP and TCP); that each DNSSEC zone is what README.md's third table says
 # (Unbound's verdict, the signature windows, DS, DNSKEY, CDS and NSEC3 as
-# served, expiry.tab, ldns-verify-zone on the signed files); that a second
+# served, expiry.tab, ldns-verify-zone on the signed files); that each
+# rate-limit and round-robin zone behaves as the fourth table says (RRL
+# slips and drops a burst but answers a normal pace, the lossy relay loses
+# about half, query ACLs answer NOTAUTH to the denied source, Unbound's
+# egress included, an NS name's and a service host's three addresses, the
+# TCP service ports, the counting relay's log); that a second
 # start is refused and a broken server fails the start loudly; stops the
 # lab and checks that no process it started
 # survives and nothing listens on its addresses. Needs root and the lab's
@@ -86,11 +91,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# probe ADDR ZONE udp|tcp: aa, noaa, an rcode, refused, timeout or error.
+# probe ADDR ZONE udp|tcp [SOURCE]: aa, noaa, an rcode, refused, timeout or
+# error (asked from SOURCE when given).
 probe() {
-	local out status tr=+notcp
+	local out status tr=+notcp src=()
 	[ "$3" = tcp ] && tr=+tcp
-	out=$(timeout 10 dig +norec +time=1 +tries=1 $tr @"$1" "$2" SOA 2>&1)
+	[ -n "${4:-}" ] && src=(-b "$4")
+	out=$(timeout 10 dig "${src[@]}" +norec +time=1 +tries=1 $tr @"$1" "$2" SOA 2>&1)
 	case $out in
 	*"connection refused"*) echo refused; return ;;
 	*"timed out"*) echo timeout; return ;;
@@ -125,9 +132,9 @@ expect_eq() {  # DESC WANT GOT
 }
 
 # lab_listeners: sockets on port 53 of the lab's addresses (127.0.53-69.x,
-# 127.0.80-95.x).
+# 127.0.72-95.x), and on web.lab.'s service port (8443).
 lab_listeners() {
-	ss -Hlntu 2>/dev/null | awk '$5 ~ /^127\.0\.(5[3-9]|6[0-9]|8[0-9]|9[0-5])\.[0-9]+:53$/ {print $1, $5}'
+	ss -Hlntu 2>/dev/null | awk '$5 ~ /^127\.0\.(5[3-9]|6[0-9]|7[2-9]|8[0-9]|9[0-5])\.[0-9]+:(53|8443)$/ {print $1, $5}'
 }
 
 # ---- start ----------------------------------------------------------------
@@ -154,6 +161,10 @@ check "zonehealth.yaml lists the lab's zones" \
 	bash -c 'for z in lab. ok.lab. dead.lab. silent.lab. udponly.lab. alldead.lab. lame.lab. stale.lab. gone.lab.; do grep -qx "  - name: $z" "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
 check "zonehealth.yaml lists the DNSSEC zones" \
 	bash -c 'for z in nsec nsec3 optout expired notyet expiring dsmismatch kskunsigned bogus brokennsec3 stalesig child.brokenparent cdsmismatch unsigned; do grep -qx "  - name: $z.lab." "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
+check "zonehealth.yaml lists the rate-limit and round-robin zones" \
+	bash -c 'for z in rrl lossy srcblock resblock multi web count1 count2 count3; do grep -qx "  - name: $z.lab." "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
+check "zonehealth.yaml gives web.lab. its service host" \
+	bash -c 'grep -A1 -x "  - name: web.lab." "$1" | grep -qxF "    hosts: [{name: www.web.lab., port: 8443}]"' _ "$D1/zonehealth.yaml"
 check "... but not brokenparent.lab. nor sub.optout.lab. (monitor=no)" \
 	bash -c '! grep -Eq "name: (brokenparent|sub\.optout)\.lab\.$" "$1"' _ "$D1/zonehealth.yaml"
 zh=${ZONEHEALTHD:-${top_builddir:-$top_srcdir}/src/zonehealthd}
@@ -233,6 +244,25 @@ done <<'EOF'
 127.0.93.2  cdsmismatch.lab. aa    aa       Knot
 127.0.94.1  unsigned.lab. aa       aa       NSD
 127.0.94.2  unsigned.lab. aa       aa       Knot
+127.0.72.1  rrl.lab.      aa       aa       own-NSD-with-RRL
+127.0.72.2  rrl.lab.      aa       aa       NSD
+127.0.73.1  lossy.lab.    aa       aa       NSD
+127.0.74.1  srcblock.lab. aa       aa       NSD
+127.0.74.2  srcblock.lab. aa       aa       own-Knot-with-ACL
+127.0.75.1  resblock.lab. aa       aa       own-Knot-with-ACL
+127.0.75.2  resblock.lab. aa       aa       own-Knot-with-ACL
+127.0.76.1  multi.lab.    aa       aa       NSD
+127.0.76.2  multi.lab.    aa       aa       NSD
+127.0.76.3  multi.lab.    refused  refused  nothing-listens
+127.0.76.4  multi.lab.    aa       aa       Knot
+127.0.77.11 web.lab.      aa       aa       NSD
+127.0.77.12 web.lab.      aa       aa       Knot
+127.0.78.1  count1.lab.   aa       aa       NSD
+127.0.78.1  count2.lab.   aa       aa       NSD
+127.0.78.1  count3.lab.   aa       aa       NSD
+127.0.78.2  count1.lab.   aa       refused  counting-relay
+127.0.78.2  count2.lab.   aa       refused  counting-relay
+127.0.78.2  count3.lab.   aa       refused  counting-relay
 EOF
 
 # the delegation and zone-served zones (README.md, second table)
@@ -342,12 +372,13 @@ expect_eq "stalesig.lab.: the same keys on both servers" "$(keytags 127.0.90.1 s
 	"$(keytags 127.0.90.2 stalesig.lab.)"
 
 # expiry.tab: the earliest RRSIG expiration that any server of the zone shows
+# (a server with a query ACL, deny=, answers this host's 127.0.0.1)
 check "expiry.tab: a line per signed zone served, none for an unsigned or unserved one" \
 	bash -c 'grep -q "^nsec\.lab\. [0-9]*$" "$1" && ! grep -Eq "^(unsigned|sub\.optout|alldead)\.lab\. " "$1"' _ "$D1/expiry.tab"
 bad=""
 while read -r zone when; do
 	min=""
-	for addr in $(awk -v z="$zone" '$4 == z && $5 == "serve" {print $3}' "$D1/lab.checks"); do
+	for addr in $(awk -v z="$zone" '$4 == z && ($5 == "serve" || $5 ~ /^deny=/) {print $3}' "$D1/lab.checks"); do
 		read -r exp _ <<<"$(sigwin "$addr" "$zone")"
 		if [ -z "$min" ] || [ "$exp" -lt "$min" ]; then min=$exp; fi
 	done
@@ -464,6 +495,120 @@ for z in dsmismatch.lab kskunsigned.lab; do
 		bash -c '! ldns-verify-zone -k "$1" "$2" >/dev/null 2>&1' _ "$TMP/$z.ds" "$D1/zones/$z.signed"
 done
 
+# ---- rate limiting, blocked sources, the resolver's view, round robin --------
+# (README.md, fourth table)
+
+# dnsq ADDR NAME TYPE COUNT SPACING [SOURCE]: COUNT identical queries (EDNS0,
+# DO=0, no RD, one try each), SPACING seconds apart (0: all at once), then 2 s
+# for the answers. Prints one letter per query, in sending order: a (answer),
+# t (TC=1), r (another rcode), d (no answer).
+dnsq() {
+	timeout 60 python3 - "$@" <<'PY'
+import select, socket, struct, sys, time
+addr, name, qtype, count, spacing = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+qtype = {"SOA": 6, "A": 1}[qtype]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+if len(sys.argv) > 6:
+    s.bind((sys.argv[6], 0))
+wire = b"".join(bytes([len(l)]) + l.encode() for l in name.rstrip(".").split(".")) + b"\0"
+got = {}
+def collect(until):
+    while True:
+        left = until - time.time()
+        if left <= 0 or not select.select([s], [], [], left)[0]:
+            return
+        d = s.recv(65535)
+        qid, flags = struct.unpack(">HH", d[:4])
+        got[qid] = "t" if flags & 0x0200 else ("a" if flags & 15 == 0 else "r")
+for i in range(count):
+    q = struct.pack(">HHHHHH", i, 0, 1, 0, 0, 1) + wire + struct.pack(">HH", qtype, 1)
+    s.sendto(q + b"\0" + struct.pack(">HHIH", 41, 1232, 0, 0), (addr, 53))
+    collect(time.time() + spacing)
+collect(time.time() + 2)
+print("".join(got.get(i, "d") for i in range(count)))
+PY
+}
+# letters CHAR TEXT: how many CHARs TEXT has.
+letters() {
+	local t=${2//[!$1]/}
+	echo ${#t}
+}
+
+# rrl.lab.: single queries a second apart are all answered; a burst of 20
+# identical ones trips ns1's RRL (answers, then TC=1 slips and drops); ns2
+# (no RRL of its own) answers the same burst in full
+paced=$(dnsq 127.0.72.1 rrl.lab. SOA 3 1)
+expect_eq "rrl.lab. @127.0.72.1: 3 queries a second apart" aaa "$paced"
+burst=$(dnsq 127.0.72.1 rrl.lab. SOA 20 0)
+check "rrl.lab. @127.0.72.1: a burst of 20 gets answers, slips and drops ($burst)" \
+	test "$(letters a "$burst")" -ge 1 -a "$(letters t "$burst")" -ge 1 -a "$(letters d "$burst")" -ge 1
+burst=$(dnsq 127.0.72.2 rrl.lab. SOA 20 0)
+expect_eq "rrl.lab. @127.0.72.2: a burst of 20, all answered" aaaaaaaaaaaaaaaaaaaa "$burst"
+
+# lossy.lab.: the relay answers about half (0.7 x 0.7) of 100 queries at
+# any pace; ns1 behind it answers all
+lost=$(dnsq 127.0.73.2 lossy.lab. SOA 100 0.02)
+check "lossy.lab. @127.0.73.2: 25 to 75 of 100 queries answered ($(letters a "$lost"))" \
+	test "$(letters a "$lost")" -ge 25 -a "$(letters a "$lost")" -le 75 -a "$(letters t "$lost")$(letters r "$lost")" = 00
+got=$(dnsq 127.0.73.1 lossy.lab. SOA 100 0.02)
+expect_eq "lossy.lab. @127.0.73.1: 100 of 100 queries answered" 100 "$(letters a "$got")"
+
+# srcblock.lab.: ns2 answers 127.0.0.1 and NOTAUTH to 127.0.0.2; ns1 both
+for t in udp tcp; do
+	expect_eq "srcblock.lab. @127.0.74.2 from 127.0.0.2 ($t)" NOTAUTH "$(probe 127.0.74.2 srcblock.lab. $t 127.0.0.2)"
+	expect_eq "srcblock.lab. @127.0.74.2 from 127.0.0.1 ($t)" aa "$(probe 127.0.74.2 srcblock.lab. $t 127.0.0.1)"
+	expect_eq "srcblock.lab. @127.0.74.1 from 127.0.0.2 ($t)" aa "$(probe 127.0.74.1 srcblock.lab. $t 127.0.0.2)"
+done
+
+# resblock.lab.: both servers refuse Unbound's egress address (127.0.0.3)
+# alone, so the resolver answers SERVFAIL, with CD too
+for a in 127.0.75.1 127.0.75.2; do
+	expect_eq "resblock.lab. @$a from 127.0.0.3 (the resolver's egress)" NOTAUTH "$(probe $a resblock.lab. udp 127.0.0.3)"
+	expect_eq "resblock.lab. @$a from 127.0.0.2" aa "$(probe $a resblock.lab. udp 127.0.0.2)"
+done
+check "unbound.conf sends from 127.0.0.3" grep -qx $'\toutgoing-interface: 127.0.0.3' "$D1/unbound/unbound.conf"
+expect_eq "resolver: resblock.lab. SOA (servers refuse the resolver)" SERVFAIL "$(resolve resblock.lab. SOA 10)"
+out=$(timeout 15 dig +cd +time=10 +tries=1 @127.0.53.53 resblock.lab. SOA 2>&1)
+expect_eq "resolver: resblock.lab. SOA with CD" SERVFAIL "$(sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out")"
+while read -r name type want what; do
+	expect_eq "resolver: $name $type ($what)" "$want" "$(resolve "$name" "$type" 10)"
+done <<'EOF'
+rrl.lab.                SOA  NOERROR+ad  rate-limited-ns1
+lossy.lab.              SOA  NOERROR+ad  lossy-ns2
+srcblock.lab.           SOA  NOERROR+ad  resolver-not-blocked
+multi.lab.              SOA  NOERROR+ad  one-dead-address
+www.web.lab.            A    NOERROR+ad  service-host
+count1.lab.             SOA  NOERROR+ad  shared-relay
+count2.lab.             SOA  NOERROR+ad  shared-relay
+count3.lab.             SOA  NOERROR+ad  shared-relay
+EOF
+
+# multi.lab.: ns1.multi.lab. has three addresses, as A records and as glue
+glue=$(timeout 10 dig +norec +time=2 +tries=1 @127.0.54.1 multi.lab. NS | awk '$1 == "ns1.multi.lab." && $4 == "A" {print $5}' | sort | xargs)
+expect_eq "multi.lab.: the parent's glue for ns1" "127.0.76.1 127.0.76.2 127.0.76.3" "$glue"
+a=$(timeout 10 dig +norec +short +time=2 +tries=1 @127.0.76.4 ns1.multi.lab. A | sort | xargs)
+expect_eq "multi.lab.: the zone's A records for ns1" "127.0.76.1 127.0.76.2 127.0.76.3" "$a"
+
+# web.lab.: www has three addresses; TCP 8443 accepts on two, refused on one
+a=$(timeout 10 dig +norec +short +time=2 +tries=1 @127.0.77.11 www.web.lab. A | sort | xargs)
+expect_eq "web.lab.: www's A records" "127.0.77.1 127.0.77.2 127.0.77.3" "$a"
+for w in 1:open 2:open 3:refused; do
+	out=$(timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/8443" && echo open' _ "127.0.77.${w%:*}" 2>&1)
+	case $out in *refused*) out=refused ;; esac
+	expect_eq "web.lab.: TCP 127.0.77.${w%:*}:8443" "${w#*:}" "$out"
+done
+
+# count1-3.lab.: the relay on 127.0.78.2 logs each query: source, name,
+# type, EDNS0 and DO
+for q in "count1.lab. SOA +dnssec edns=1 do=1" "count2.lab. SOA +nodnssec edns=1 do=0" \
+	"www.count3.lab. A +noedns edns=0 do=0"; do
+	read -r name type flag edns dobit <<<"$q"
+	timeout 10 dig +norec +time=2 +tries=1 "$flag" @127.0.78.2 "$name" "$type" >/dev/null 2>&1
+	sleep 0.2
+	expect_eq "count relay logs $name $type $flag" "127.0.0.1 $name $type $edns $dobit relayed" \
+		"$(tail -n 1 "$D1/log/count.queries" | cut -d' ' -f2-)"
+done
+
 # parents refer, they do not answer for their children
 expect_eq "root server refers lab. (no AA)" noaa "$(probe 127.0.53.1 lab. udp)"
 expect_eq "TLD server refers ok.lab. (no AA)" noaa "$(probe 127.0.54.2 ok.lab. udp)"
@@ -486,6 +631,11 @@ timeout 60 "${LAB[@]}" status "$D1" >"$TMP/status.out" 2>&1
 rc=$?
 check "lab.sh status exits 0 when all is as designed" test $rc -eq 0
 check "lab.sh status shows the blackhole timing out" grep -q '^blackhole-127.0.57.2 .* timeout *timeout *timeout *ok$' "$TMP/status.out"
+check "lab.sh status shows the query ACL (NOTAUTH from 127.0.0.2)" \
+	grep -q '^knot-srcblock .* aa,NOTAUTH *aa,NOTAUTH *deny=127.0.0.2 *ok$' "$TMP/status.out"
+check "lab.sh status shows the lossy relay" grep -q '^udprelay-127.0.73.2 .* aa *refused *lossy *ok$' "$TMP/status.out"
+check "lab.sh status shows the TCP service ports" \
+	bash -c 'grep -q "^tcp-127.0.77.1-8443 .* open *- *accept *ok$" "$1" && grep -q "^none .* 127.0.77.3:8443 .* refused *- *closed *ok$" "$1"' _ "$TMP/status.out"
 check "lab.sh status shows no WRONG line" bash -c '! grep -q WRONG "$1"' _ "$TMP/status.out"
 
 out=$(timeout 60 "${LAB[@]}" start "$D1" 2>&1)

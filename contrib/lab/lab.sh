@@ -196,20 +196,23 @@ stop_all() {
 
 # ---- DNS probes --------------------------------------------------------
 
-# probe ADDR ZONE udp|tcp: one non-recursive SOA query. Prints one word:
-# aa (authoritative answer), noaa, an rcode (REFUSED, SERVFAIL...),
-# refused (connection refused: ICMP or RST), timeout, or error.
+# probe ADDR ZONE udp|tcp [SOURCE [TRIES]]: one non-recursive SOA query
+# (from SOURCE, and up to TRIES tries on a timeout, when given). Prints one
+# word: aa (authoritative answer), noaa, an rcode (REFUSED, SERVFAIL,
+# NOTAUTH...), refused (connection refused: ICMP or RST), timeout, or error.
 probe() {
-	local out status tr=+notcp
+	local out status tr=+notcp src=() tries=${5:-1}
 	[ "$3" = tcp ] && tr=+tcp
-	out=$(timeout 5 dig +norec +time=1 +tries=1 $tr @"$1" "$2" SOA 2>&1)
-	case $out in
-	*"connection refused"*) echo refused; return ;;
-	*"timed out"*) echo timeout; return ;;
-	esac
+	[ -n "${4:-}" ] && src=(-b "$4")
+	out=$(timeout $((tries + 4)) dig "${src[@]}" +norec +time=1 +tries="$tries" $tr @"$1" "$2" SOA 2>&1)
+	# dig reports each try that failed, then the answer of one that did not
 	status=$(sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out" | head -n 1)
 	if [ -z "$status" ]; then
-		echo error
+		case $out in
+		*"connection refused"*) echo refused ;;
+		*"timed out"*) echo timeout ;;
+		*) echo error ;;
+		esac
 	elif [ "$status" != NOERROR ]; then
 		echo "$status"
 	elif grep -q '^;; flags:[^;]* aa[ ;]' <<<"$out"; then
@@ -217,6 +220,41 @@ probe() {
 	else
 		echo noaa
 	fi
+}
+
+# tcpconnect ADDR:PORT: a TCP connect; prints open, refused or timeout.
+tcpconnect() {
+	local out
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	out=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "${1%:*}" "${1##*:}" 2>&1)
+	case $?/$out in
+	0/*) echo open ;;
+	*"refused"*) echo refused ;;
+	124/*) echo timeout ;;
+	*) echo error ;;
+	esac
+}
+
+# designed EXPECT UDP TCP: the results of probe_lines are what a line of
+# lab.checks expects.
+designed() {
+	local want src srcs
+	case $1 in
+	deny=*)
+		want=aa
+		IFS=, read -r -a srcs <<<"${1#deny=}"
+		for src in "${srcs[@]}"; do want="$want,NOTAUTH"; done
+		[ "$2" = "$want" ] && [ "$3" = "$want" ]
+		return
+		;;
+	esac
+	case $1/$2/$3 in
+	serve/aa/aa | refused/refused/refused | timeout/timeout/timeout | udponly/aa/refused | other/*) ;;
+	servfail/SERVFAIL/SERVFAIL | lame/REFUSED/REFUSED | referral/noaa/noaa) ;;
+	lossy/aa/refused | accept/open/- | closed/refused/-) ;;
+	resolve/NOERROR+ad/NOERROR+ad) ;;
+	*) return 1 ;;
+	esac
 }
 
 # resolve NAME TYPE [SECONDS [udp|tcp]]: a recursive query to the lab's
@@ -251,18 +289,24 @@ need_tools() {
 	[ -z "$missing" ] || die "missing Debian packages:$missing (apt-get install$missing)"
 }
 
-# preflight ADDR...: nothing may listen on the lab's addresses, nor on a
-# wildcard address on port 53 (it would answer for the dead addresses).
+# preflight ADDR|ADDR:PORT...: nothing may listen on the lab's addresses
+# (port 53, or the port given), nor on a wildcard address on those ports
+# (it would answer for the dead addresses).
 preflight() {
-	local a local_addr who bad=""
-	while read -r local_addr who; do
-		case $local_addr in
-		*:53) ;;
-		*) continue ;;
+	local a p local_addr who bad="" want=" "
+	for a in "$@"; do
+		case $a in
+		*:*) want="$want$a " p=${a##*:} ;;
+		*) want="$want$a:53 " p=53 ;;
 		esac
-		a=${local_addr%:53}
-		case " $* 0.0.0.0 * [::] [::ffff:0.0.0.0] " in
-		*" $a "*) bad="$bad
+		case $want in
+		*" 0.0.0.0:$p "*) ;;
+		*) want="${want}0.0.0.0:$p *:$p [::]:$p [::ffff:0.0.0.0]:$p " ;;
+		esac
+	done
+	while read -r local_addr who; do
+		case $want in
+		*" $local_addr "*) bad="$bad
   $local_addr ${who:-?}" ;;
 		esac
 	done < <(ss -Hlntup 2>/dev/null |
@@ -285,10 +329,12 @@ fail_start() {
 
 # probe_lines OUT LINE...: probe what lines of lab.checks name, all at
 # once: OUT/N.u and OUT/N.t get the UDP and TCP result of line N (probe's
-# words; for the resolver's line, resolve's for ok.lab. SOA). One pass costs
-# the slowest probe, not the sum of them.
+# words; for the resolver's line, resolve's for ok.lab. SOA; for a lossy
+# relay, UDP with ten tries; for deny=SRC,..., the default source's result
+# then each SRC's, comma-separated; for a tcp line, tcpconnect's in .u and
+# - in .t). One pass costs the slowest probe, not the sum of them.
 probe_lines() {
-	local out=$1 i=0 line inst kind addr zone expect pids=()
+	local out=$1 i=0 line inst kind addr zone expect pids=() deny=() t r k srcs
 	shift
 	for line in "$@"; do
 		i=$((i + 1))
@@ -297,6 +343,24 @@ probe_lines() {
 			(resolve ok.lab. SOA 3 udp >"$out/$i.u") &
 			pids+=($!)
 			(resolve ok.lab. SOA 3 tcp >"$out/$i.t") &
+		elif [ "$expect" = accept ] || [ "$expect" = closed ]; then
+			(tcpconnect "$addr" >"$out/$i.u"; echo - >"$out/$i.t") &
+		elif [ "$expect" = lossy ]; then
+			(probe "$addr" "$zone" udp "" 10 >"$out/$i.u") &
+			pids+=($!)
+			(probe "$addr" "$zone" tcp >"$out/$i.t") &
+		elif [ "${expect#deny=}" != "$expect" ]; then
+			# one probe per source and transport, joined once all are done
+			IFS=, read -r -a srcs <<<"${expect#deny=}"
+			srcs=("" "${srcs[@]}")
+			deny+=("$i:${#srcs[@]}")
+			for k in "${!srcs[@]}"; do
+				(probe "$addr" "$zone" udp "${srcs[k]}" >"$out/$i.u.$k") &
+				pids+=($!)
+				(probe "$addr" "$zone" tcp "${srcs[k]}" >"$out/$i.t.$k") &
+				pids+=($!)
+			done
+			continue
 		else
 			(probe "$addr" "$zone" udp >"$out/$i.u") &
 			pids+=($!)
@@ -306,31 +370,40 @@ probe_lines() {
 	done
 	# only these: the servers are background jobs of this shell too
 	[ ${#pids[@]} -eq 0 ] || wait "${pids[@]}"
+	for line in "${deny[@]}"; do
+		i=${line%:*}
+		for t in u t; do
+			r=$(<"$out/$i.$t.0")
+			for ((k = 1; k < ${line#*:}; k++)); do r="$r,$(<"$out/$i.$t.$k")"; done
+			echo "$r" >"$out/$i.$t"
+		done
+	done
 }
 
 # wait_ready: every line of DIR/lab.checks except the resolver's, until
 # TIMEOUT. A server that exits, or does not answer in time, fails the start.
 wait_ready() {
 	local deadline=$((SECONDS + TIMEOUT)) pending=() probed slot next line inst kind addr zone expect u t i k
-	local tmp=$DIR/probes first_u
+	local tmp=$DIR/probes first_u first_t
 	mkdir -p "$tmp"
 	mapfile -t pending < <(grep -v ' resolve$' "$DIR/lab.checks")
 	while [ ${#pending[@]} -gt 0 ]; do
 		# probe, all at once, the lines a probe can settle now (slot: the
-		# line's number among them, 0 for none); a blackhole and a relay
-		# first need their ready file
+		# line's number among them, 0 for none); a blackhole, a relay and
+		# a TCP listener first need their ready file
 		probed=() slot=()
 		for k in "${!pending[@]}"; do
 			read -r inst kind addr zone expect <<<"${pending[$k]}"
 			case $expect in
-			serve | servfail | timeout | udponly)
+			serve | servfail | timeout | udponly | lossy | accept | deny=*)
 				main_pid "$inst" >/dev/null || fail_start "$inst" "exited during start-up"
 				;;
 			esac
 			slot[k]=0
 			case $expect in
-			serve | servfail) probed+=("${pending[$k]}") slot[k]=${#probed[@]} ;;
-			udponly) [ -s "$DIR/$inst/ready" ] && probed+=("${pending[$k]}") && slot[k]=${#probed[@]} ;;
+			serve | servfail | deny=*) probed+=("${pending[$k]}") slot[k]=${#probed[@]} ;;
+			udponly | lossy | accept)
+				[ -s "$DIR/$inst/ready" ] && probed+=("${pending[$k]}") && slot[k]=${#probed[@]} ;;
 			esac
 		done
 		probe_lines "$tmp" "${probed[@]}"
@@ -340,12 +413,13 @@ wait_ready() {
 			u=- t=-
 			[ "${slot[k]}" = 0 ] || { u=$(<"$tmp/${slot[k]}.u"); t=$(<"$tmp/${slot[k]}.t"); }
 			case $expect/$u/$t in
-			serve/aa/aa | servfail/SERVFAIL/SERVFAIL | udponly/aa/*) continue ;;
+			serve/aa/aa | servfail/SERVFAIL/SERVFAIL | udponly/aa/* | lossy/aa/refused | accept/open/*) continue ;;
+			deny=*) designed "$expect" "$u" "$t" && continue ;;
 			timeout/*) [ -s "$DIR/$inst/ready" ] && continue ;;
-			serve/* | servfail/* | udponly/*) ;;
+			serve/* | servfail/* | udponly/* | lossy/* | accept/*) ;;
 			*) continue ;;
 			esac
-			[ ${#next[@]} -eq 0 ] && first_u=$u
+			[ ${#next[@]} -eq 0 ] && first_u=$u first_t=$t
 			next+=("${pending[$k]}")
 		done
 		pending=("${next[@]}")
@@ -354,15 +428,19 @@ wait_ready() {
 			read -r inst kind addr zone expect <<<"${pending[0]}"
 			case $expect in
 			servfail) fail_start "$inst" "no SERVFAIL for $zone SOA from $addr within ${TIMEOUT}s (udp=$first_u)" ;;
+			accept) fail_start "$inst" "TCP $addr does not accept a connection within ${TIMEOUT}s ($first_u)" ;;
+			lossy) fail_start "$inst" "$addr should answer $zone SOA on UDP within ten tries and refuse TCP, but within ${TIMEOUT}s got udp=$first_u tcp=$first_t" ;;
+			deny=*) fail_start "$inst" "$addr should answer $zone SOA with AA from 127.0.0.1 and NOTAUTH from ${expect#deny=}, but within ${TIMEOUT}s got udp=$first_u tcp=$first_t" ;;
 			*) fail_start "$inst" "no authoritative SOA answer for $zone from $addr within ${TIMEOUT}s (udp=$first_u)" ;;
 			esac
 		fi
 		sleep 0.1
 	done
 	# now that everything runs: the dead and UDP-only addresses must refuse,
-	# a server asked for a zone it does not serve must answer REFUSED, one
-	# asked for a child of its zone a referral
-	mapfile -t probed < <(grep -E ' (lame|referral|refused|udponly)$' "$DIR/lab.checks")
+	# and so must a TCP port where nothing listens; a server asked for a
+	# zone it does not serve must answer REFUSED, one asked for a child of
+	# its zone a referral
+	mapfile -t probed < <(grep -E ' (lame|referral|refused|udponly|closed)$' "$DIR/lab.checks")
 	probe_lines "$tmp" "${probed[@]}"
 	i=0
 	for line in "${probed[@]}"; do
@@ -371,12 +449,14 @@ wait_ready() {
 		u=$(<"$tmp/$i.u") t=$(<"$tmp/$i.t")
 		case $expect/$u/$t in
 		lame/REFUSED/REFUSED | referral/noaa/noaa | refused/refused/refused | udponly/*/refused) continue ;;
+		closed/refused/-) continue ;;
 		esac
 		case $expect in
 		lame) fail_start "$inst" "$addr should answer REFUSED for $zone (it does not serve it), but udp=$u tcp=$t" ;;
 		referral) fail_start "$inst" "$addr should answer $zone with a referral (no AA), but udp=$u tcp=$t" ;;
 		refused) fail_start "$addr" "should have nothing listening on port 53, but udp=$u tcp=$t" ;;
 		udponly) fail_start "$inst" "TCP to $addr should be refused, got $t" ;;
+		closed) fail_start "$addr" "should have nothing listening, but a TCP connect got $u" ;;
 		esac
 	done
 	rm -rf -- "$tmp"
@@ -400,7 +480,7 @@ cmd_start() {
 		die "$DIR is not empty and holds no lab: give an empty or new directory"
 	fi
 	# a previous lab's files: all generated, rebuilt from the table
-	(cd "$DIR" && rm -rf -- keys zones log pids unbound nsd-* knot-* blackhole-* udprelay-* \
+	(cd "$DIR" && rm -rf -- keys zones log pids unbound nsd-* knot-* blackhole-* udprelay-* tcp-* \
 		lab.procs lab.checks root.hints root.key root.dnskey zonehealth.yaml expiry.tab probes)
 	: >"$DIR/$MARKER"
 	mkdir -p "$DIR/pids" "$DIR/log"
@@ -465,7 +545,7 @@ cmd_status() {
 	# the probes in parallel: a blackhole costs its timeouts once, not per line
 	mapfile -t lines <"$DIR/lab.checks"
 	probe_lines "$tmp" "${lines[@]}"
-	printf '%-22s %-9s %-13s %-18s %-10s %-10s %-9s %s\n' SERVER PROCESS ADDRESS ZONE UDP TCP DESIGNED VERDICT
+	printf '%-22s %-9s %-16s %-18s %-10s %-10s %-9s %s\n' SERVER PROCESS ADDRESS ZONE UDP TCP DESIGNED VERDICT
 	i=0
 	while read -r inst kind addr zone expect; do
 		i=$((i + 1))
@@ -474,14 +554,9 @@ cmd_status() {
 		none | -) state=- ;;
 		*) if pid=$(main_pid "$inst"); then state=$pid; else state=stopped; fi ;;
 		esac
-		case $expect/$u/$t in
-		serve/aa/aa | refused/refused/refused | timeout/timeout/timeout | udponly/aa/refused | other/*) verdict=ok ;;
-		servfail/SERVFAIL/SERVFAIL | lame/REFUSED/REFUSED | referral/noaa/noaa) verdict=ok ;;
-		resolve/NOERROR+ad/NOERROR+ad) verdict=ok ;;
-		*) verdict=WRONG bad=1 ;;
-		esac
+		if designed "$expect" "$u" "$t"; then verdict=ok; else verdict=WRONG bad=1; fi
 		[ "$expect" = resolve ] && zone=ok.lab.
-		printf '%-22s %-9s %-13s %-18s %-10s %-10s %-9s %s\n' "$inst" "$state" "$addr" "$zone" "$u" "$t" "$expect" "$verdict"
+		printf '%-22s %-9s %-16s %-18s %-10s %-10s %-9s %s\n' "$inst" "$state" "$addr" "$zone" "$u" "$t" "$expect" "$verdict"
 	done <"$DIR/lab.checks"
 	rm -rf -- "$tmp"
 	return $bad

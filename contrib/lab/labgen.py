@@ -19,7 +19,12 @@ signed zone); and two lists that lab.sh reads:
                    (UDP and TCP answer REFUSED: the server does not serve
                    ZONE), referral (UDP and TCP answer NOERROR without AA:
                    the server serves an ancestor of ZONE), other (not the
-                   lab's to say)
+                   lab's to say), lossy (a lossy relay: UDP answers with AA
+                   within ten tries, TCP refused), deny=SRC[,SRC...] (UDP
+                   and TCP answer with AA from the lab's default source,
+                   127.0.0.1, and NOTAUTH from each SRC: a query ACL);
+                   for a `tcp` line ADDRESS is ADDR:PORT and ZONE -:
+                   accept (a TCP connect succeeds), closed (refused)
 
 Starts nothing and sends no packet. Only Python's standard library.
 """
@@ -37,6 +42,9 @@ import time
 
 TTL = 300
 UNBOUND_ADDRESS = "127.0.53.53"
+# the address Unbound sends its queries from (outgoing-interface), so that
+# a server's ACL can refuse the resolver and nobody else
+UNBOUND_EGRESS = "127.0.0.3"
 ALGORITHM = "ECDSAP256SHA256"
 
 
@@ -108,7 +116,18 @@ class Zone:
         self.tamper = opts.pop("tamper", None)
         self.chain = choice(opts, "chain", ("ok", "broken"), lineno)
         self.www = opts.pop("www", "127.0.0.1")
+        if self.www != "none" and not all(is_ipv4(a) for a in self.www.split(",")):
+            raise LabError("line %d: www= takes IPv4 addresses, comma-separated, or none" % lineno)
         self.monitor = choice(opts, "monitor", ("yes", "no"), lineno) == "yes"
+        # service hosts for zonehealth.yaml: [(fqdn, port)]
+        self.hosts = []
+        for h in filter(None, opts.pop("hosts", "").split(",")):
+            m = re.fullmatch(r"([A-Za-z0-9_.*-]+):(\d+)", h)
+            if not m or not 0 < int(m.group(2)) < 65536:
+                raise LabError("line %d: hosts= takes NAME:PORT[,NAME:PORT...]" % lineno)
+            hn = m.group(1).lower()
+            hn = hn if hn.endswith(".") else (hn + "." + name if name != "." else hn + ".")
+            self.hosts.append((hn, int(m.group(2))))
         if opts:
             raise LabError("line %d: unknown zone option(s) %s" % (lineno, ", ".join(sorted(opts))))
         # what needs the zone's own keys or signatures
@@ -157,6 +176,38 @@ class NsRow:
         # the copy's own signature window (default: the zone's)
         self.inception = window_time(opts, "inception", None, lineno)
         self.expiration = window_time(opts, "expiration", None, lineno)
+        # what the server process does, whatever the zone (its instance's
+        # settings: every line that starts the instance must agree)
+        self.rrl = opts.pop("rrl", None)
+        if self.rrl is not None:
+            if not re.fullmatch(r"\d+", self.rrl) or int(self.rrl) < 1:
+                raise LabError("line %d: rrl= takes a rate, queries per second (1 or more)" % lineno)
+            self.rrl = int(self.rrl)
+            if not re.fullmatch(r"nsd:[A-Za-z0-9_]+", listener):
+                raise LabError("line %d: rrl= needs a listener nsd:NAME (an NSD of its own)" % lineno)
+        self.deny = opts.pop("deny", None)
+        if self.deny is not None:
+            self.deny = tuple(self.deny.split(","))
+            if not all(is_ipv4(a) for a in self.deny):
+                raise LabError("line %d: deny= takes IPv4 addresses, comma-separated" % lineno)
+            if not re.fullmatch(r"knot:[A-Za-z0-9_]+", listener):
+                raise LabError("line %d: deny= needs a listener knot:NAME (a Knot of its own)" % lineno)
+        self.loss = opts.pop("loss", None)
+        self.seed = opts.pop("seed", None)
+        self.log = opts.pop("log", None)
+        if self.loss is not None:
+            try:
+                self.loss = float(self.loss)
+            except ValueError:
+                self.loss = -1
+            if not 0 <= self.loss < 1:
+                raise LabError("line %d: loss= takes a share from 0 to below 1 (e.g. 0.3)" % lineno)
+        if self.seed is not None and not re.fullmatch(r"\d+", self.seed):
+            raise LabError("line %d: seed= takes a whole number" % lineno)
+        if self.log is not None and not re.fullmatch(r"[A-Za-z0-9_./-]+", self.log):
+            raise LabError("line %d: log= takes a file name (relative to DIR)" % lineno)
+        if (self.loss, self.seed, self.log) != (None, None, None) and not listener.startswith("udprelay="):
+            raise LabError("line %d: loss=, seed= and log= need a listener udprelay=ADDR" % lineno)
         if opts:
             raise LabError("line %d: unknown ns option(s) %s" % (lineno, ", ".join(sorted(opts))))
         if address == "none":
@@ -175,6 +226,12 @@ class NsRow:
             raise LabError("line %d: load=, serial=, inception= and expiration= need a listener "
                            "nsd:NAME or knot:NAME" % lineno)
 
+    def settings(self):
+        """The instance-wide settings this line asks for."""
+        backend = self.listener.split("=", 1)[1] if self.listener.startswith("udprelay=") else None
+        return {"rrl": self.rrl, "deny": self.deny, "loss": self.loss, "seed": self.seed,
+                "log": self.log, "backend": backend}
+
     def variant(self):
         """What is special about this server's copy of the zone: (load,
         serial, inception, expiration) or None."""
@@ -190,12 +247,31 @@ class Instance:
         self.zones = []
         self.variants = {}  # zone -> NsRow.variant() of a copy of its own
         self.backend = None
+        self.settings = None  # NsRow.settings() of the lines that start it
+        self.port = None      # tcp: the port
 
     def add(self, address, zone):
         if address not in self.addresses:
             self.addresses.append(address)
         if zone is not None and zone not in self.zones:
             self.zones.append(zone)
+
+
+def allowed_ranges(deny):
+    """Knot address ranges covering every IPv4 address but those of DENY."""
+    def num(a):
+        return int.from_bytes(bytes(int(x) for x in a.split(".")), "big")
+
+    def text(n):
+        return ".".join(str(b) for b in n.to_bytes(4, "big"))
+    out, lo = [], 0
+    for n in sorted(set(map(num, deny))):
+        if n > lo:
+            out.append(text(lo) if n - 1 == lo else "%s-%s" % (text(lo), text(n - 1)))
+        lo = n + 1
+    if lo <= 0xFFFFFFFF:
+        out.append(text(lo) if lo == 0xFFFFFFFF else "%s-%s" % (text(lo), text(0xFFFFFFFF)))
+    return out
 
 
 def choice(opts, key, allowed, lineno):
@@ -240,6 +316,7 @@ class Lab:
                                  # (None, None, address, zone, lineno) until
                                  # the whole table is read (see derive_checks)
         self.monitored = []      # zonehealth.yaml's zones, in table order
+        self.tcp_owner = {}      # (address, port) -> instance name, or "none"
         self.read_table(table)
 
     # ---- the table ----------------------------------------------------
@@ -279,6 +356,10 @@ class Lab:
                         raise LabError("line %d: rr ZONE TEXT..." % lineno)
                     zone = self.zone(words[1], lineno)
                     zone.extra.append(line.split(None, 2)[2])
+                elif kw == "tcp":
+                    if len(words) not in (3, 4):
+                        raise LabError("line %d: tcp ADDRESS PORT [accept|none]" % lineno)
+                    self.tcp_line(words[1], words[2], words[3] if len(words) == 4 else "accept", lineno)
                 elif kw == "monitor":
                     if len(words) != 2:
                         raise LabError("line %d: monitor NAME" % lineno)
@@ -350,7 +431,7 @@ class Lab:
                 raise LabError("line %d: udprelay backend %s is not an IPv4 address" % (row.lineno, backend))
             inst = self.instance("udprelay-" + row.address, "udprelay")
             inst.backend = backend
-            expect = "udponly"
+            expect = "lossy" if row.loss else "udponly"
         else:
             raise LabError("line %d: unknown listener %r" % (row.lineno, lis))
         owner = inst.name if inst else "none"
@@ -358,8 +439,19 @@ class Lab:
         if prev is not None and prev != owner:
             raise LabError("line %d: %s is already used by %s" % (row.lineno, row.address, prev))
         self.address_owner[row.address] = owner
-        if row.address == UNBOUND_ADDRESS:
+        if row.address in (UNBOUND_ADDRESS, UNBOUND_EGRESS):
             raise LabError("line %d: %s is the resolver's address" % (row.lineno, row.address))
+        if inst:
+            # instance-wide settings (rrl=, deny=, the relay's): every line
+            # that starts the instance says the same
+            if inst.settings is None:
+                inst.settings = row.settings()
+            elif inst.settings != row.settings():
+                diff = sorted(k for k in inst.settings if inst.settings[k] != row.settings()[k])
+                raise LabError("line %d: %s is started by several lines that disagree on %s"
+                               % (row.lineno, inst.name, ", ".join(diff)))
+            if expect == "serve":
+                expect = self.serve_expect(inst)
         if inst and inst.kind in ("nsd", "knot"):
             if row.zone in inst.variants and inst.variants[row.zone] != row.variant():
                 raise LabError("line %d: %s serves %s already, as another copy (load=, serial=)"
@@ -369,6 +461,38 @@ class Lab:
         elif inst:
             inst.add(row.address, None)
         self.checks.append((owner, inst.kind if inst else "none", row.address, row.zone, expect))
+
+    def tcp_line(self, address, port, what, lineno):
+        """A TCP service port: tcplisten.py accepts (and closes) every
+        connection (accept), or nothing listens there (none)."""
+        if not is_ipv4(address):
+            raise LabError("line %d: %s is not an IPv4 address" % (lineno, address))
+        if not port.isdigit() or not 0 < int(port) < 65536 or int(port) == 53:
+            raise LabError("line %d: bad TCP port %s (1-65535, not 53: the DNS lines own it)"
+                           % (lineno, port))
+        if what not in ("accept", "none"):
+            raise LabError("line %d: tcp ADDRESS PORT takes accept or none" % lineno)
+        if address in (UNBOUND_ADDRESS, UNBOUND_EGRESS):
+            raise LabError("line %d: %s is the resolver's address" % (lineno, address))
+        port = int(port)
+        if (address, port) in self.tcp_owner:
+            raise LabError("line %d: %s port %d is already listed" % (lineno, address, port))
+        where = "%s:%d" % (address, port)
+        if what == "none":
+            self.tcp_owner[(address, port)] = "none"
+            self.checks.append(("none", "none", where, "-", "closed"))
+            return
+        inst = self.instance("tcp-%s-%d" % (address, port), "tcp")
+        inst.port = port
+        inst.add(address, None)
+        self.tcp_owner[(address, port)] = inst.name
+        self.checks.append((inst.name, "tcp", where, "-", "accept"))
+
+    @staticmethod
+    def serve_expect(inst):
+        """What an address of INST answers for a zone it serves (and loads)."""
+        deny = (inst.settings or {}).get("deny")
+        return "deny=" + ",".join(deny) if deny else "serve"
 
     def expectation(self, address, zone):
         """(instance, kind, expect) for ADDRESS asked for ZONE, from what the
@@ -381,7 +505,7 @@ class Lab:
             return (owner, inst.kind, "other")
         if zone in inst.zones:
             v = inst.variants.get(zone)
-            return (owner, inst.kind, "servfail" if v and v[0] == "fail" else "serve")
+            return (owner, inst.kind, "servfail" if v and v[0] == "fail" else self.serve_expect(inst))
         if any(z != zone and under(zone, z) for z in inst.zones):
             return (owner, inst.kind, "referral")
         return (owner, inst.kind, "lame")
@@ -395,7 +519,7 @@ class Lab:
             for r in z.ns:
                 if (z.name != "." and r.where != "child" and under(r.name, z.name)
                         and r.glue not in ("none", r.address)):
-                    if r.glue == UNBOUND_ADDRESS:
+                    if r.glue in (UNBOUND_ADDRESS, UNBOUND_EGRESS):
                         raise LabError("line %d: %s is the resolver's address" % (r.lineno, r.glue))
                     inst, kind, expect = self.expectation(r.glue, z.name)
                     c = (inst, kind, r.glue, z.name, expect)
@@ -718,8 +842,18 @@ class Lab:
                   '\tidentity: "%s"' % inst.name,
                   "\trefuse-any: yes",
                   "\tzonefiles-check: no",
-                  "\tzonefiles-write: 0",
-                  "remote-control:",
+                  "\tzonefiles-write: 0"]
+        rrl = (inst.settings or {}).get("rrl")
+        if rrl:
+            # response rate limiting (NSD built with --enable-ratelimit, as
+            # Debian's is): RRL qps per /32 and answer, every second limited
+            # answer a TC=1 "slip", the others dropped
+            lines += ["\trrl-size: 10000",
+                      "\trrl-ratelimit: %d" % rrl,
+                      "\trrl-whitelist-ratelimit: %d" % rrl,
+                      "\trrl-slip: 2",
+                      "\trrl-ipv4-prefix-length: 32"]
+        lines += ["remote-control:",
                   "\tcontrol-enable: no"]
         for zone in inst.zones:
             lines += ["zone:",
@@ -754,11 +888,20 @@ class Lab:
                  "    zonefile-sync: -1",
                  "    zonefile-load: whole",
                  "    journal-content: none",
-                 "    dnssec-signing: off",
-                 "zone:"]
+                 "    dnssec-signing: off"]
+        deny = (inst.settings or {}).get("deny")
+        if deny:
+            # mod-queryacl answers NOTAUTH to a source outside its allowed
+            # ranges: allow everything but the denied addresses
+            lines += ["mod-queryacl:",
+                      "  - id: lab",
+                      "    address: [ %s ]" % ", ".join(allowed_ranges(deny) + ["::/0"])]
+        lines += ["zone:"]
         for zone in inst.zones:
             lines += ['  - domain: "%s"' % zone,
                       '    file: "%s"' % self.served_file(inst, zone)]
+            if deny:
+                lines += ["    module: mod-queryacl/lab"]
         return "\n".join(lines) + "\n"
 
     def unbound_conf(self):
@@ -767,6 +910,9 @@ class Lab:
                  "server:",
                  "\tverbosity: 1",
                  "\tinterface: %s" % UNBOUND_ADDRESS,
+                 # its queries leave from a fixed address, so that a
+                 # server's ACL can refuse the resolver alone (deny=)
+                 "\toutgoing-interface: %s" % UNBOUND_EGRESS,
                  "\tport: 53",
                  "\tdo-ip4: yes",
                  "\tdo-ip6: no",
@@ -837,6 +983,10 @@ class Lab:
             f.write("interval: 30s\ntimeout: 1s\nretries: 1\nzones:\n")
             for name in self.monitored:
                 f.write("  - name: %s\n" % name)
+                z = self.zones.get(name)
+                if z is not None and z.hosts:
+                    f.write("    hosts: [%s]\n" % ", ".join(
+                        "{name: %s, port: %d}" % h for h in z.hosts))
 
     def write_lists(self):
         py = sys.executable or "python3"
@@ -853,6 +1003,16 @@ class Lab:
                 elif inst.kind == "udprelay":
                     cmd = [py, os.path.join(self.script_dir, "udprelay.py"),
                            "--address", inst.addresses[0], "--backend", inst.backend,
+                           "--ready-file", os.path.join(d, "ready")]
+                    st = inst.settings
+                    if st["loss"]:
+                        cmd += ["--loss", repr(st["loss"]), "--seed", st["seed"] or "0"]
+                    if st["log"]:
+                        os.makedirs(os.path.dirname(self.path(st["log"])), exist_ok=True)
+                        cmd += ["--log", self.path(st["log"])]
+                elif inst.kind == "tcp":
+                    cmd = [py, os.path.join(self.script_dir, "tcplisten.py"),
+                           "--address", inst.addresses[0], "--port", str(inst.port),
                            "--ready-file", os.path.join(d, "ready")]
                 f.write("%s %s %s\n" % (inst.name, inst.kind, " ".join(cmd)))
             f.write("unbound unbound %s -d -c %s\n" % (binary("LAB_UNBOUND", "unbound"),
