@@ -9,6 +9,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libevent-dev libldns-dev libmicrohttpd-dev libyaml-dev check libsystemd-dev \
+	libgnutls28-dev libcrypt-dev openssl \
 	dns-root-data ca-certificates curl python3 valgrind prometheus groff-base chromium \
 	nsd knot unbound ldnsutils bind9-dnsutils iproute2 systemd \
 	>/dev/null
