@@ -247,6 +247,15 @@ daemon_status(struct status *st, void *arg)
 	st->shard_count = d->cfg != NULL ? d->cfg->shard_count : 1;
 }
 
+/* Said whenever users are taken on without TLS. */
+static void
+daemon_web_warn(const struct webconfig *web)
+{
+	if (web != NULL && web->nusers > 0 && !web->tls)
+		log_warnx("%s: basic auth without TLS: passwords cross the "
+		    "network in the clear", web->path);
+}
+
 static void
 daemon_log_listening(const struct http *http, const char *web)
 {
@@ -267,9 +276,7 @@ daemon_listen(struct daemon *d, struct config *cfg, const struct http *again)
 	char			*err = NULL, desc[256];
 
 	webconfig_describe(web, desc, sizeof(desc));
-	if (web != NULL && web->nusers > 0 && !web->tls)
-		log_warnx("%s: basic auth without TLS: passwords cross the "
-		    "network in the clear", web->path);
+	daemon_web_warn(web);
 	cfg->web = NULL;
 	if (again != NULL)
 		http = http_start_on(again, web, &err);
@@ -375,6 +382,7 @@ daemon_reload(struct daemon *d)
 		}
 	} else {
 		webconfig_describe(cfg->web, desc, sizeof(desc));
+		daemon_web_warn(cfg->web);
 		http_set_auth(d->http, cfg->web);
 		cfg->web = NULL;
 		log_info("web config: %s", desc);

@@ -197,6 +197,45 @@ check "reload gauge back to 1" test "$(metric zonehealth_config_last_reload_succ
 code=$(tls /metrics --cert "$PKI/client.pem" --key "$PKI/client.key")
 check "the right certificate still needs the password: 401 ($code)" test "$code" = 401
 
+# A real Prometheus scrapes it with the commented-out settings of the
+# shipped prometheus.yml, uncommented: they match what the daemon asks for.
+if command -v prometheus >/dev/null 2>&1; then
+	printf '%s\n' "$PW2" > "$TMP/zonehealth.password"
+	PROM_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	{
+		echo "global: {scrape_interval: 1s, scrape_timeout: 1s}"
+		echo "scrape_configs:"
+		echo "  - job_name: zonehealth"
+		echo "    static_configs: [{targets: [\"127.0.0.1:$PORT\"]}]"
+		awk '/# With web_config_file/ { on = 1; next } on { print } on && /password_file/ { exit }' \
+		    "$top_srcdir/contrib/prometheus/prometheus.yml" |
+		    sed -e 's/^    # /    /' \
+			-e "s|/etc/prometheus/zonehealth-ca.pem|$PKI/ca.pem|" \
+			-e "s|/etc/prometheus/zonehealth-client|$PKI/client|" \
+			-e "s|/etc/prometheus/zonehealth.password|$TMP/zonehealth.password|"
+	} > "$TMP/prometheus.yml"
+	check "the uncommented scrape settings are valid" promtool check config "$TMP/prometheus.yml"
+	prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
+	    --web.listen-address="127.0.0.1:$PROM_PORT" --log.level=warn 2>"$TMP/prometheus.log" &
+	PROM_PID=$!
+	PIDS="$PIDS $PROM_PID"
+	scraped() {
+		curl -s --max-time 5 "http://127.0.0.1:$PROM_PORT/api/v1/targets" > "$TMP/targets" &&
+		    python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))["data"]["activeTargets"]
+sys.exit(0 if t and t[0]["health"] == "up" and t[0]["lastError"] == "" else 1)
+' "$TMP/targets" 2>/dev/null
+	}
+	for _ in $(seq 1 300); do scraped && break; sleep 0.1; done
+	check "Prometheus scrapes over TLS with a client certificate and a password" scraped
+	kill -TERM "$PROM_PID"; wait "$PROM_PID" 2>/dev/null
+elif [ -n "${CI:-}" ]; then
+	fail "prometheus is not installed"
+else
+	echo "skipped: the scrape by Prometheus (prometheus is not installed)"
+fi
+
 # min_version TLS13. A keep-alive connection from before the reload is
 # closed at its next request, so it cannot go on with the old TLS.
 cat > "$TMP/keepalive.py" <<'EOF'
