@@ -845,6 +845,9 @@ http_replace(struct http *old, struct http *next)
 	/* MHD hands its listening socket back; next has its own. */
 	if ((fd = MHD_quiesce_daemon(old->mhd)) != MHD_INVALID_SOCKET)
 		close(fd);
+	else
+		log_warnx("http: the replaced server on %s still accepts "
+		    "connections until it stops", old->bound);
 	old->fd = -1;
 	old->replaced = true;
 	old->drain_deadline = clock_mono_ms() + HTTP_TIMEOUT_S * 1000;
