@@ -11,6 +11,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libevent-dev libldns-dev libmicrohttpd-dev libyaml-dev check libsystemd-dev \
+	libgnutls28-dev libcrypt-dev openssl \
 	dns-root-data ca-certificates curl python3 valgrind prometheus groff-base chromium \
 	clang libclang-rt-dev \
 	nsd knot unbound ldnsutils bind9-dnsutils iproute2 systemd \

@@ -29,8 +29,9 @@ rate_paced(const struct evidence *ev, const struct infra_addr *a, struct paced *
 	memset(p, 0, sizeof(*p));
 	for (i = 0; i < ev->nqueries; i++) {
 		q = &ev->queries[i];
+		/* The other sources' probes are what is being judged. */
 		if (q->transport != QUERY_UDP || !evidence_addr_eq(&q->addr, a) ||
-		    q->status == QUERY_CANCELLED)
+		    q->status == QUERY_CANCELLED || q->probe == PROBE_SOA_SRC)
 			continue;
 		p->attempts += q->attempts > 0 ? q->attempts : 1;
 		if (q->status == QUERY_OK) {
@@ -99,7 +100,7 @@ rate_source_outcome(const struct ev_query *q, char *what, size_t len)
 		return 1;
 	case QUERY_TIMEOUT:
 		snprintf(what, len, "no answer (%u tries)", q->attempts);
-		return 0;
+		return 2;	/* blocked, or lost: the caller weighs it */
 	case QUERY_REFUSED_CONNECTION:
 		snprintf(what, len, "port unreachable (ICMP)");
 		return 0;
@@ -116,17 +117,23 @@ rate_judge_sources(const struct evidence *ev, size_t si, const struct infra_addr
 {
 	const struct ev_server	*s = &ev->servers[si];
 	const struct ev_query	*q;
+	struct paced		 paced;
 	struct buf		 b;
 	char			 addr[INET6_ADDRSTRLEN + 8], what[64], ok_src[INET6_ADDRSTRLEN + 8];
 	int			 src, outcome[64], any_ok = -1;
 	size_t			 n = ev->nsources < 64 ? ev->nsources : 64;
 
+	rate_paced(ev, a, &paced);
 	buf_init(&b);
 	for (src = 0; src < (int)n; src++) {
 		/* The default source asked everything; others only the SOA. */
 		if ((q = evidence_find_src(ev, PROBE_SOA_UDP, si, a, src)) == NULL)
 			q = evidence_find_src(ev, PROBE_SOA_SRC, si, a, src);
 		outcome[src] = rate_source_outcome(q, what, sizeof(what));
+		/* Silence from one source proves blocking only where nothing
+		 * was lost at normal pace: on a lossy path it is just loss. */
+		if (outcome[src] == 2)
+			outcome[src] = paced.answered == paced.attempts ? 0 : -1;
 		if (outcome[src] >= 0)
 			buf_printf(&b, "%sfrom %s: %s", b.len > 0 ? "; " : "",
 			    ev->sources[src], what);

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "rootdata.h"
 #include "value.h"
+#include "webconfig.h"
 #include "xmalloc.h"
 
 #define CONFIG_SECOND	1000ULL
@@ -1059,6 +1060,7 @@ config_free(struct config *cfg)
 	if (cfg == NULL)
 		return;
 	config_free_fields(cfg, config_options, CONFIG_NITEMS(config_options));
+	webconfig_free(cfg->web);
 	if (cfg->root_hints != NULL)
 		ldns_rr_list_deep_free(cfg->root_hints);
 	if (cfg->trust_anchor != NULL)
@@ -1109,30 +1111,37 @@ config_offset_mark(FILE *fp, size_t offset)
 	return mark;
 }
 
-/* A YAML syntax error, where libyaml found it. */
-static void
-config_yaml_error(struct config_load *l, const yaml_parser_t *p)
+void
+config_errors_add_yaml(struct config_errors *errs, const char *file, FILE *fp,
+    const struct yaml_parser_s *p)
 {
 	yaml_mark_t	 mark;
 	const char	*problem;
 	unsigned long	 line, col;
 
 	if (p->error == YAML_MEMORY_ERROR)
-		fatalx("%s: out of memory parsing YAML", l->file);
+		fatalx("%s: out of memory parsing YAML", file);
 	if (p->error == YAML_READER_ERROR)
-		mark = config_offset_mark(l->fp, p->problem_offset);
+		mark = config_offset_mark(fp, p->problem_offset);
 	else
 		mark = p->problem_mark;
 	line = (unsigned long)mark.line + 1;
 	col = (unsigned long)mark.column + 1;
 	problem = p->problem != NULL ? p->problem : "syntax error";
 	if (p->context != NULL)
-		config_errors_add(l->errs, l->file, line, col,
+		config_errors_add(errs, file, line, col,
 		    "%s (%s at line %lu, column %lu)", problem, p->context,
 		    (unsigned long)p->context_mark.line + 1,
 		    (unsigned long)p->context_mark.column + 1);
 	else
-		config_errors_add(l->errs, l->file, line, col, "%s", problem);
+		config_errors_add(errs, file, line, col, "%s", problem);
+}
+
+/* A YAML syntax error, where libyaml found it. */
+static void
+config_yaml_error(struct config_load *l, const yaml_parser_t *p)
+{
+	config_errors_add_yaml(l->errs, l->file, l->fp, p);
 }
 
 /* Walks the one document the file must hold. */

@@ -12,6 +12,8 @@
 #include "log.h"
 #include "value.h"
 
+struct webconfig;
+
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
@@ -41,6 +43,9 @@ struct config {
 	char			*listen;
 	struct value_addr	 listen_addr;
 	char			*web_config_file;	/* NULL: plain HTTP, no auth */
+	struct webconfig	*web;		/* that file (or --web.config.file) as
+						 * loaded by daemon_load_config; NULL:
+						 * none, or not loaded (--once) */
 	uint64_t		 interval_ms;
 	uint64_t		 timeout_ms;
 	unsigned		 retries;
@@ -76,6 +81,10 @@ struct config_errors {
 void config_errors_add(struct config_errors *, const char *file,
     unsigned long line, unsigned long col, const char *, ...)
     __attribute__((format(printf, 5, 6)));
+/* A YAML syntax error where the parser p (reading fp) stopped. */
+struct yaml_parser_s;
+void config_errors_add_yaml(struct config_errors *, const char *file,
+    FILE *fp, const struct yaml_parser_s *p);
 void config_errors_print(const struct config_errors *, FILE *);
 void config_errors_clear(struct config_errors *);
 

@@ -22,6 +22,7 @@
 #include "sched.h"
 #include "state.h"
 #include "status.h"
+#include "webconfig.h"
 #include "xmalloc.h"
 #include "zone.h"
 
@@ -29,8 +30,9 @@
 #define DAEMON_TICK_S		10	/* systemd STATUS= refresh */
 
 struct daemon {
-	struct options		 opts;		/* config_path made absolute */
+	struct options		 opts;		/* paths made absolute */
 	char			*config_abspath;
+	char			*web_abspath;
 	struct event_base	*base;
 	struct config		*cfg;
 	struct zone_set		 zones;
@@ -133,6 +135,16 @@ daemon_load_config(const struct options *opts, struct config_errors *errs)
 	}
 	if (cfg != NULL && opts->nzones > 0)
 		daemon_select_zones(cfg, opts);
+	/* --once serves nothing: its certificates need not be readable. */
+	if (cfg != NULL && !opts->once) {
+		path = opts->web_config_file != NULL ? opts->web_config_file :
+		    cfg->web_config_file;
+		if (path != NULL &&
+		    (cfg->web = webconfig_load(path, errs)) == NULL) {
+			config_free(cfg);
+			return NULL;
+		}
+	}
 	return cfg;
 }
 
@@ -238,19 +250,48 @@ daemon_status(struct status *st, void *arg)
 	st->shard_count = d->cfg != NULL ? d->cfg->shard_count : 1;
 }
 
-static struct http *
-daemon_listen(struct daemon *d, const struct config *cfg)
+/* Said whenever users are taken on without TLS. */
+static void
+daemon_web_warn(const struct webconfig *web)
 {
-	struct http	*http;
-	char		*err = NULL;
+	if (web != NULL && web->nusers > 0 && !web->tls)
+		log_warnx("%s: basic auth without TLS: passwords cross the "
+		    "network in the clear", web->path);
+}
 
-	if ((http = http_start(d->base, &cfg->listen_addr, daemon_status, d,
-	    &err)) == NULL) {
+static void
+daemon_log_listening(const struct http *http, const char *web)
+{
+	log_info("listening on %s://%s/ (%s)", http_tls(http) ? "https" : "http",
+	    http_bound(http), web);
+}
+
+/*
+ * A server for cfg: on a new socket when again is NULL, else on again's
+ * (a reload changing TLS). The server takes cfg->web. NULL, logged, when
+ * it cannot start.
+ */
+static struct http *
+daemon_listen(struct daemon *d, struct config *cfg, const struct http *again)
+{
+	struct http		*http;
+	struct webconfig	*web = cfg->web;
+	char			*err = NULL, desc[256];
+
+	webconfig_describe(web, desc, sizeof(desc));
+	daemon_web_warn(web);
+	cfg->web = NULL;
+	if (again != NULL)
+		http = http_start_on(again, web, &err);
+	else
+		http = http_start(d->base, &cfg->listen_addr, web, daemon_status,
+		    d, &err);
+	if (http == NULL) {
 		log_error("listen %s: %s", cfg->listen, err);
 		free(err);
 		return NULL;
 	}
-	log_info("listening on http://%s/", http_bound(http));
+	daemon_log_listening(http, desc);
 	return http;
 }
 
@@ -308,16 +349,27 @@ daemon_cache_clear(struct daemon *d)
 	}
 }
 
+/* A reload that cannot be made: the running config stays. */
+static void
+daemon_reload_refused(struct daemon *d, struct config *cfg)
+{
+	log_error("reload refused; the running config stays");
+	config_free(cfg);
+	d->reload_ok = false;
+	daemon_notify_ready(d);
+}
+
 /* SIGHUP: all or nothing; on any error the running config stays. */
 static void
 daemon_reload(struct daemon *d)
 {
-	daemon_cache_clear(d);
 	struct config_errors	 errs = { NULL, 0 };
 	struct config		*cfg;
 	struct http		*http = NULL;
+	char			 desc[256];
 	size_t			 i;
 
+	daemon_cache_clear(d);
 	notify_reloading();
 	log_info("reloading %s", d->config_abspath != NULL ?
 	    d->config_abspath : "the command-line config");
@@ -332,16 +384,28 @@ daemon_reload(struct daemon *d)
 		return;
 	}
 	config_errors_clear(&errs);
-	if (strcmp(cfg->listen, d->cfg->listen) != 0 &&
-	    (http = daemon_listen(d, cfg)) == NULL) {
-		log_error("reload refused; the running config stays");
-		config_free(cfg);
-		d->reload_ok = false;
-		daemon_notify_ready(d);
-		return;
+	/* A new address or new TLS (certificates renewed in place too): a
+	 * new server, started before the old one lets go. The same TLS: the
+	 * running server, with the users read now. */
+	if (strcmp(cfg->listen, d->cfg->listen) != 0) {
+		if ((http = daemon_listen(d, cfg, NULL)) == NULL) {
+			daemon_reload_refused(d, cfg);
+			return;
+		}
+	} else if (!webconfig_same_tls(http_webconfig(d->http), cfg->web)) {
+		if ((http = daemon_listen(d, cfg, d->http)) == NULL) {
+			daemon_reload_refused(d, cfg);
+			return;
+		}
+	} else {
+		webconfig_describe(cfg->web, desc, sizeof(desc));
+		daemon_web_warn(cfg->web);
+		http_set_auth(d->http, cfg->web);
+		cfg->web = NULL;
+		log_info("web config: %s", desc);
 	}
 	if (http != NULL) {
-		http_stop(d->http);
+		http_replace(d->http, http);
 		d->http = http;
 	}
 	daemon_apply(d, cfg);
@@ -476,6 +540,7 @@ daemon_free(struct daemon *d)
 	if (d->base != NULL)
 		event_base_free(d->base);
 	free(d->config_abspath);
+	free(d->web_abspath);
 }
 
 int
@@ -496,11 +561,17 @@ daemon_main(const struct options *opts)
 		d.config_abspath = xstrdup(resolved);
 		d.opts.config_path = d.config_abspath;
 	}
+	if (opts->web_config_file != NULL &&
+	    realpath(opts->web_config_file, resolved) != NULL) {
+		d.web_abspath = xstrdup(resolved);
+		d.opts.web_config_file = d.web_abspath;
+	}
 	if ((cfg = daemon_load_config(&d.opts, &errs)) == NULL) {
 		for (i = 0; i < errs.n; i++)
 			log_error("%s", errs.msgs[i]);
 		config_errors_clear(&errs);
 		free(d.config_abspath);
+		free(d.web_abspath);
 		return EXIT_CONFIG;
 	}
 	config_errors_clear(&errs);
@@ -513,7 +584,7 @@ daemon_main(const struct options *opts)
 	d.runner = runner_new(d.base, cfg, daemon_run_done, &d);
 	if ((d.ev_sched = evtimer_new(d.base, daemon_sched_cb, &d)) == NULL)
 		fatalx("cannot create the scheduler timer");
-	if ((d.http = daemon_listen(&d, cfg)) == NULL) {
+	if ((d.http = daemon_listen(&d, cfg, NULL)) == NULL) {
 		config_free(cfg);
 		daemon_free(&d);
 		libevent_global_shutdown();

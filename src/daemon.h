@@ -25,13 +25,17 @@ struct options {
 	enum output_format	 format;
 	const char		**zones;	/* --zone, in order given */
 	size_t			 nzones;
+	const char		*web_config_file;	/* --web.config.file; NULL:
+						 * web_config_file of the config */
 	unsigned		 shard_index;	/* --shard I/N; 0: as configured */
 	unsigned		 shard_count;
 };
 
 /* Loads the config as the options ask: -c FILE (or the default path), with
  * --zone narrowing the list to the named zones (added with defaults when
- * the file lacks them); --once with --zone and no -c needs no file. */
+ * the file lacks them); --once with --zone and no -c needs no file.
+ * Except with --once, the web config (--web.config.file, else the file's
+ * web_config_file) is loaded into cfg->web, its errors being the config's. */
 struct config *daemon_load_config(const struct options *, struct config_errors *);
 /* Runs the service until SIGTERM/SIGINT; returns the exit code. */
 int daemon_main(const struct options *);

@@ -2,11 +2,13 @@
 #include "zhbuild.h"
 
 #include <sys/types.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,8 +17,11 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <microhttpd.h>
 
+#include "auth.h"
 #include "buf.h"
 #include "clock.h"
 #include "http.h"
@@ -24,27 +29,65 @@
 #include "render.h"
 #include "status.h"
 #include "value.h"
+#include "webconfig.h"
 #include "xmalloc.h"
 #include "zone.h"
 
-/* Scrapers and browsers are few; these only bound what a flood can take. */
+/*
+ * Scrapers and browsers are few; these only bound what a flood can take.
+ * A connection idle for HTTP_TIMEOUT_S (no request, or a TLS handshake
+ * or request trickling in) is closed, so idle sockets from one address
+ * cannot hold more than HTTP_PER_IP_LIMIT slots for long.
+ */
 #define HTTP_CONNECTION_LIMIT	512
 #define HTTP_PER_IP_LIMIT	128
 #define HTTP_TIMEOUT_S		10
 #define HTTP_MEMORY_LIMIT	(64 * 1024)
 #define HTTP_NAME_MAX		255	/* a domain name's wire-format bound */
+#define HTTP_DRAIN_CHECK_MS	100	/* a replaced server looks this often */
+#define HTTP_REALM		"zonehealth"
+
+/* gnutls priority strings for min_version (TLS 1.0 and 1.1 never). */
+static const char *const http_priorities[] = {
+	[WEBCONFIG_TLS12] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+	[WEBCONFIG_TLS13] = "NORMAL:-VERS-ALL:+VERS-TLS1.3",
+};
+
+/* Whether the handshake asks for a client certificate, by client_auth_type. */
+static const gnutls_certificate_request_t http_cert_request[] = {
+	[WEBCONFIG_NO_CLIENT_CERT] = GNUTLS_CERT_IGNORE,
+	[WEBCONFIG_REQUEST_CLIENT_CERT] = GNUTLS_CERT_REQUEST,
+	[WEBCONFIG_REQUIRE_ANY_CLIENT_CERT] = GNUTLS_CERT_REQUIRE,
+	[WEBCONFIG_VERIFY_CLIENT_CERT_IF_GIVEN] = GNUTLS_CERT_REQUEST,
+	[WEBCONFIG_REQUIRE_AND_VERIFY_CLIENT_CERT] = GNUTLS_CERT_REQUIRE,
+};
 
 #define HTTP_ZONES_PATH		"/api/v1/zones"
 #define HTTP_OPENMETRICS	"application/openmetrics-text"
 
 struct http {
+	struct event_base	*base;
 	struct MHD_Daemon	*mhd;
+	int			 fd;		/* listening socket MHD has; -1 once replaced */
 	struct event		*ev_io;		/* MHD's epoll fd is readable */
 	struct event		*ev_timer;	/* MHD's next deadline */
 	http_status_fn		 status_fn;
 	void			*arg;
 	char			 bound[INET6_ADDRSTRLEN + 8];
+
+	struct webconfig	*wc;		/* started with; NULL: plain, no auth */
+	struct webconfig	*wc_auth;	/* whose users log in now */
+	struct auth		*auth;		/* NULL: no basic auth */
+
+	/* Once replaced: it finishes what it started, then frees itself. */
+	bool			 replaced;
+	uint64_t		 drain_deadline;	/* monotonic ms */
+	struct event		*ev_drain;
+	LIST_ENTRY(http)	 entry;		/* in its successor's list */
+	LIST_HEAD(, http)	 draining;	/* servers this one replaced */
 };
+
+static void http_free(struct http *);
 
 /* A page: rest is what follows a prefix route's path, q the request's
  * Accept header and query arguments (each NULL when absent). */
@@ -242,12 +285,12 @@ http_zone(const struct status *st, const char *rest, const struct http_query *q,
 	buf_putc(&r->body, '\n');
 }
 
-/* Hands the reply's body to MHD, which free()s it; MHD_NO drops the connection. */
-static enum MHD_Result
-http_queue(struct MHD_Connection *conn, struct http_reply *r)
+/* A response with the reply's body (MHD free()s it) and the headers
+ * every answer has; NULL when MHD cannot make one. */
+static struct MHD_Response *
+http_response(struct http_reply *r)
 {
 	struct MHD_Response	*resp;
-	enum MHD_Result		 ret;
 	char			*body;
 	size_t			 len;
 
@@ -256,7 +299,7 @@ http_queue(struct MHD_Connection *conn, struct http_reply *r)
 	    MHD_RESPMEM_MUST_FREE)) == NULL) {
 		free(body);
 		log_debug("http: cannot create a response");
-		return MHD_NO;
+		return NULL;
 	}
 	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    r->ctype) == MHD_NO ||
@@ -272,11 +315,180 @@ http_queue(struct MHD_Connection *conn, struct http_reply *r)
 	    "Accept") == MHD_NO)) {
 		MHD_destroy_response(resp);
 		log_debug("http: cannot add response headers");
-		return MHD_NO;
+		return NULL;
 	}
+	return resp;
+}
+
+/* Hands the reply to MHD; MHD_NO drops the connection. */
+static enum MHD_Result
+http_queue(struct MHD_Connection *conn, struct http_reply *r)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 ret;
+
+	if ((resp = http_response(r)) == NULL)
+		return MHD_NO;
 	ret = MHD_queue_response(conn, r->code, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* A text reply of code with msg as its body. */
+static void
+http_reply_text(struct http_reply *r, unsigned code, const char *msg)
+{
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->body);
+	r->code = code;
+	r->ctype = http_ctype_text;
+	buf_puts(&r->body, msg);
+}
+
+/* The session of a TLS connection, or NULL. */
+static gnutls_session_t
+http_tls_session(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	return ci != NULL ? (gnutls_session_t)ci->tls_session : NULL;
+}
+
+static bool
+http_client_cert_sent(gnutls_session_t s)
+{
+	unsigned	n = 0;
+
+	return gnutls_certificate_get_peers(s, &n) != NULL && n > 0;
+}
+
+/*
+ * The client's chain against client_ca_file (the trust MHD was given),
+ * at the current time, for client use (when the certificate names its
+ * purposes) as Go's crypto/tls checks it; no name is matched.
+ */
+static bool
+http_client_cert_valid(gnutls_session_t s)
+{
+	gnutls_typed_vdata_st	purpose;
+	unsigned		status = 0;
+
+	purpose.type = GNUTLS_DT_KEY_PURPOSE_OID;
+	purpose.data = (unsigned char *)(uintptr_t)GNUTLS_KP_TLS_WWW_CLIENT;
+	purpose.size = 0;
+	return gnutls_certificate_verify_peers(s, &purpose, 1, &status) == 0 &&
+	    status == 0;
+}
+
+/* Whether the connection's client certificate is what client_auth_type
+ * asks for. Plain connections have none to ask about. */
+static bool
+http_client_cert_ok(const struct http *h, struct MHD_Connection *conn)
+{
+	gnutls_session_t	s;
+	bool			sent;
+
+	if (h->wc == NULL || !h->wc->tls)
+		return true;
+	if ((s = http_tls_session(conn)) == NULL)
+		return false;
+	sent = http_client_cert_sent(s);
+	switch (h->wc->client_auth) {
+	case WEBCONFIG_NO_CLIENT_CERT:
+	case WEBCONFIG_REQUEST_CLIENT_CERT:
+		return true;
+	case WEBCONFIG_REQUIRE_ANY_CLIENT_CERT:
+		return sent;
+	case WEBCONFIG_VERIFY_CLIENT_CERT_IF_GIVEN:
+		return !sent || http_client_cert_valid(s);
+	case WEBCONFIG_REQUIRE_AND_VERIFY_CLIENT_CERT:
+		return sent && http_client_cert_valid(s);
+	}
+	return false;
+}
+
+/*
+ * During the handshake, as soon as the client's certificate is in: a bad
+ * one fails the handshake, so the client learns why at the TLS layer.
+ * Whether one is needed at all is the request policy's to enforce.
+ */
+static int
+http_verify_cb(gnutls_session_t s)
+{
+	if (!http_client_cert_sent(s))
+		return 0;
+	return http_client_cert_valid(s) ? 0 : -1;
+}
+
+/* A new TLS connection, before its handshake: what to ask of the client. */
+static void
+http_notify_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct http		*h = cls;
+	gnutls_session_t	 s;
+
+	if (code != MHD_CONNECTION_NOTIFY_STARTED || h->wc == NULL ||
+	    !h->wc->tls || (s = http_tls_session(conn)) == NULL)
+		return;
+	gnutls_certificate_server_set_request(s,
+	    http_cert_request[h->wc->client_auth]);
+	if (h->wc->client_auth == WEBCONFIG_VERIFY_CLIENT_CERT_IF_GIVEN ||
+	    h->wc->client_auth == WEBCONFIG_REQUIRE_AND_VERIFY_CLIENT_CERT)
+		gnutls_session_set_verify_function(s, http_verify_cb);
+}
+
+/*
+ * Basic auth, when users are configured: true when the request may go
+ * on; otherwise a 401 asking for credentials (or 503 when the hashing
+ * budget is spent) is queued and *ret says how that went.
+ */
+static bool
+http_authorized(struct http *h, struct MHD_Connection *conn,
+    enum MHD_Result *ret)
+{
+	struct MHD_Response	*resp;
+	struct http_reply	 r;
+	enum auth_result	 res = AUTH_DENIED;
+	char			*user, *pass = NULL;
+
+	if (h->auth == NULL)
+		return true;
+	user = MHD_basic_auth_get_username_password(conn, &pass);
+	if (user != NULL && pass != NULL)
+		res = auth_check(h->auth, user, pass);
+	if (pass != NULL) {
+		explicit_bzero(pass, strlen(pass));
+		MHD_free(pass);
+	}
+	if (user != NULL)
+		MHD_free(user);
+	if (res == AUTH_OK)
+		return true;
+	*ret = MHD_NO;
+	if (res == AUTH_BUSY) {
+		log_debug("http: basic auth: too many checks; answering 503");
+		http_reply_text(&r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "too many password checks; retry in a second\n");
+		if ((resp = http_response(&r)) != NULL) {
+			if (MHD_add_response_header(resp,
+			    MHD_HTTP_HEADER_RETRY_AFTER, "1") == MHD_YES)
+				*ret = MHD_queue_response(conn, r.code, resp);
+			MHD_destroy_response(resp);
+		}
+	} else {
+		log_debug("http: basic auth: %s", user == NULL ?
+		    "no credentials" : "wrong user name or password");
+		http_reply_text(&r, MHD_HTTP_UNAUTHORIZED, "unauthorized\n");
+		if ((resp = http_response(&r)) != NULL) {
+			*ret = MHD_queue_basic_auth_fail_response(conn,
+			    HTTP_REALM, resp);
+			MHD_destroy_response(resp);
+		}
+	}
+	buf_free(&r.body);
+	return false;
 }
 
 bool
@@ -330,11 +542,13 @@ http_respond_query(const char *method, const char *url, const struct http_query 
 
 /*
  * MHD calls this once when the headers are in, then once per piece of
- * body, then once more with none. Other methods are answered at once:
- * a response queued before the body makes MHD close the connection
- * instead of reading a body no one wants. GET and HEAD wait for the end
- * of the request (so keep-alive works); a body sent with them is dropped.
- * MHD itself sends no body for HEAD, with the GET's headers.
+ * body, then once more with none. The client certificate and the
+ * credentials are looked at first, for every path and method. Other
+ * methods than GET and HEAD are answered at once: a response queued
+ * before the body makes MHD close the connection instead of reading a
+ * body no one wants. GET and HEAD wait for the end of the request (so
+ * keep-alive works); a body sent with them is dropped. MHD itself sends
+ * no body for HEAD, with the GET's headers.
  */
 static enum MHD_Result
 http_request_cb(void *cls, struct MHD_Connection *conn, const char *url,
@@ -346,15 +560,26 @@ http_request_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	struct http_query	 q;
 	enum MHD_Result		 ret;
 
-	if (http_method_ok(method)) {
-		if (*req_cls == NULL) {
+	if (*req_cls == NULL) {
+		/* Replaced by a reload: a new request on an old keep-alive
+		 * connection is closed unanswered (clients retry on a fresh
+		 * connection), so it gets the new certificate and users. */
+		if (h->replaced)
+			return MHD_NO;
+		if (!http_client_cert_ok(h, conn)) {
+			log_debug("http: client certificate refused (%s)",
+			    webconfig_client_auth_name(h->wc->client_auth));
+			return MHD_NO;
+		}
+		if (!http_authorized(h, conn, &ret))
+			return ret;
+		if (http_method_ok(method)) {
 			*req_cls = h;	/* any non-NULL mark; nothing to free */
 			return MHD_YES;
 		}
-		if (*upload_data_size != 0) {
-			*upload_data_size = 0;
-			return MHD_YES;
-		}
+	} else if (*upload_data_size != 0) {
+		*upload_data_size = 0;
+		return MHD_YES;
 	}
 	q.accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_ACCEPT);
@@ -499,24 +724,48 @@ http_listen_any(const struct value_addr *addr, char *bound, size_t boundlen,
 	return http_listen(&v4, bound, boundlen, err);
 }
 
-struct http *
-http_start(struct event_base *base, const struct value_addr *addr,
-    http_status_fn status_fn, void *arg, char **err)
+/*
+ * A server on the listening socket fd (taken, closed on failure) bound to
+ * the address shown as bound; wc (taken whatever happens) says TLS and
+ * users. NULL with *err set.
+ */
+static struct http *
+http_start_fd(struct event_base *base, int fd, const char *bound,
+    struct webconfig *wc, http_status_fn status_fn, void *arg, char **err)
 {
-	struct http		*h;
-	const union MHD_DaemonInfo *info;
-	int			 fd;
+	struct http			*h;
+	const union MHD_DaemonInfo	*info;
+	struct MHD_OptionItem		 tls[6];
+	size_t				 n = 0;
+	unsigned int			 flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 
 	*err = NULL;
 	h = xcalloc(1, sizeof(*h));
+	h->base = base;
+	h->fd = fd;
 	h->status_fn = status_fn;
 	h->arg = arg;
-	if ((fd = http_listen_any(addr, h->bound, sizeof(h->bound), err)) == -1) {
-		free(h);
-		return NULL;
+	h->wc = wc;
+	LIST_INIT(&h->draining);
+	snprintf(h->bound, sizeof(h->bound), "%s", bound);
+	http_set_auth(h, wc);
+	if (wc != NULL && wc->tls) {
+		flags |= MHD_USE_TLS;
+		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT,
+		    0, wc->cert_pem };
+		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY,
+		    0, wc->key_pem };
+		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES,
+		    0, (void *)(uintptr_t)http_priorities[wc->min_version] };
+		if (wc->client_ca_pem != NULL)
+			tls[n++] = (struct MHD_OptionItem){
+			    MHD_OPTION_HTTPS_MEM_TRUST, 0, wc->client_ca_pem };
+		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
+		    (intptr_t)(uintptr_t)http_notify_cb, h };
 	}
+	tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	/* No thread: MHD_run from this loop is all the running MHD gets. */
-	h->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0,
+	h->mhd = MHD_start_daemon(flags, 0,
 	    NULL, NULL, http_request_cb, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_log_cb, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
@@ -524,12 +773,15 @@ http_start(struct event_base *base, const struct value_addr *addr,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)HTTP_PER_IP_LIMIT,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_LIMIT,
+	    MHD_OPTION_ARRAY, tls,
 	    MHD_OPTION_END);
 	if (h->mhd == NULL) {
 		/* MHD leaves a socket it was given open when it fails. */
 		close(fd);
-		*err = xasprintf("cannot start the HTTP server on %s", h->bound);
-		free(h);
+		*err = xasprintf("cannot start the HTTP%s server on %s",
+		    wc != NULL && wc->tls ? "S" : "", h->bound);
+		h->fd = -1;
+		http_free(h);
 		return NULL;
 	}
 	if ((info = MHD_get_daemon_info(h->mhd,
@@ -550,8 +802,102 @@ http_start(struct event_base *base, const struct value_addr *addr,
 	http_run(h);
 	return h;
 fail:
-	http_stop(h);
+	http_free(h);
 	return NULL;
+}
+
+struct http *
+http_start(struct event_base *base, const struct value_addr *addr,
+    struct webconfig *wc, http_status_fn status_fn, void *arg, char **err)
+{
+	char	bound[INET6_ADDRSTRLEN + 8];
+	int	fd;
+
+	*err = NULL;
+	if ((fd = http_listen_any(addr, bound, sizeof(bound), err)) == -1) {
+		webconfig_free(wc);
+		return NULL;
+	}
+	return http_start_fd(base, fd, bound, wc, status_fn, arg, err);
+}
+
+struct http *
+http_start_on(const struct http *old, struct webconfig *wc, char **err)
+{
+	int	fd;
+
+	*err = NULL;
+	/* Its own descriptor for the same socket: old keeps accepting
+	 * until http_replace, and keeps serving if this fails. */
+	if (old->fd == -1 || (fd = fcntl(old->fd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		*err = xasprintf("cannot share the listening socket of %s: %s",
+		    old->bound, strerror(old->fd == -1 ? EBADF : errno));
+		webconfig_free(wc);
+		return NULL;
+	}
+	return http_start_fd(old->base, fd, old->bound, wc, old->status_fn,
+	    old->arg, err);
+}
+
+void
+http_set_auth(struct http *h, struct webconfig *wc)
+{
+	auth_free(h->auth);
+	h->auth = NULL;
+	if (h->wc_auth != h->wc)
+		webconfig_free(h->wc_auth);
+	h->wc_auth = wc;
+	/* Fresh: successes remembered for the old users are forgotten. */
+	if (wc != NULL && wc->nusers > 0)
+		h->auth = auth_new(wc->users, wc->nusers);
+}
+
+const struct webconfig *
+http_webconfig(const struct http *h)
+{
+	return h->wc;
+}
+
+/* A replaced server goes once its connections have, or at the deadline. */
+static void
+http_drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http			*h = arg;
+	const union MHD_DaemonInfo	*info;
+
+	info = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	if ((info != NULL && info->num_connections > 0) &&
+	    clock_mono_ms() < h->drain_deadline)
+		return;
+	LIST_REMOVE(h, entry);
+	http_free(h);
+}
+
+void
+http_replace(struct http *old, struct http *next)
+{
+	struct http	*d;
+	struct timeval	 tv = clock_tv_ms(HTTP_DRAIN_CHECK_MS);
+	MHD_socket	 fd;
+
+	/* Servers old was still draining go on under next. */
+	while ((d = LIST_FIRST(&old->draining)) != NULL) {
+		LIST_REMOVE(d, entry);
+		LIST_INSERT_HEAD(&next->draining, d, entry);
+	}
+	/* MHD hands its listening socket back; next has its own. */
+	if ((fd = MHD_quiesce_daemon(old->mhd)) != MHD_INVALID_SOCKET)
+		close(fd);
+	else
+		log_warnx("http: the replaced server on %s still accepts "
+		    "connections until it stops", old->bound);
+	old->fd = -1;
+	old->replaced = true;
+	old->drain_deadline = clock_mono_ms() + HTTP_TIMEOUT_S * 1000;
+	LIST_INSERT_HEAD(&next->draining, old, entry);
+	if ((old->ev_drain = event_new(old->base, -1, EV_PERSIST,
+	    http_drain_cb, old)) == NULL || event_add(old->ev_drain, &tv) == -1)
+		fatalx("http: cannot arm the drain timer");
 }
 
 const char *
@@ -560,17 +906,41 @@ http_bound(const struct http *h)
 	return h->bound;
 }
 
-/* The events go first: they watch a descriptor that MHD closes. */
-void
-http_stop(struct http *h)
+bool
+http_tls(const struct http *h)
 {
-	if (h == NULL)
-		return;
+	return h->wc != NULL && h->wc->tls;
+}
+
+/* The events go first: they watch a descriptor that MHD closes. */
+static void
+http_free(struct http *h)
+{
 	if (h->ev_io != NULL)
 		event_free(h->ev_io);
 	if (h->ev_timer != NULL)
 		event_free(h->ev_timer);
+	if (h->ev_drain != NULL)
+		event_free(h->ev_drain);
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
+	auth_free(h->auth);
+	if (h->wc_auth != h->wc)
+		webconfig_free(h->wc_auth);
+	webconfig_free(h->wc);
 	free(h);
+}
+
+void
+http_stop(struct http *h)
+{
+	struct http	*d;
+
+	if (h == NULL)
+		return;
+	while ((d = LIST_FIRST(&h->draining)) != NULL) {
+		LIST_REMOVE(d, entry);
+		http_free(d);
+	}
+	http_free(h);
 }

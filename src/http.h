@@ -10,6 +10,7 @@
 struct event_base;
 struct status;
 struct value_addr;
+struct webconfig;
 struct http;
 
 /* Fills a fresh status snapshot for one request. */
@@ -49,12 +50,31 @@ bool http_accept_openmetrics(const char *accept);
  * dot) into out; -1 for what no configured zone could be called. */
 int http_zone_name(const char *in, char *out, size_t outlen);
 
-/* Binds addr and serves /metrics, /healthz, /api/v1/zones[/NAME] and /.
- * Returns NULL and sets *err (malloc'ed) when the socket cannot be bound. */
+/* Binds addr and serves /metrics, /healthz, /api/v1/zones[/NAME] and /,
+ * over TLS and with basic auth as wc says (NULL: plain HTTP, no auth).
+ * Takes wc, whatever happens. Returns NULL and sets *err (malloc'ed)
+ * when the socket cannot be bound or the server not started. */
 struct http *http_start(struct event_base *, const struct value_addr *addr,
-    http_status_fn, void *arg, char **err);
+    struct webconfig *wc, http_status_fn, void *arg, char **err);
+/* Another server on old's listening socket, with wc (taken): for a reload
+ * that changes TLS. old serves on until http_replace. */
+struct http *http_start_on(const struct http *old, struct webconfig *wc,
+    char **err);
+/* next takes over: old stops accepting, closes its keep-alive connections
+ * at their next request, finishes the responses it has begun, and is
+ * freed when they are done or HTTP_TIMEOUT_S later. next owns it till
+ * then (http_stop(next) stops it too). */
+void http_replace(struct http *old, struct http *next);
+/* New basic auth users (wc, taken; NULL: none) for a running server whose
+ * TLS stays: a reload where webconfig_same_tls holds. */
+void http_set_auth(struct http *, struct webconfig *wc);
+/* The web config h was started with (NULL: none). */
+const struct webconfig *http_webconfig(const struct http *);
 /* The bound address as text ("127.0.0.1:43121", "[::]:10353"). */
 const char *http_bound(const struct http *);
+/* True when it serves HTTPS. */
+bool http_tls(const struct http *);
+/* Stops it and every server it replaced that is still draining. */
 void http_stop(struct http *);
 
 #endif

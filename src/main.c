@@ -13,6 +13,7 @@
 #include "once.h"
 #include "value.h"
 #include "version.h"
+#include "webconfig.h"
 #include "xmalloc.h"
 
 static void
@@ -20,7 +21,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: zonehealthd [-c FILE] [-f] [-t] [--once [--format text|json]] [--zone NAME]...\n"
-"                   [--shard I/N] [-V]\n"
+"                   [--shard I/N] [--web.config.file FILE] [-V]\n"
 "  -c, --config FILE  config file (default " CONFIG_DEFAULT_PATH ")\n"
 "  -f, --foreground   stay in the foreground (as under systemd)\n"
 "  -t, --test         check the config and exit: 0 if good, 78 if not\n"
@@ -29,6 +30,9 @@ usage(FILE *f)
 "      --format FMT   --once output: text (default) or json\n"
 "      --zone NAME    check this zone (repeatable; with --once no config is needed)\n"
 "      --shard I/N    own the I-th of N shares of the zones (overrides shard:)\n"
+"      --web.config.file FILE\n"
+"                     TLS and basic auth for the HTTP server, in the Prometheus\n"
+"                     exporter-toolkit format (overrides web_config_file:)\n"
 "  -V, --version      print the versions of zonehealthd and its libraries\n"
 "  -h, --help         this help\n");
 }
@@ -49,6 +53,7 @@ check_config(const struct options *opts)
 {
 	struct config_errors	 errs = { NULL, 0 };
 	struct config		*cfg;
+	char			 web[256];
 
 	if ((cfg = daemon_load_config(opts, &errs)) == NULL) {
 		config_errors_print(&errs, stderr);
@@ -59,6 +64,10 @@ check_config(const struct options *opts)
 	config_errors_clear(&errs);
 	printf("%s: ok, %zu zones\n", cfg->path != NULL ? cfg->path :
 	    "command line", cfg->nzones);
+	if (cfg->web != NULL) {
+		webconfig_describe(cfg->web, web, sizeof(web));
+		printf("%s: ok, %s\n", cfg->web->path, web);
+	}
 	config_free(cfg);
 	return EXIT_SUCCESS;
 }
@@ -68,6 +77,7 @@ enum {
 	OPT_FORMAT,
 	OPT_ZONE,
 	OPT_SHARD,
+	OPT_WEB_CONFIG,
 };
 
 static const struct option long_options[] = {
@@ -78,6 +88,7 @@ static const struct option long_options[] = {
 	{ "format",	required_argument,	NULL, OPT_FORMAT },
 	{ "zone",	required_argument,	NULL, OPT_ZONE },
 	{ "shard",	required_argument,	NULL, OPT_SHARD },
+	{ "web.config.file", required_argument,	NULL, OPT_WEB_CONFIG },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
@@ -143,6 +154,9 @@ main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case OPT_WEB_CONFIG:
+			opts.web_config_file = optarg;
+			break;
 		case 'V':
 			version();
 			free(opts.zones);
@@ -166,6 +180,12 @@ main(int argc, char **argv)
 	}
 	if (format_given && !opts.once) {
 		fprintf(stderr, "zonehealthd: --format needs --once\n");
+		free(opts.zones);
+		return EXIT_USAGE;
+	}
+	if (opts.web_config_file != NULL && opts.once) {
+		fprintf(stderr, "zonehealthd: --web.config.file is for the "
+		    "HTTP server, which --once does not run\n");
 		free(opts.zones);
 		return EXIT_USAGE;
 	}

@@ -474,6 +474,7 @@ START_TEST(test_source_blocked)
 	for (i = 0; i < ev->nqueries; i++)
 		if (ev->queries[i].probe != PROBE_SOA_SRC)
 			ev->queries[i].source = 0;
+	first_tries(ev);
 	run_all(ev, &params, &fs, status);
 	ck_assert_ptr_null(find(&fs, CAUSE_SOURCE_BLOCKED, "192.0.2.1"));
 	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_SOURCE_BLOCKED, "192.0.2.2"));
@@ -484,6 +485,17 @@ START_TEST(test_source_blocked)
 	ck_assert_ptr_nonnull(strstr(f->evidence, "from 192.0.2.101: REFUSED"));
 	ck_assert_int_eq(status[CHECK_RATE_LIMIT], 2);
 	findings_clear(&fs);
+
+	/* Packets lost at normal pace too: the silence is loss, not a block
+	 * (a REFUSED or NOTAUTH still is one). */
+	ev->queries[0].attempts = 2;
+	ev->queries[4].attempts = 2;
+	ev->queries[8].attempts = 2;
+	run_all(ev, &params, &fs, status);
+	ck_assert_ptr_null(find(&fs, CAUSE_SOURCE_BLOCKED, "192.0.2.2"));
+	ck_assert_ptr_nonnull(find(&fs, CAUSE_SOURCE_BLOCKED, "192.0.2.3"));
+	findings_clear(&fs);
+	first_tries(ev);
 
 	/* One source: nothing to compare. */
 	ev->nsources = 1;

@@ -60,16 +60,17 @@ write_config() {
 	} > "$TMP/$name"
 }
 
-# start_daemon CONFIG: starts it in the foreground, waits (bounded) for the
-# bound address, sets DPID, PORT, BASE and DLOG.
+# start_daemon CONFIG [ARGS]: starts it in the foreground, waits (bounded)
+# for the bound address (http or https), sets DPID, PORT, BASE and DLOG.
 start_daemon() {
 	DLOG=$(mktemp "$TMP/daemon.XXXXXX")
-	$(daemon_cmd) -f -c "$1" 2>"$DLOG" &
+	dcfg=$1; shift
+	$(daemon_cmd) -f -c "$dcfg" "$@" 2>"$DLOG" &
 	DPID=$!
 	PIDS="$PIDS $DPID"
 	PORT=""
 	for _ in $(seq 1 300); do
-		PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$DLOG" | tail -n 1)
+		PORT=$(sed -n 's|.*listening on https\{0,1\}://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$DLOG" | tail -n 1)
 		[ -n "$PORT" ] && break
 		kill -0 "$DPID" 2>/dev/null || break
 		sleep 0.1

@@ -118,13 +118,40 @@ for table, start, end in sections:
 
 # Every option --help prints, in the OPTIONS section of the rendered page.
 help_text = open(help_path).read()
-options = sorted(set(re.findall(r"(?<![\w-])(--?[A-Za-z][A-Za-z-]*)", help_text)))
+options = sorted(set(re.findall(r"(?<![\w-])(--?[A-Za-z](?:[A-Za-z-]|\.(?=[A-Za-z]))*)",
+                                  help_text)))
 check(len(options) >= 10, "--help lists %d options" % len(options))
 m = re.search(r"^OPTIONS\n(.*?)^\S", text8, re.S | re.M)
 opt_text = m.group(1) if m else ""
 for opt in options:
-    check(re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(opt), opt_text) is not None,
+    check(re.search(r"(?<![\w-])%s(?![\w.-])" % re.escape(opt), opt_text) is not None,
           "zonehealthd(8) OPTIONS has " + opt)
+
+# Every key of the web config, each client_auth_type, and the keys of the
+# format that are refused, in zonehealth.yaml(5)'s WEB CONFIGURATION FILE.
+webconfig_c = open(os.path.join(src, "webconfig.c")).read()
+i = man5.find(".Sh WEB CONFIGURATION FILE")
+web = man5[i:man5.find("\n.Sh ", i + 1)] if i >= 0 else ""
+check(i >= 0, "zonehealth.yaml(5) has WEB CONFIGURATION FILE")
+for table in ("webconfig_top_keys", "webconfig_tls_keys"):
+    m = re.search(r"struct webconfig_key %s\[\] = \{(.*?)\n\};" % table, webconfig_c, re.S)
+    keys = re.findall(r'\{ "(\w+)",', m.group(1)) if m else []
+    check(len(keys) >= 2, "src/webconfig.c: %d keys in %s" % (len(keys), table))
+    for key in keys:
+        check(re.search(r"^\.It Ic %s\b" % key, web, re.M) is not None,
+              "zonehealth.yaml(5) documents web config key " + key)
+m = re.search(r"webconfig_client_auth_names\[\] = \{(.*?)\n\};", webconfig_c, re.S)
+policies = re.findall(r'"(\w+)"', m.group(1)) if m else []
+check(len(policies) == 5, "src/webconfig.c: %d client_auth_type values" % len(policies))
+for p in policies:
+    check(re.search(r"^\.Cm %s\b" % p, web, re.M) is not None,
+          "zonehealth.yaml(5) explains client_auth_type " + p)
+m = re.search(r"webconfig_unsupported\[\] = \{(.*?)\n\};", webconfig_c, re.S)
+refused = re.findall(r'"(\w+)"', m.group(1)) if m else []
+check(len(refused) >= 5, "src/webconfig.c: %d refused keys" % len(refused))
+for key in refused:
+    check(re.search(r"^\.Ic %s\b" % key, web, re.M) is not None,
+          "zonehealth.yaml(5) names the refused key " + key)
 
 # The default config path the binary was built with, in both pages.
 m = re.search(r"\(default (\S+)\)", help_text)
