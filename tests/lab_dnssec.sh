@@ -72,7 +72,8 @@ python3 - "$TMP/once.json" > "$TMP/zones" <<'PY'
 import json, sys
 for z in json.load(open(sys.argv[1]))["zones"]:
     crit = any(f["check"] == "dnssec" and f["severity"] == "critical" for f in z["findings"])
-    other = any(f["severity"] == "critical" and f["check"] != "dnssec" for f in z["findings"])
+    # Any other cause can make a resolver fail on its own: leave those out.
+    other = any(f["check"] != "dnssec" for f in z["findings"])
     if not other:
         print(z["zone"], "servfail" if crit else "answers")
 PY
