@@ -42,7 +42,7 @@ need() {
 # The daemon's command, under valgrind when ZH_VALGRIND=1.
 daemon_cmd() {
 	if [ "${ZH_VALGRIND:-0}" = 1 ]; then
-		echo "valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99 $ZONEHEALTHD"
+		echo "valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99 --suppressions=$top_srcdir/tests/valgrind.supp $ZONEHEALTHD"
 	else
 		echo "$ZONEHEALTHD"
 	fi
