@@ -603,12 +603,24 @@ class Lab:
         return os.path.join(keydir, base)
 
     def ds_line(self, key):
-        """The DS (SHA-256) of KEY (a key's base name), as ldns-key2ds
-        writes it: OWNER TTL CLASS DS RDATA."""
-        return self.run(["ldns-key2ds", "-n", "-2", key + ".key"]).strip()
+        """The DS (SHA-256) of KEY (a key's base name): OWNER TTL CLASS DS
+        RDATA, computed here (RFC 4034 5.1.4; key tag: Appendix B) rather
+        than by ldns-key2ds, which now and then printed nothing."""
+        with open(key + ".key") as f:
+            words = f.read().split(";", 1)[0].split()
+        owner = words[0]
+        return "%s\t3600\tIN\tDS\t%s" % (owner, self.ds_rdata(key))
 
     def ds_rdata(self, key):
-        return self.ds_line(key).split(None, 4)[4]
+        words = self.dnskey_rdata(key).split()
+        flags, proto, alg = int(words[0]), int(words[1]), int(words[2])
+        rdata = bytes([flags >> 8, flags & 0xFF, proto, alg]) + base64.b64decode("".join(words[3:]))
+        with open(key + ".key") as f:
+            owner = f.read().split(";", 1)[0].split()[0]
+        wire = b"".join(bytes([len(l)]) + l for l in owner.lower().encode().split(b".") if l) + b"\0"
+        acc = sum(b << 8 if i % 2 == 0 else b for i, b in enumerate(rdata))
+        tag = (acc + (acc >> 16)) & 0xFFFF
+        return "%d %d 2 %s" % (tag, alg, hashlib.sha256(wire + rdata).hexdigest())
 
     @staticmethod
     def dnskey_rdata(key):
