@@ -770,8 +770,11 @@ query_match(struct query *q, const uint8_t *data, size_t len, ldns_pkt **pktp)
 	bool		 ok;
 
 	*pktp = NULL;
+	/* Unparseable with our id is the server's bad answer; with another
+	 * id it is noise (a flood, a late answer), not ours to judge. */
 	if (ldns_wire2pkt(&pkt, data, len) != LDNS_STATUS_OK)
-		return QUERY_MATCH_GARBAGE;
+		return len >= 2 && ((uint16_t)data[0] << 8 | data[1]) == q->id ?
+		    QUERY_MATCH_GARBAGE : QUERY_MATCH_OTHER;
 	ok = ldns_pkt_qr(pkt) && ldns_pkt_id(pkt) == q->id &&
 	    ldns_pkt_get_opcode(pkt) == LDNS_PACKET_QUERY;
 	if (ok) {
@@ -1027,9 +1030,12 @@ query_udp_read_cb(evutil_socket_t fd, short what, void *arg)
 	socklen_t		 fromlen;
 	enum query_event	 ev;
 	ssize_t			 n;
+	unsigned		 budget;
 
-	/* Answers first: one that made it beats an ICMP error. */
-	for (;;) {
+	/* Answers first: one that made it beats an ICMP error. A flood of
+	 * datagrams gets a bounded share of the loop per wakeup; the event
+	 * is level-triggered, so the rest is read on the next turn. */
+	for (budget = 64; budget > 0; budget--) {
 		fromlen = sizeof(from);
 		n = recvfrom(fd, q->engine->rbuf, sizeof(q->engine->rbuf),
 		    MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);

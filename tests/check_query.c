@@ -36,7 +36,9 @@ enum fake_mode {
 	FAKE_WRONG_QUESTION,	/* another name first, then the answer */
 	FAKE_OTHER_SOURCE,	/* the answer from 127.0.0.2 first, then from us */
 	FAKE_OTHER_PORT,	/* the answer from another port first */
-	FAKE_GARBAGE,
+	FAKE_GARBAGE,		/* bytes that do not parse, behind the query's id */
+	FAKE_FLOOD,		/* noise that is not ours first: garbage and
+				   answers with other ids; then the answer */
 	FAKE_TCP_CUT,		/* half a message, then close */
 	FAKE_TCP_TRICKLE,	/* one byte every 50 ms */
 	FAKE_TCP_SILENT,	/* accept, read, never answer */
@@ -302,7 +304,8 @@ fake_udp_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t			 n;
 	ldns_pkt		*p;
 	uint16_t		 id;
-	static const uint8_t	 garbage[] = "\x13\x37 this is not DNS at all";
+	uint8_t			 garbage[] = "\x13\x37 this is not DNS at all";
+	unsigned		 i;
 
 	n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fromlen);
 	if (n <= 0)
@@ -365,7 +368,22 @@ fake_udp_cb(evutil_socket_t fd, short what, void *arg)
 		free(w);
 		break;
 	case FAKE_GARBAGE:
+		garbage[0] = (uint8_t)(id >> 8);
+		garbage[1] = (uint8_t)id;
 		fake_sendto(fd, garbage, sizeof(garbage) - 1, &from, fromlen);
+		break;
+	case FAKE_FLOOD:
+		for (i = 1; i <= 40; i++) {
+			garbage[0] = (uint8_t)((id + i) >> 8);
+			garbage[1] = (uint8_t)(id + i);
+			fake_sendto(fd, garbage, sizeof(garbage) - 1, &from, fromlen);
+			w = fake_answer(p, (uint16_t)(id + i), NULL, false, false, &len);
+			fake_sendto(fd, w, len, &from, fromlen);
+			free(w);
+		}
+		w = fake_answer(p, id, NULL, false, false, &len);
+		fake_sendto(fd, w, len, &from, fromlen);
+		free(w);
 		break;
 	default:
 		break;
@@ -964,6 +982,29 @@ START_TEST(test_garbage)
 }
 END_TEST
 
+/* Unparseable datagrams with other ids are noise, like answers with other
+ * ids: counted, ignored, and the answer behind them is taken (RFC 5452). */
+START_TEST(test_flood_first)
+{
+	struct world			w;
+	struct res			r = { 0 };
+	struct query_server_stats	st;
+
+	world_init(&w, "127.0.0.1", FAKE_FLOOD, 1000, 0);
+	world_send(&w, 0, &r);
+	ck_assert(test_run_until(w.base, &r.done, 1, 5000));
+	ck_assert_int_eq(r.status, QUERY_OK);
+	ck_assert_uint_eq(r.attempts, 1);
+	ck_assert_uint_eq(r.mismatched, 80);
+	st = stats_for(&w, &w.fake->addr);
+	ck_assert_uint_eq(st.counts[QUERY_UDP][QUERY_COUNT_MISMATCHED], 80);
+	ck_assert_uint_eq(st.counts[QUERY_UDP][QUERY_COUNT_MALFORMED], 0);
+	ck_assert_uint_eq(st.counts[QUERY_UDP][QUERY_COUNT_ANSWERED], 1);
+	res_clear(&r, 1);
+	world_free(&w);
+}
+END_TEST
+
 START_TEST(test_tcp_answer)
 {
 	struct world	w;
@@ -1524,6 +1565,7 @@ query_suite(void)
 	tcase_add_test(tc, test_wrong_question_first);
 	tcase_add_test(tc, test_other_source_first);
 	tcase_add_test(tc, test_garbage);
+	tcase_add_test(tc, test_flood_first);
 	tcase_add_test(tc, test_tcp_answer);
 	tcase_add_test(tc, test_tcp_cut_short);
 	tcase_add_test(tc, test_tcp_trickle);
