@@ -20,6 +20,7 @@ struct reach_state {
 	bool	edns_broken;
 	bool	qtype_dropped;
 	bool	wrong_source;
+	bool	malformed_udp, malformed_tcp;
 	bool	answers;		/* answers SOA by some means */
 };
 
@@ -57,12 +58,16 @@ reach_judge_addr(const struct evidence *ev, size_t si, const struct infra_addr *
 			st->timeout_udp = true;
 		else if (u->status == QUERY_REFUSED_CONNECTION)
 			st->refused_udp = true;
+		else if (u->status == QUERY_MALFORMED)
+			st->malformed_udp = true;
 	}
 	if (t != NULL) {
 		if (t->status == QUERY_TIMEOUT)
 			st->timeout_tcp = true;
 		else if (t->status == QUERY_REFUSED_CONNECTION)
 			st->refused_tcp = true;
+		else if (t->status == QUERY_MALFORMED)
+			st->malformed_tcp = true;
 	}
 	/* The DNSKEY probe carries EDNS0 like the SOA one: only a server that
 	 * answered that SOA has dropped the type. */
@@ -106,6 +111,10 @@ reach_describe(struct buf *b, const struct ev_query *q, const char *what,
 	case QUERY_REFUSED_CONNECTION:
 		buf_puts(b, q->transport == QUERY_TCP ? "connection refused (TCP RST)" :
 		    "port unreachable (ICMP)");
+		break;
+	case QUERY_MALFORMED:
+		buf_printf(b, "only answers that do not parse (%u tries)",
+		    q->attempts);
 		break;
 	default:
 		buf_puts(b, query_status_name(q->status));
@@ -165,6 +174,8 @@ reach_judge(const struct evidence *ev, const struct check_params *params,
 			count[CAUSE_EDNS_BROKEN] += st[i].edns_broken;
 			count[CAUSE_QTYPE_DROPPED] += st[i].qtype_dropped;
 			count[CAUSE_WRONG_SOURCE_ADDRESS] += st[i].wrong_source;
+			count[CAUSE_MALFORMED_ANSWER] += st[i].malformed_udp ||
+			    st[i].malformed_tcp;
 		}
 	/* With no address answering, resolvers fail whatever the mix of causes. */
 	dead = answering == 0;
@@ -252,6 +263,25 @@ reach_judge(const struct evidence *ev, const struct check_params *params,
 				    "address queried (bind each address explicitly, e.g. "
 				    "NSD ip-address, Knot listen, BIND listen-on), or "
 				    "publish %s as the NS address.", from));
+			}
+			if (st[i].malformed_udp || st[i].malformed_tcp) {
+				const char *how = reach_transports(st[i].malformed_udp,
+				    st[i].malformed_tcp);
+
+				sev = SEVERITY(CAUSE_MALFORMED_ANSWER);
+				findings_add(out, CAUSE_MALFORMED_ANSWER, sev, s->name,
+				    addr, xasprintf("%s (%s) sends answers that do not "
+				    "parse over %s", s->name, addr, how),
+				    reach_evidence(ev, si, a, params),
+				    xasprintf("The answers from %s over %s are not valid "
+				    "DNS messages (RFC 1035 4.1: cut short, compression "
+				    "pointers that loop or point ahead, or garbage), so "
+				    "resolvers discard them and time out. Look for a "
+				    "middlebox that rewrites DNS in front of the server "
+				    "(DNS-aware firewall, load balancer, DPI), a broken "
+				    "server build, or TCP streams cut short; or remove %s "
+				    "from the NS records and the delegation at the "
+				    "registrar.", addr, how, s->name));
 			}
 		}
 	}

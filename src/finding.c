@@ -64,6 +64,7 @@ static const struct {
 	[CAUSE_RESOLVER_BLOCKED] = { "resolver_blocked", CHECK_RATE_LIMIT },
 	[CAUSE_NS_ADDRESS_DEAD] = { "ns_address_dead", CHECK_ROUND_ROBIN },
 	[CAUSE_HOST_ADDRESS_DEAD] = { "host_address_dead", CHECK_ROUND_ROBIN },
+	[CAUSE_MALFORMED_ANSWER] = { "malformed_answer", CHECK_REACHABILITY },
 };
 
 const char *

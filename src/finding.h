@@ -57,6 +57,8 @@ enum cause {
 	CAUSE_RESOLVER_BLOCKED,
 	CAUSE_NS_ADDRESS_DEAD,
 	CAUSE_HOST_ADDRESS_DEAD,
+	CAUSE_MALFORMED_ANSWER,		/* added after the catalogue: last, so
+					 * the others keep their order */
 	CAUSE_MAX,
 };
 

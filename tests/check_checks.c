@@ -142,6 +142,44 @@ START_TEST(test_all_dead_is_critical)
 }
 END_TEST
 
+START_TEST(test_malformed_answer)
+{
+	struct evidence		*ev = evidence_ok_walk();
+	struct findings		 fs = { NULL, 0 };
+	const struct finding	*f;
+	int			 status[CHECK_MAX];
+
+	/* ns1 answers garbage over UDP only: a warning while ns2 answers. */
+	fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_MALFORMED, QUERY_OK,
+	    QUERY_OK);
+	fx_server(ev, "ns2.example.test.", "192.0.2.2", QUERY_OK, QUERY_OK, QUERY_OK);
+	run_all(ev, &params, &fs, status);
+	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_MALFORMED_ANSWER, "192.0.2.1"));
+	ck_assert_int_eq(f->severity, SEVERITY_WARNING);
+	ck_assert_str_eq(f->server, "ns1.example.test.");
+	ck_assert_ptr_nonnull(strstr(f->summary, "over UDP"));
+	ck_assert_ptr_null(strstr(f->summary, "TCP"));
+	ck_assert_ptr_nonnull(strstr(f->evidence, "do not parse"));
+	ck_assert_ptr_null(find(&fs, CAUSE_SERVER_TIMEOUT, "192.0.2.1"));
+	ck_assert_ptr_null(find(&fs, CAUSE_MALFORMED_ANSWER, "192.0.2.2"));
+	ck_assert_int_eq(status[CHECK_REACHABILITY], 1);
+	findings_clear(&fs);
+	evidence_free(ev);
+
+	/* Every address sends garbage on both transports: critical. */
+	ev = evidence_ok_walk();
+	fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_MALFORMED,
+	    QUERY_MALFORMED, QUERY_MALFORMED);
+	run_all(ev, &params, &fs, status);
+	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_MALFORMED_ANSWER, "192.0.2.1"));
+	ck_assert_int_eq(f->severity, SEVERITY_CRITICAL);
+	ck_assert_ptr_nonnull(strstr(f->summary, "UDP and TCP"));
+	ck_assert_int_eq(status[CHECK_REACHABILITY], 2);
+	findings_clear(&fs);
+	evidence_free(ev);
+}
+END_TEST
+
 START_TEST(test_walk_verdicts)
 {
 	struct evidence		*ev = evidence_new("gone.test.", 1000);
@@ -598,6 +636,7 @@ main(void)
 	tcase_add_test(tc, test_healthy_zone_has_no_findings);
 	tcase_add_test(tc, test_causes_told_apart);
 	tcase_add_test(tc, test_all_dead_is_critical);
+	tcase_add_test(tc, test_malformed_answer);
 	tcase_add_test(tc, test_walk_verdicts);
 	tcase_add_test(tc, test_ns_names_glue_and_resolution);
 	tcase_add_test(tc, test_resolver_symptom);
