@@ -249,7 +249,7 @@ designed() {
 		;;
 	esac
 	case $1/$2/$3 in
-	serve/aa/aa | refused/refused/refused | timeout/timeout/timeout | udponly/aa/refused | other/*) ;;
+	serve/aa/aa | refused/refused/refused | timeout/timeout/timeout | udponly/aa/refused | other/* | hostile/*) ;;
 	servfail/SERVFAIL/SERVFAIL | lame/REFUSED/REFUSED | referral/noaa/noaa) ;;
 	lossy/aa/refused | accept/open/- | closed/refused/-) ;;
 	resolve/NOERROR+ad/NOERROR+ad) ;;
@@ -395,7 +395,7 @@ wait_ready() {
 		for k in "${!pending[@]}"; do
 			read -r inst kind addr zone expect <<<"${pending[$k]}"
 			case $expect in
-			serve | servfail | timeout | udponly | lossy | accept | deny=*)
+			serve | servfail | timeout | hostile | udponly | lossy | accept | deny=*)
 				main_pid "$inst" >/dev/null || fail_start "$inst" "exited during start-up"
 				;;
 			esac
@@ -415,7 +415,7 @@ wait_ready() {
 			case $expect/$u/$t in
 			serve/aa/aa | servfail/SERVFAIL/SERVFAIL | udponly/aa/* | lossy/aa/refused | accept/open/*) continue ;;
 			deny=*) designed "$expect" "$u" "$t" && continue ;;
-			timeout/*) [ -s "$DIR/$inst/ready" ] && continue ;;
+			timeout/* | hostile/*) [ -s "$DIR/$inst/ready" ] && continue ;;
 			serve/* | servfail/* | udponly/* | lossy/* | accept/*) ;;
 			*) continue ;;
 			esac
@@ -480,7 +480,7 @@ cmd_start() {
 		die "$DIR is not empty and holds no lab: give an empty or new directory"
 	fi
 	# a previous lab's files: all generated, rebuilt from the table
-	(cd "$DIR" && rm -rf -- keys zones log pids unbound nsd-* knot-* blackhole-* udprelay-* tcp-* \
+	(cd "$DIR" && rm -rf -- keys zones log pids unbound nsd-* knot-* blackhole-* udprelay-* hostile-* tcp-* \
 		lab.procs lab.checks root.hints root.key root.dnskey zonehealth.yaml expiry.tab probes)
 	: >"$DIR/$MARKER"
 	mkdir -p "$DIR/pids" "$DIR/log"

@@ -24,7 +24,8 @@ signed zone); and two lists that lab.sh reads:
                    and TCP answer with AA from the lab's default source,
                    127.0.0.1, and NOTAUTH from each SRC: a query ACL);
                    for a `tcp` line ADDRESS is ADDR:PORT and ZONE -:
-                   accept (a TCP connect succeeds), closed (refused)
+                   accept (a TCP connect succeeds), closed (refused);
+                   hostile (hostile.py: answers, but spoilt on purpose)
 
 Starts nothing and sends no packet. Only Python's standard library.
 """
@@ -46,6 +47,9 @@ UNBOUND_ADDRESS = "127.0.53.53"
 # a server's ACL can refuse the resolver and nobody else
 UNBOUND_EGRESS = "127.0.0.3"
 ALGORITHM = "ECDSAP256SHA256"
+# hostile.py's --mode choices
+HOSTILE_MODES = ("garbage", "truncated", "comploop", "wrongid", "wrongquestion",
+                 "oversized", "trickle", "noclose", "flood")
 
 
 class LabError(Exception):
@@ -249,6 +253,7 @@ class Instance:
         self.backend = None
         self.settings = None  # NsRow.settings() of the lines that start it
         self.port = None      # tcp: the port
+        self.mode = None      # hostile: how it spoils answers
 
     def add(self, address, zone):
         if address not in self.addresses:
@@ -377,7 +382,7 @@ class Lab:
             if not z.ns:
                 raise LabError("line %d: zone %s has no ns line" % (z.lineno, z.name))
         for inst in self.instances.values():
-            if inst.kind == "udprelay":
+            if inst.kind in ("udprelay", "hostile"):
                 owner = self.address_owner.get(inst.backend)
                 if owner is None or owner == "none":
                     raise LabError("%s: backend %s is not served by the lab" % (inst.name, inst.backend))
@@ -432,6 +437,15 @@ class Lab:
             inst = self.instance("udprelay-" + row.address, "udprelay")
             inst.backend = backend
             expect = "lossy" if row.loss else "udponly"
+        elif lis.startswith("hostile="):
+            mode, _, backend = lis.split("=", 1)[1].partition(":")
+            if mode not in HOSTILE_MODES or not is_ipv4(backend):
+                raise LabError("line %d: hostile=MODE:BACKEND takes a mode (%s) and an IPv4 address"
+                               % (row.lineno, ", ".join(HOSTILE_MODES)))
+            inst = self.instance("hostile-" + row.address, "hostile")
+            inst.backend = backend
+            inst.mode = mode
+            expect = "hostile"
         else:
             raise LabError("line %d: unknown listener %r" % (row.lineno, lis))
         owner = inst.name if inst else "none"
@@ -1022,6 +1036,10 @@ class Lab:
                     if st["log"]:
                         os.makedirs(os.path.dirname(self.path(st["log"])), exist_ok=True)
                         cmd += ["--log", self.path(st["log"])]
+                elif inst.kind == "hostile":
+                    cmd = [py, os.path.join(self.script_dir, "hostile.py"),
+                           "--address", inst.addresses[0], "--backend", inst.backend,
+                           "--mode", inst.mode, "--ready-file", os.path.join(d, "ready")]
                 elif inst.kind == "tcp":
                     cmd = [py, os.path.join(self.script_dir, "tcplisten.py"),
                            "--address", inst.addresses[0], "--port", str(inst.port),
