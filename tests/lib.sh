@@ -161,6 +161,41 @@ lab_start() {
 }
 lab_stop() { "$top_srcdir/contrib/lab/lab.sh" stop "$LAB" >/dev/null 2>&1; }
 
+# chromium_run ARGS...: headless Chromium, bounded, in a profile of its
+# own, with its background traffic (updates, sync, QUIC probes) off, so it
+# sends nothing beyond the loopback page it is given.
+chromium_run() {
+	timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic \
+	    --no-first-run --disable-background-networking --disable-component-update \
+	    --disable-sync --user-data-dir="$TMP/chromium" "$@" 2>/dev/null
+}
+
+# dom_zone_rows DOM: the zone table's rows as "ZONE STATUS" lines, in order.
+dom_zone_rows() {
+	python3 - "$1" <<'PY'
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.rows = []; self.intable = False; self.badge = False
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and a.get("id") == "zones": self.intable = True
+        if self.intable and tag == "a" and a.get("href", "").startswith("/zone/"):
+            self.rows.append([a["href"][6:], None])
+        if self.intable and tag == "span" and "badge" in a.get("class", "").split():
+            self.badge = True
+    def handle_data(self, data):
+        if self.badge and self.rows:
+            self.rows[-1][1] = data.strip(); self.badge = False
+    def handle_endtag(self, tag):
+        if tag == "table": self.intable = False
+p = P(); p.feed(open(sys.argv[1]).read())
+for zone, status in p.rows:
+    print(zone, status)
+PY
+}
+
 finish() {
 	echo "$PASSES passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
