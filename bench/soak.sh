@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/soak.sh: the daemon against the lab for N cycles (default 1000) of
-# every zone, with faults switched on and off every few cycles (a lab
-# server frozen with SIGSTOP, then thawed); prints open fds, RSS and the
+# every zone, the hostile servers' zones among them, with faults switched
+# on and off every few cycles (a lab server frozen with SIGSTOP, then
+# thawed); prints open fds, RSS and the
 # infra cache size at the start and the end. Not a test: it asserts
 # nothing; with VALGRIND=1 the daemon runs under valgrind (use fewer
 # cycles). Needs root (the lab).
@@ -31,7 +32,11 @@ victim=""
 [ -f "$D/lab/pids/knot-2" ] && read -r victim _ _ < "$D/lab/pids/knot-2"
 sed -e 's/^interval:.*/interval: 1s/' -e 's/^listen:.*/listen: "127.0.0.1:0"/' \
 	"$D/lab/zonehealth.yaml" > "$D/soak.yaml"
-zones=$(grep -c '^  - name:' "$D/soak.yaml")
+# and the hostile servers' zones (the lab does not monitor them itself)
+for z in hgarbage htruncated hcomploop hwrongid hwrongquestion hoversized \
+    htrickle hnoclose hflood; do
+	echo "  - name: $z.lab." >> "$D/soak.yaml"
+done
 if [ "${VALGRIND:-0}" = 1 ]; then
 	valgrind -q --leak-check=full --error-exitcode=99 --log-file="$D/valgrind.log" \
 	    "$ZH" -f -c "$D/soak.yaml" 2> "$D/daemon.log" &
@@ -53,10 +58,12 @@ sample() {
 	fds=$(echo "$m" | awk '$1 == "process_open_fds" { print $2 }')
 	rss=$(echo "$m" | awk '$1 == "process_resident_memory_bytes" { printf "%.1f", $2 / 1048576 }')
 	infra=$(echo "$m" | awk '$1 == "zonehealth_infra_cache_entries" { print $2 }')
-	echo "$1: open fds $fds, RSS $rss MiB, infra cache $infra entries"
+	runs=$(echo "$m" | awk '$1 == "zonehealth_runs_started_total" { print $2 }')
+	echo "$1: open fds $fds, RSS $rss MiB, infra cache $infra entries, $runs zone runs started"
 }
 sleep 5
 sample "start"
+zones=$(grep -c '^  - name:' "$D/soak.yaml")
 echo "soak: $zones zones every 1 s for $CYCLES cycles; faults: knot-2 (pid ${victim:-none}) frozen for 10 cycles of every 20"
 i=0
 while [ "$i" -lt "$CYCLES" ]; do
