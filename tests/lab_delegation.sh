@@ -145,6 +145,29 @@ z = [z for z in json.load(open(sys.argv[1]))["zones"] if z["zone"] == "stale.lab
 m = [l for l in open(sys.argv[2]) if l.startswith("zonehealth_zone_serial{zone=\"stale.lab.\"}")]
 assert m and int(float(m[0].split()[1])) == z["serial"], (m, z["serial"])
 ' "$TMP/api.json" "$TMP/b"
+# The status page as a browser builds it: a row for every lab zone, with
+# the status the API gives it, worst first.
+if command -v chromium >/dev/null 2>&1 || [ -n "${CI:-}" ]; then
+	http GET /api/v1/zones >/dev/null
+	cp "$TMP/b" "$TMP/page.json"
+	chromium_run --dump-dom "$BASE/" > "$TMP/dom.html"
+	dom_zone_rows "$TMP/dom.html" > "$TMP/rows"
+	check "the status page in Chromium: every lab zone, its status, worst first" \
+	    python3 - "$TMP/rows" "$TMP/page.json" "$LAB/zonehealth.yaml" <<'PY'
+import json, re, sys
+rows = [l.split() for l in open(sys.argv[1])]
+api = {z["zone"]: z["status"] for z in json.load(open(sys.argv[2]))["zones"]}
+conf = [re.sub(r"^\s*- (name: )?", "", l).strip().rstrip(".") + "."
+        for l in open(sys.argv[3]) if re.match(r"^  - ", l)]
+assert len(rows) == len(conf) > 30, (len(rows), len(conf))
+assert sorted(r[0] for r in rows) == sorted(conf), (rows, conf)
+# lossy.lab. may have changed between the two reads
+assert all(api[z] == s for z, s in rows if z != "lossy.lab."), (rows, api)
+rank = {"critical": 0, "warning": 1, "unknown": 2, "ok": 3}
+order = [rank[s] for _, s in rows]
+assert order == sorted(order), rows
+PY
+fi
 stop_daemon
 check "daemon exits 0 ($DSTATUS)" test "$DSTATUS" = 0
 finish
