@@ -1022,22 +1022,24 @@ query_udp_datagram(struct query *q, const uint8_t *data, size_t len,
 	}
 }
 
-static void
-query_udp_read_cb(evutil_socket_t fd, short what, void *arg)
+/*
+ * What is waiting on q's socket: the first answer (or error) among at most
+ * 64 datagrams, or QUERY_EV_NONE. A flood gets a bounded share of the loop
+ * per wakeup; the event is level-triggered, so the rest is read next turn.
+ */
+static enum query_event
+query_udp_poll(struct query *q)
 {
-	struct query		*q = arg;
 	struct sockaddr_storage	 from;
 	socklen_t		 fromlen;
 	enum query_event	 ev;
 	ssize_t			 n;
 	unsigned		 budget;
 
-	/* Answers first: one that made it beats an ICMP error. A flood of
-	 * datagrams gets a bounded share of the loop per wakeup; the event
-	 * is level-triggered, so the rest is read on the next turn. */
+	/* Answers first: one that made it beats an ICMP error. */
 	for (budget = 64; budget > 0; budget--) {
 		fromlen = sizeof(from);
-		n = recvfrom(fd, q->engine->rbuf, sizeof(q->engine->rbuf),
+		n = recvfrom(q->fd, q->engine->rbuf, sizeof(q->engine->rbuf),
 		    MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
 		if (n == -1) {
 			switch (errno) {
@@ -1045,9 +1047,7 @@ query_udp_read_cb(evutil_socket_t fd, short what, void *arg)
 #if EWOULDBLOCK != EAGAIN
 			case EWOULDBLOCK:
 #endif
-				if ((ev = query_udp_errqueue(q)) != QUERY_EV_NONE)
-					query_step(q, ev);
-				return;
+				return query_udp_errqueue(q);
 			case EINTR:
 			/* The pending ICMP error: its details are on the
 			 * error queue, read once the datagrams are. */
@@ -1056,17 +1056,27 @@ query_udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			case ENETUNREACH:
 				continue;
 			default:
-				query_step(q, query_errno_event(errno, "recvfrom"));
-				return;
+				return query_errno_event(errno, "recvfrom");
 			}
 		}
 		ev = query_udp_datagram(q, q->engine->rbuf, (size_t)n,
 		    (struct sockaddr *)&from);
-		if (ev != QUERY_EV_NONE) {
-			query_step(q, ev);
-			return;
-		}
+		if (ev != QUERY_EV_NONE)
+			return ev;
 	}
+	return QUERY_EV_NONE;
+}
+
+static void
+query_udp_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct query		*q = arg;
+	enum query_event	 ev;
+
+	(void)fd;
+	(void)what;
+	if ((ev = query_udp_poll(q)) != QUERY_EV_NONE)
+		query_step(q, ev);
 }
 
 static enum query_event
@@ -1172,47 +1182,53 @@ query_tcp_message(struct query *q)
 
 /* Reads as much as is there: a trickling server is served byte by byte
  * until the attempt's timer runs out. */
-static void
-query_tcp_read_cb(evutil_socket_t fd, short what, void *arg)
+/* Reads what the connection has; the event once a message is whole, or
+ * an error, or QUERY_EV_NONE while more is to come. */
+static enum query_event
+query_tcp_poll(struct query *q)
 {
-	struct query		*q = arg;
 	enum query_event	 ev;
 	ssize_t			 n;
 
 	for (;;) {
 		if (q->roff < 2)
-			n = recv(fd, q->lenbuf + q->roff, 2 - q->roff, 0);
+			n = recv(q->fd, q->lenbuf + q->roff, 2 - q->roff, 0);
 		else
-			n = recv(fd, q->rmsg + (q->roff - 2),
+			n = recv(q->fd, q->rmsg + (q->roff - 2),
 			    q->rmsglen - (q->roff - 2), 0);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			query_step(q, query_errno_event(errno, "recv"));
-			return;
+				return QUERY_EV_NONE;
+			return query_errno_event(errno, "recv");
 		}
-		if (n == 0) {
-			/* Closed before a whole message came. */
-			query_step(q, QUERY_EV_MALFORMED);
-			return;
-		}
+		/* Closed before a whole message came. */
+		if (n == 0)
+			return QUERY_EV_MALFORMED;
 		q->roff += (size_t)n;
 		if (q->roff == 2) {
 			q->rmsglen = (size_t)q->lenbuf[0] << 8 | q->lenbuf[1];
-			if (q->rmsglen < LDNS_HEADER_SIZE) {
-				query_step(q, QUERY_EV_MALFORMED);
-				return;
-			}
+			if (q->rmsglen < LDNS_HEADER_SIZE)
+				return QUERY_EV_MALFORMED;
 			q->rmsg = xmalloc(q->rmsglen);
 		} else if (q->roff == q->rmsglen + 2) {
-			if ((ev = query_tcp_message(q)) != QUERY_EV_NONE) {
-				query_step(q, ev);
-				return;
-			}
+			if ((ev = query_tcp_message(q)) != QUERY_EV_NONE)
+				return ev;
 		}
 	}
+}
+
+static void
+query_tcp_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct query		*q = arg;
+	enum query_event	 ev;
+
+	(void)fd;
+	(void)what;
+	if ((ev = query_tcp_poll(q)) != QUERY_EV_NONE)
+		query_step(q, ev);
 }
 
 static enum query_event
@@ -1318,8 +1334,22 @@ query_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct query		*q = arg;
 	struct query_engine	*e = q->engine;
+	enum query_event	 ev;
 
 	if (q->state != QUERY_S_DONE) {
+		/* When the loop was busy past the deadline, the timer and the
+		 * answer come due in the same turn: an answer already in the
+		 * socket made it in time and is not a loss. */
+		ev = QUERY_EV_NONE;
+		if (q->state == QUERY_S_UDP && q->fd != -1)
+			ev = query_udp_poll(q);
+		else if (q->state == QUERY_S_TCP && q->ev_io != NULL &&
+		    event_get_callback(q->ev_io) == query_tcp_read_cb)
+			ev = query_tcp_poll(q);
+		if (ev != QUERY_EV_NONE) {
+			query_step(q, ev);
+			return;
+		}
 		query_step(q, QUERY_EV_TIMEOUT);
 		return;
 	}

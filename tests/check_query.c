@@ -4,12 +4,14 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <check.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1498,6 +1500,88 @@ test_many_cb(const struct query_server_stats *st, void *arg)
 	(*n)++;
 }
 
+/*
+ * A server in another process, echoing each query back as an answer
+ * (QR and AA set, nothing else changed): it answers while this process's
+ * loop is not running. Bounded: n answers or 10 s.
+ */
+static pid_t
+echo_server_start(struct sockaddr_in *sin, unsigned n)
+{
+	socklen_t	len = sizeof(*sin);
+	uint8_t		pkt[4096];
+	struct sockaddr_storage from;
+	socklen_t	fromlen;
+	ssize_t		got;
+	pid_t		pid;
+	int		fd;
+
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ne(fd = socket(AF_INET, SOCK_DGRAM, 0), -1);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)sin, len), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)sin, &len), 0);
+	ck_assert_int_ne(pid = fork(), -1);
+	if (pid > 0) {
+		close(fd);
+		return pid;
+	}
+	alarm(10);
+	while (n > 0) {
+		fromlen = sizeof(from);
+		got = recvfrom(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&from,
+		    &fromlen);
+		if (got < 12)
+			continue;
+		pkt[2] |= 0x84;
+		if (sendto(fd, pkt, (size_t)got, 0, (struct sockaddr *)&from,
+		    fromlen) == got)
+			n--;
+	}
+	_exit(0);
+}
+
+/*
+ * The loop busy past every deadline while the answers arrive: more sockets
+ * are ready than one epoll wait returns (libevent starts at 32), so timers
+ * and answers come due in the same turn. The answers made it in time.
+ */
+START_TEST(test_busy_loop_answers_in_time)
+{
+	enum { N = 80 };
+	struct world		w;
+	struct res		r[N];
+	struct sockaddr_in	sin;
+	struct timespec		stall = { 0, 500 * 1000 * 1000 };
+	pid_t			pid;
+	int			i, status;
+
+	memset(r, 0, sizeof(r));
+	world_init(&w, "127.0.0.1", FAKE_ANSWER, 200, 0);
+	pid = echo_server_start(&sin, N);
+	for (i = 0; i < N; i++)
+		ck_assert_ptr_nonnull(query_engine_send(w.engine, w.name,
+		    LDNS_RR_TYPE_A, (struct sockaddr *)&sin, NULL, 0, test_cb,
+		    &r[i]));
+	/* Out on the wire, then the loop stalls. */
+	for (i = 0; i < 5 && query_engine_queued(w.engine) > 0; i++)
+		ck_assert_int_ne(event_base_loop(w.base, EVLOOP_NONBLOCK), -1);
+	ck_assert_uint_eq(query_engine_queued(w.engine), 0);
+	ck_assert_uint_eq(query_engine_inflight(w.engine), N);
+	while (nanosleep(&stall, &stall) == -1 && errno == EINTR)
+		;
+	ck_assert(test_run_until(w.base, &callbacks, N, 10000));
+	for (i = 0; i < N; i++)
+		ck_assert_msg(r[i].status == QUERY_OK, "query %d: %s", i,
+		    query_status_name(r[i].status));
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	res_clear(r, N);
+	world_free(&w);
+}
+END_TEST
+
 START_TEST(test_many_servers)
 {
 	struct world			 w;
@@ -1557,6 +1641,7 @@ query_suite(void)
 	tcase_add_test(tc, test_no_edns);
 	tcase_add_test(tc, test_retry_new_id_and_port);
 	tcase_add_test(tc, test_timeout);
+	tcase_add_test(tc, test_busy_loop_answers_in_time);
 	tcase_add_test(tc, test_delayed_answer);
 	tcase_add_test(tc, test_tc_falls_back_to_tcp);
 	tcase_add_test(tc, test_tc_no_retry);
