@@ -14,6 +14,7 @@
 #include "check.h"
 #include "evidence.h"
 #include "log.h"
+#include "nsec3.h"
 #include "served.h"
 #include "sigcheck.h"
 #include "value.h"
@@ -217,7 +218,9 @@ dnssec_denial(const struct evidence *ev, const ldns_pkt *pkt, const char *qname,
 {
 	ldns_rr_list		*nsec, *nsec3, *sigs;
 	ldns_rr			*q;
+	ldns_rdf		*zone;
 	ldns_pkt_rcode		 rc = ldns_pkt_get_rcode(pkt);
+	char			 proof[512];
 	ldns_status		 st;
 	struct buf		 why;
 	struct sig_result	 worst;
@@ -237,6 +240,8 @@ dnssec_denial(const struct evidence *ev, const ldns_pkt *pkt, const char *qname,
 	if (nsec == NULL || nsec3 == NULL || sigs == NULL ||
 	    (q = ldns_rr_new()) == NULL)
 		fatalx("out of memory");
+	if ((zone = ldns_dname_new_frm_str(ev->zone)) == NULL)
+		fatalx("out of memory");
 	ldns_rr_set_owner(q, ldns_dname_new_frm_str(qname));
 	ldns_rr_set_type(q, qtype);
 	ldns_rr_set_class(q, LDNS_RR_CLASS_IN);
@@ -249,16 +254,18 @@ dnssec_denial(const struct evidence *ev, const ldns_pkt *pkt, const char *qname,
 	if (ldns_rr_list_rr_count(nsec) == 0 && ldns_rr_list_rr_count(nsec3) == 0)
 		buf_printf(&why, "no NSEC or NSEC3 records in the authority section");
 	else if (why.len == 0) {
-		if (ldns_rr_list_rr_count(nsec3) > 0)
-			st = ldns_dnssec_verify_denial_nsec3(q, nsec3, sigs, rc, qtype,
-			    nodata);
-		else if (rc == LDNS_RCODE_NXDOMAIN)
+		if (ldns_rr_list_rr_count(nsec3) > 0) {
+			if (!nsec3_prove(zone, ldns_rr_owner(q), qtype,
+			    rc == LDNS_RCODE_NXDOMAIN, nsec3, proof, sizeof(proof)))
+				buf_printf(&why, "the NSEC3 records do not prove it: %s",
+				    proof);
+			st = LDNS_STATUS_OK;
+		} else if (rc == LDNS_RCODE_NXDOMAIN)
 			st = ldns_dnssec_verify_denial(q, nsec, sigs);
 		else
 			st = dnssec_nsec_nodata(nsec, qname, qtype);
 		if (st != LDNS_STATUS_OK)
-			buf_printf(&why, "the %s records do not prove it: %s",
-			    ldns_rr_list_rr_count(nsec3) > 0 ? "NSEC3" : "NSEC",
+			buf_printf(&why, "the NSEC records do not prove it: %s",
 			    ldns_get_errorstr_by_id(st) != NULL ?
 			    ldns_get_errorstr_by_id(st) : "unknown error");
 	}
@@ -267,6 +274,7 @@ dnssec_denial(const struct evidence *ev, const ldns_pkt *pkt, const char *qname,
 		    why.data);
 	buf_free(&why);
 	ldns_rr_free(q);
+	ldns_rdf_deep_free(zone);
 	ldns_rr_list_deep_free(nsec);
 	ldns_rr_list_deep_free(nsec3);
 	ldns_rr_list_deep_free(sigs);
