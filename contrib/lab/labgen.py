@@ -395,21 +395,29 @@ class Lab:
         return self.zones[name]
 
     def parent_of(self, name):
+        """The deepest lab zone above NAME (not NAME itself), or None."""
         if name == ".":
             return None
-        best = None
-        for z in self.zones:
-            if z != name and under(name, z) and (best is None or depth(z) > depth(best)):
-                best = z
-        return best
+        return self.home_of(name.split(".", 1)[1] or ".")
 
     def home_of(self, name):
-        """The lab zone that holds NAME's authoritative data (deepest enclosing)."""
-        best = None
-        for z in self.zones:
-            if under(name, z) and (best is None or depth(z) > depth(best)):
-                best = z
-        return best
+        """The lab zone that holds NAME's authoritative data (deepest enclosing):
+        found label by label, so a table of thousands of zones stays fast."""
+        while True:
+            if name in self.zones:
+                return name
+            if name == ".":
+                return None
+            name = name.split(".", 1)[1] or "."
+
+    def children(self, zone):
+        """The lab zones delegated from ZONE (built once, when the table is read)."""
+        if getattr(self, "_children", None) is None:
+            self._children = {}
+            for c in self.zones.values():
+                if c.name != ".":
+                    self._children.setdefault(self.parent_of(c.name), []).append(c)
+        return self._children.get(zone, [])
 
     def assign(self, row):
         lis = row.listener
@@ -657,8 +665,7 @@ class Lab:
     def insecure_cut(self, z, owner):
         """True when OWNER is at or below a delegation from Z to a lab zone
         that has no DS in Z (an insecure delegation)."""
-        return any(c.ds == "no" and under(owner, c.name) for c in self.zones.values()
-                   if c is not z and self.parent_of(c.name) == z.name)
+        return any(c.ds == "no" and under(owner, c.name) for c in self.children(z.name))
 
     def write_zone(self, z, stem, records, note="", inception=None, expiration=None):
         """Write STEM.zone, Z before signing (RECORDS and Z's rr lines), and
@@ -819,8 +826,8 @@ class Lab:
                 self.add(z, z.name, "CDNSKEY", self.dnskey_rdata(key))
         # every key is made above, so each parent can take its children's DS
         for z in self.zones.values():
-            for child in self.zones.values():
-                if child is not z and self.parent_of(child.name) == z.name and child.ds != "no":
+            for child in self.children(z.name):
+                if child.ds != "no":
                     self.add(z, child.name, "DS", self.ds_rdata(child.ksk if child.ds == "yes" else child.other))
             self.write_zone(z, os.path.join(zdir, file_stem(z.name)), z.records)
             self.write_variants(z)
