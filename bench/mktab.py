@@ -71,7 +71,7 @@ def main():
             kind = kinds[i - healthy - 1]
             opts, ns = BROKEN[kind]
         counts[kind] = counts.get(kind, 0) + 1
-        label = "%s%d" % (kind, i)
+        label = "%s-%d" % (kind, i)
         zone = label + ".bench."
         if opts is None:
             out.append("monitor " + zone)

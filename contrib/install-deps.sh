@@ -1,7 +1,8 @@
 #!/bin/sh
 # install-deps: the Debian 12 packages zonehealth needs to build, test and demo.
 # clang and libclang-rt-dev (libFuzzer, which clang only recommends) are for
-# ./configure CC=clang --enable-fuzz and make fuzz.
+# ./configure CC=clang --enable-fuzz and make fuzz; wrk and linux-perf are for
+# the benchmark (make bench: HTTP under load, BENCH_PROFILE=1).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 if [ "$(id -u)" != 0 ]; then
@@ -13,7 +14,7 @@ apt-get install -y -qq --no-install-recommends \
 	libevent-dev libldns-dev libmicrohttpd-dev libyaml-dev check libsystemd-dev \
 	libgnutls28-dev libcrypt-dev openssl \
 	dns-root-data ca-certificates curl python3 valgrind prometheus groff-base chromium \
-	clang libclang-rt-dev \
+	clang libclang-rt-dev wrk linux-perf \
 	nsd knot unbound ldnsutils bind9-dnsutils iproute2 systemd \
 	>/dev/null
 echo "install-deps: packages installed"

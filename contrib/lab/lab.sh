@@ -15,7 +15,9 @@
 #
 # Environment: LAB_TABLE (zone table), LAB_TIMEOUT (seconds to wait for the
 # servers, default 20), LAB_NSD, LAB_KNOTD, LAB_UNBOUND (server binaries),
-# LAB_PYTHON (interpreter for labgen.py and the fake servers).
+# LAB_PYTHON (interpreter for labgen.py and the fake servers),
+# LAB_CHECK_SAMPLE (check only the first N addresses and zones of each
+# server at start: for labs of thousands of zones).
 
 set -u
 PATH=$PATH:/usr/sbin:/sbin
@@ -327,9 +329,9 @@ fail_start() {
 	exit 1
 }
 
-# probe_lines OUT LINE...: probe what lines of lab.checks name, all at
-# once: OUT/N.u and OUT/N.t get the UDP and TCP result of line N (probe's
-# words; for the resolver's line, resolve's for ok.lab. SOA; for a lossy
+# probe_lines OUT LINE...: probe what lines of lab.checks name, 64 at a
+# time: OUT/N.u and OUT/N.t get the UDP and TCP result of line N (probe's
+# words; for the resolver's line, resolve's for its zone's SOA; for a lossy
 # relay, UDP with ten tries; for deny=SRC,..., the default source's result
 # then each SRC's, comma-separated; for a tcp line, tcpconnect's in .u and
 # - in .t). One pass costs the slowest probe, not the sum of them.
@@ -337,12 +339,18 @@ probe_lines() {
 	local out=$1 i=0 line inst kind addr zone expect pids=() deny=() t r k srcs
 	shift
 	for line in "$@"; do
+		# 64 lines at a time: a table of thousands of zones must not
+		# start tens of thousands of dig processes at once
+		if [ $((i % 64)) -eq 0 ] && [ ${#pids[@]} -gt 0 ]; then
+			wait "${pids[@]}"
+			pids=()
+		fi
 		i=$((i + 1))
 		read -r inst kind addr zone expect <<<"$line"
 		if [ "$expect" = resolve ]; then
-			(resolve ok.lab. SOA 3 udp >"$out/$i.u") &
+			(resolve "$zone" SOA 3 udp >"$out/$i.u") &
 			pids+=($!)
-			(resolve ok.lab. SOA 3 tcp >"$out/$i.t") &
+			(resolve "$zone" SOA 3 tcp >"$out/$i.t") &
 		elif [ "$expect" = accept ] || [ "$expect" = closed ]; then
 			(tcpconnect "$addr" >"$out/$i.u"; echo - >"$out/$i.t") &
 		elif [ "$expect" = lossy ]; then
@@ -380,13 +388,20 @@ probe_lines() {
 	done
 }
 
+# sample_checks: with LAB_CHECK_SAMPLE=N, the first N check lines of each
+# server instance and kind of check (a benchmark's lab of thousands of
+# zones); all of them otherwise.
+sample_checks() {
+	awk -v n="${LAB_CHECK_SAMPLE:-0}" '{ k = $1 " " $5 } n == 0 || ++c[k] <= n'
+}
+
 # wait_ready: every line of DIR/lab.checks except the resolver's, until
 # TIMEOUT. A server that exits, or does not answer in time, fails the start.
 wait_ready() {
 	local deadline=$((SECONDS + TIMEOUT)) pending=() probed slot next line inst kind addr zone expect u t i k
 	local tmp=$DIR/probes first_u first_t
 	mkdir -p "$tmp"
-	mapfile -t pending < <(grep -v ' resolve$' "$DIR/lab.checks")
+	mapfile -t pending < <(grep -v ' resolve$' "$DIR/lab.checks" | sample_checks)
 	while [ ${#pending[@]} -gt 0 ]; do
 		# probe, all at once, the lines a probe can settle now (slot: the
 		# line's number among them, 0 for none); a blackhole, a relay and
@@ -440,7 +455,8 @@ wait_ready() {
 	# and so must a TCP port where nothing listens; a server asked for a
 	# zone it does not serve must answer REFUSED, one asked for a child of
 	# its zone a referral
-	mapfile -t probed < <(grep -E ' (lame|referral|refused|udponly|closed)$' "$DIR/lab.checks")
+	mapfile -t probed < <(grep -E ' (lame|referral|refused|udponly|closed)$' "$DIR/lab.checks" |
+	    sample_checks)
 	probe_lines "$tmp" "${probed[@]}"
 	i=0
 	for line in "${probed[@]}"; do
@@ -463,7 +479,7 @@ wait_ready() {
 }
 
 cmd_start() {
-	local listen=$1 t0 name kind cmd r
+	local listen=$1 t0 name kind cmd r rzone
 	t0=$(date +%s.%N)
 	[ "$(id -u)" = 0 ] || die "start needs root (the servers bind port 53)"
 	need_tools
@@ -498,14 +514,15 @@ cmd_start() {
 	wait_ready
 
 	read -r name kind cmd < <(grep '^unbound ' "$DIR/lab.procs")
+	rzone=$(awk '$5 == "resolve" { print $4; exit }' "$DIR/lab.checks")
 	launch unbound $cmd
 	local deadline=$((SECONDS + TIMEOUT))
 	while :; do
 		main_pid unbound >/dev/null || fail_start unbound "exited during start-up"
-		r=$(resolve lab. SOA 2)
+		r=$(resolve "$rzone" SOA 2)
 		case $r in
 		NOERROR+ad) break ;;
-		NOERROR | SERVFAIL*) fail_start unbound "lab. SOA answered $r, not NOERROR with AD: the DNSSEC chain from the lab root does not validate" ;;
+		NOERROR | SERVFAIL*) fail_start unbound "$rzone SOA answered $r, not NOERROR with AD: the DNSSEC chain from the lab root does not validate" ;;
 		esac
 		[ $SECONDS -ge $deadline ] && fail_start unbound "no answer on $RESOLVER within ${TIMEOUT}s (last: $r)"
 		sleep 0.1
@@ -555,7 +572,6 @@ cmd_status() {
 		*) if pid=$(main_pid "$inst"); then state=$pid; else state=stopped; fi ;;
 		esac
 		if designed "$expect" "$u" "$t"; then verdict=ok; else verdict=WRONG bad=1; fi
-		[ "$expect" = resolve ] && zone=ok.lab.
 		printf '%-22s %-9s %-16s %-18s %-10s %-10s %-9s %s\n' "$inst" "$state" "$addr" "$zone" "$u" "$t" "$expect" "$verdict"
 	done <"$DIR/lab.checks"
 	rm -rf -- "$tmp"

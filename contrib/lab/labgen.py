@@ -1057,7 +1057,9 @@ class Lab:
         with open(self.path("lab.checks"), "w") as f:
             for c in self.checks:
                 f.write("%s %s %s %s %s\n" % c)
-            f.write("unbound unbound %s %s resolve\n" % (UNBOUND_ADDRESS, "lab."))
+            # the resolver is ready once it validates the first TLD's SOA
+            tlds = [z for z in self.zones if depth(z) == 1]
+            f.write("unbound unbound %s %s resolve\n" % (UNBOUND_ADDRESS, tlds[0] if tlds else "."))
 
 
 def main():
