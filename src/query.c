@@ -117,6 +117,8 @@ TAILQ_HEAD(query_server_list, query_server);
 
 struct query_engine {
 	struct event_base	*base;
+	query_sim_fn		 sim;		/* a simulated network, or NULL */
+	void			*sim_arg;
 	struct query_engine_config cfg;
 	struct event		*ev_pump;	/* starts waiting queries */
 	struct query_list	 queries;	/* every live query */
@@ -169,6 +171,8 @@ struct query {
 	uint8_t			*rmsg;
 	size_t			 rmsglen;
 
+	struct query_sim_reply	 sim_reply;	/* simulated: what is on its way */
+
 	ldns_pkt		*answer;	/* handed from I/O to query_step() */
 	ldns_pkt		*tc_answer;	/* kept while TCP is tried */
 	double			 tc_rtt;
@@ -187,6 +191,16 @@ static void query_timer_cb(evutil_socket_t, short, void *);
 static void query_udp_read_cb(evutil_socket_t, short, void *);
 static void query_tcp_write_cb(evutil_socket_t, short, void *);
 static void query_tcp_read_cb(evutil_socket_t, short, void *);
+
+static query_sim_fn	 query_sim_hook;
+static void		*query_sim_hook_arg;
+
+void
+query_sim_install(query_sim_fn fn, void *arg)
+{
+	query_sim_hook = fn;
+	query_sim_hook_arg = arg;
+}
 
 /* Monotonic seconds: RTTs want finer than clock_mono_ms(). */
 static double
@@ -545,6 +559,8 @@ query_engine_new(struct event_base *base, const struct query_engine_config *cfg)
 
 	e = xcalloc(1, sizeof(*e));
 	e->base = base;
+	e->sim = query_sim_hook;
+	e->sim_arg = query_sim_hook_arg;
 	e->cfg = *cfg;
 	query_engine_normalize(&e->cfg);
 	if ((e->ev_pump = event_new(base, -1, 0, query_engine_pump_cb, e)) == NULL)
@@ -598,6 +614,8 @@ query_attempt_close(struct query *q)
 	q->roff = 0;
 	q->woff = 0;
 	q->connected = false;
+	free(q->sim_reply.data);
+	memset(&q->sim_reply, 0, sizeof(q->sim_reply));
 }
 
 /* Frees a query in any state, without a callback. */
@@ -1231,6 +1249,74 @@ query_tcp_read_cb(evutil_socket_t fd, short what, void *arg)
 		query_step(q, ev);
 }
 
+/* What the simulated network brings back, when it is due. */
+static enum query_event
+query_sim_deliver(struct query *q)
+{
+	struct query_sim_reply	*r = &q->sim_reply;
+
+	switch (r->outcome) {
+	case QUERY_SIM_MESSAGE:
+		if (q->transport == QUERY_UDP)
+			return query_udp_datagram(q, r->data, r->len,
+			    r->from.ss_family != 0 ? (struct sockaddr *)&r->from :
+			    (struct sockaddr *)&q->server_addr);
+		if (r->len < LDNS_HEADER_SIZE)
+			return QUERY_EV_MALFORMED;
+		q->rmsg = r->data;
+		q->rmsglen = r->len;
+		r->data = NULL;
+		return query_tcp_message(q);
+	case QUERY_SIM_REFUSED:
+		return QUERY_EV_REFUSED;
+	case QUERY_SIM_CLOSED:
+		return QUERY_EV_MALFORMED;
+	case QUERY_SIM_ERRNO:
+		return query_errno_event(r->err, "simulated send");
+	case QUERY_SIM_SILENCE:
+	default:
+		return QUERY_EV_NONE;
+	}
+}
+
+static void
+query_sim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct query		*q = arg;
+	enum query_event	 ev;
+
+	(void)fd;
+	(void)what;
+	/* Delivered once: a message that is not ours leaves the timer to it. */
+	event_free(q->ev_io);
+	q->ev_io = NULL;
+	if ((ev = query_sim_deliver(q)) != QUERY_EV_NONE)
+		query_step(q, ev);
+}
+
+static enum query_event
+query_sim_start(struct query *q)
+{
+	struct query_sim_reply	*r = &q->sim_reply;
+	struct timeval		 tv;
+
+	q->sent_at = query_now();
+	q->result.attempts++;
+	memset(r, 0, sizeof(*r));
+	q->engine->sim(q->engine->sim_arg, (struct sockaddr *)&q->server_addr,
+	    q->has_source ? (struct sockaddr *)&q->source_addr : NULL,
+	    q->transport, q->wire + 2, q->wirelen, r);
+	if (r->outcome == QUERY_SIM_ERRNO)
+		return query_sim_deliver(q);
+	if (r->outcome == QUERY_SIM_SILENCE)
+		return QUERY_EV_NONE;
+	if ((q->ev_io = evtimer_new(q->engine->base, query_sim_cb, q)) == NULL)
+		fatalx("query: event_new failed");
+	tv = clock_tv_ms(r->delay_ms);
+	query_event_add(q->ev_io, &tv);
+	return QUERY_EV_NONE;
+}
+
 static enum query_event
 query_attempt_start(struct query *q)
 {
@@ -1247,6 +1333,8 @@ query_attempt_start(struct query *q)
 	q->result.transport = q->transport;
 	tv = clock_tv_ms(q->timeout_ms);
 	query_event_add(q->ev_timer, &tv);
+	if (q->engine->sim != NULL)
+		return query_sim_start(q);
 	if (q->transport == QUERY_UDP)
 		return query_udp_start(q);
 	return query_tcp_start(q);
@@ -1341,7 +1429,10 @@ query_timer_cb(evutil_socket_t fd, short what, void *arg)
 		 * answer come due in the same turn: an answer already in the
 		 * socket made it in time and is not a loss. */
 		ev = QUERY_EV_NONE;
-		if (q->state == QUERY_S_UDP && q->fd != -1)
+		if (e->sim != NULL && q->ev_io != NULL &&
+		    q->sim_reply.delay_ms <= q->timeout_ms)
+			ev = query_sim_deliver(q);
+		else if (q->state == QUERY_S_UDP && q->fd != -1)
 			ev = query_udp_poll(q);
 		else if (q->state == QUERY_S_TCP && q->ev_io != NULL &&
 		    event_get_callback(q->ev_io) == query_tcp_read_cb)

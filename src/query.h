@@ -92,6 +92,39 @@ enum query_counter {
 };
 extern const char *const query_counter_names[QUERY_COUNT_MAX];
 
+/*
+ * A simulated network, for tests: with a hook installed, engines created
+ * afterwards open no sockets; each attempt is handed to the hook, which
+ * says what comes back and after how long. Everything above the sockets
+ * (ids, matching, parsing, TC and TCP fallback, retries, timeouts, pacing,
+ * caps) runs as it does on the wire.
+ */
+enum query_sim_outcome {
+	QUERY_SIM_SILENCE,	/* nothing comes back: the attempt times out */
+	QUERY_SIM_MESSAGE,	/* data arrives (UDP datagram or TCP message) */
+	QUERY_SIM_REFUSED,	/* ICMP unreachable (UDP) or RST (TCP) */
+	QUERY_SIM_CLOSED,	/* TCP: the server closes without a message */
+	QUERY_SIM_ERRNO,	/* sendto or connect fails with err */
+};
+
+struct query_sim_reply {
+	enum query_sim_outcome	 outcome;
+	uint8_t			*data;		/* MESSAGE: malloc'd, taken */
+	size_t			 len;
+	uint64_t		 delay_ms;	/* after the attempt starts */
+	int			 err;		/* ERRNO */
+	struct sockaddr_storage	 from;		/* MESSAGE over UDP: ss_family
+						 * 0 means the server itself */
+};
+
+/* The attempt: server and source (NULL: any), transport, the message as
+ * sent (no TCP length prefix). Fills *out, zeroed on entry. */
+typedef void (*query_sim_fn)(void *arg, const struct sockaddr *server,
+    const struct sockaddr *source, enum query_transport,
+    const uint8_t *msg, size_t len, struct query_sim_reply *out);
+/* Installs (fn non-NULL) or removes the hook for engines made from now. */
+void query_sim_install(query_sim_fn, void *arg);
+
 /* "ok", "timeout", "refused_connection", "malformed", "error", "cancelled". */
 const char *query_status_name(enum query_status);
 

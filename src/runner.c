@@ -56,8 +56,25 @@ struct run_op {
 	LIST_ENTRY(run_op)	 entry;
 };
 
+/*
+ * What a run reads of the config, fixed when the run starts. A reload makes
+ * a new one and runs already going keep theirs: they must never read what a
+ * reload freed (the trust anchor was, and the next judgement crashed).
+ * Immutable once made; freed by its last holder.
+ */
+struct runner_conf {
+	unsigned		 refs;
+	struct check_params	 params;	/* .trust_anchor is ours, below */
+	ldns_rr_list		*trust_anchor;
+	struct infra_addr	*sources;	/* source_addresses, port 0 */
+	size_t			 nsources;
+	struct infra_addr	*resolvers;	/* config's, port included */
+	size_t			 nresolvers;
+};
+
 struct run {
 	struct runner		*r;
+	struct runner_conf	*conf;		/* a reference */
 	struct zone		*z;
 	struct evidence		*ev;
 	struct walk		*walk;
@@ -78,11 +95,7 @@ struct runner {
 	struct burster		*burster;
 	struct event		*ev_maint;	/* caches: expiry and caps */
 	size_t			 infra_max;
-	struct infra_addr	*sources;	/* source_addresses, port 0 */
-	size_t			 nsources;
-	struct infra_addr	*resolvers;	/* config's, port included */
-	size_t			 nresolvers;
-	struct check_params	 params;
+	struct runner_conf	*conf;		/* for runs started from now */
 	runner_done_fn		 done;
 	void			*arg;
 	LIST_HEAD(, run)	 runs;
@@ -119,9 +132,9 @@ runner_engine_config(const struct config *cfg)
 
 /* A run: its walk, then a few rounds of queries after it. */
 static uint64_t
-runner_run_deadline(const struct runner *r)
+runner_run_deadline(const struct runner_conf *c)
 {
-	uint64_t	q = r->params.timeout_ms * (r->params.retries + 1);
+	uint64_t	q = c->params.timeout_ms * (c->params.retries + 1);
 
 	return q * 8 + 5000 + q * 4 + 5000;
 }
@@ -161,37 +174,73 @@ runner_maint_cb(evutil_socket_t fd, short what, void *arg)
 #endif
 }
 
-/* The config a judgement depends on; cfg outlives the runs judged with it. */
-static void
-runner_set_params(struct runner *r, const struct config *cfg)
+static struct runner_conf *
+runner_conf_new(const struct config *cfg)
 {
-	size_t	i;
+	struct runner_conf	*c;
+	size_t			 i;
 
-	r->params.timeout_ms = cfg->timeout_ms;
-	r->params.retries = cfg->retries;
-	r->params.serial_grace_s = cfg->serial_grace_ms / 1000;
-	r->params.expiry_warning_s = cfg->expiry_warning_ms / 1000;
-	r->params.trust_anchor = cfg->trust_anchor;
+	c = xcalloc(1, sizeof(*c));
+	c->refs = 1;
+	c->params.timeout_ms = cfg->timeout_ms;
+	c->params.retries = cfg->retries;
+	c->params.serial_grace_s = cfg->serial_grace_ms / 1000;
+	c->params.expiry_warning_s = cfg->expiry_warning_ms / 1000;
+	if (cfg->trust_anchor != NULL &&
+	    (c->trust_anchor = ldns_rr_list_clone(cfg->trust_anchor)) == NULL)
+		fatalx("out of memory");
+	c->params.trust_anchor = c->trust_anchor;
+	c->sources = xcalloc(cfg->source_addresses.n + 1, sizeof(*c->sources));
+	for (i = 0; i < cfg->source_addresses.n; i++) {
+		memcpy(&c->sources[i].ss, &cfg->source_addresses.addrs[i].ss,
+		    sizeof(c->sources[i].ss));
+		c->sources[i].len = cfg->source_addresses.addrs[i].len;
+		infra_addr_set_port(&c->sources[i], 0);
+	}
+	c->nsources = cfg->source_addresses.n;
+	c->resolvers = xcalloc(cfg->resolvers.n + 1, sizeof(*c->resolvers));
+	for (i = 0; i < cfg->resolvers.n; i++) {
+		memcpy(&c->resolvers[i].ss, &cfg->resolvers.addrs[i].ss,
+		    sizeof(c->resolvers[i].ss));
+		c->resolvers[i].len = cfg->resolvers.addrs[i].len;
+	}
+	c->nresolvers = cfg->resolvers.n;
+	return c;
+}
+
+static struct runner_conf *
+runner_conf_ref(struct runner_conf *c)
+{
+	c->refs++;
+	return c;
+}
+
+static void
+runner_conf_unref(struct runner_conf *c)
+{
+	if (c == NULL || --c->refs > 0)
+		return;
+	ldns_rr_list_deep_free(c->trust_anchor);
+	free(c->sources);
+	free(c->resolvers);
+	free(c);
+}
+
+/* Every key a run or the shared machinery reads; runs going on keep the
+ * snapshot they started with. */
+static void
+runner_set_config(struct runner *r, const struct config *cfg)
+{
+	struct query_engine_config	qc = runner_engine_config(cfg);
+
+	query_engine_configure(r->qe, &qc);
+	infra_set_root(r->infra, cfg->root_hints);
+	walker_set_deadline(r->walker, runner_walk_deadline(cfg));
 	/* Room for every zone's cuts and NS hosts, and more. */
 	r->infra_max = 10000 + 16 * cfg->nzones;
 	burster_configure(r->burster, cfg->burst_size, cfg->burst_interval_ms);
-	free(r->sources);
-	r->sources = xcalloc(cfg->source_addresses.n + 1, sizeof(*r->sources));
-	for (i = 0; i < cfg->source_addresses.n; i++) {
-		memcpy(&r->sources[i].ss, &cfg->source_addresses.addrs[i].ss,
-		    sizeof(r->sources[i].ss));
-		r->sources[i].len = cfg->source_addresses.addrs[i].len;
-		infra_addr_set_port(&r->sources[i], 0);
-	}
-	r->nsources = cfg->source_addresses.n;
-	free(r->resolvers);
-	r->resolvers = xcalloc(cfg->resolvers.n + 1, sizeof(*r->resolvers));
-	for (i = 0; i < cfg->resolvers.n; i++) {
-		memcpy(&r->resolvers[i].ss, &cfg->resolvers.addrs[i].ss,
-		    sizeof(r->resolvers[i].ss));
-		r->resolvers[i].len = cfg->resolvers.addrs[i].len;
-	}
-	r->nresolvers = cfg->resolvers.n;
+	runner_conf_unref(r->conf);
+	r->conf = runner_conf_new(cfg);
 }
 
 struct runner *
@@ -209,11 +258,10 @@ runner_new(struct event_base *base, const struct config *cfg, runner_done_fn don
 	if ((r->qe = query_engine_new(base, &qc)) == NULL)
 		fatalx("cannot start the query engine");
 	r->infra = infra_new();
-	infra_set_root(r->infra, cfg->root_hints);
 	r->walker = walker_new(base, r->qe, r->infra, runner_walk_deadline(cfg));
 	r->chain = chain_new(base, r->qe, r->infra);
 	r->burster = burster_new(base, r->qe);
-	runner_set_params(r, cfg);
+	runner_set_config(r, cfg);
 	{
 		struct timeval	every = { RUNNER_MAINT_S, 0 };
 
@@ -227,13 +275,7 @@ runner_new(struct event_base *base, const struct config *cfg, runner_done_fn don
 void
 runner_configure(struct runner *r, const struct config *cfg)
 {
-	struct query_engine_config	qc = runner_engine_config(cfg);
-
-	query_engine_configure(r->qe, &qc);
-	infra_set_root(r->infra, cfg->root_hints);
-	r->params.timeout_ms = cfg->timeout_ms;
-	r->params.retries = cfg->retries;
-	r->params.serial_grace_s = cfg->serial_grace_ms / 1000;
+	runner_set_config(r, cfg);
 }
 
 const struct query_engine *
@@ -284,12 +326,12 @@ run_send_from(struct run *run, enum probe probe, size_t si, const struct infra_a
 
 /* The first source address of a's family (the engine's default), or -1. */
 static int
-run_default_source(const struct runner *r, const struct infra_addr *a)
+run_default_source(const struct runner_conf *c, const struct infra_addr *a)
 {
 	size_t	i;
 
-	for (i = 0; i < r->nsources; i++)
-		if (r->sources[i].ss.ss_family == a->ss.ss_family)
+	for (i = 0; i < c->nsources; i++)
+		if (c->sources[i].ss.ss_family == a->ss.ss_family)
 			return (int)i;
 	return -1;
 }
@@ -299,7 +341,7 @@ run_send(struct run *run, enum probe probe, size_t si, const struct infra_addr *
 {
 	/* Everything goes out from the default source; the other sources of
 	 * the same family only repeat the SOA question (PROBE_SOA_SRC). */
-	run_send_from(run, probe, si, a, run_default_source(run->r, a));
+	run_send_from(run, probe, si, a, run_default_source(run->conf, a));
 }
 
 static void
@@ -359,8 +401,8 @@ run_send_from(struct run *run, enum probe probe, size_t si, const struct infra_a
 	    run->ev->nxname : run->ev->zone)) == NULL)
 		fatalx("bad zone name %s", run->ev->zone);
 	op->q = query_engine_send(run->r->qe, qname, qtype,
-	    (const struct sockaddr *)&a->ss, probe == PROBE_SOA_SRC ?
-	    (const struct sockaddr *)&run->r->sources[source].ss : NULL, flags,
+	    (const struct sockaddr *)&a->ss, source >= 0 ?
+	    (const struct sockaddr *)&run->conf->sources[source].ss : NULL, flags,
 	    run_query_cb, op);
 	ldns_rdf_deep_free(qname);
 }
@@ -368,10 +410,11 @@ run_send_from(struct run *run, enum probe probe, size_t si, const struct infra_a
 static void
 run_probe_address(struct run *run, size_t si, const struct infra_addr *a)
 {
-	int	src, def = run_default_source(run->r, a);
+	const struct runner_conf	*c = run->conf;
+	int				 src, def = run_default_source(c, a);
 
-	for (src = def + 1; def >= 0 && src < (int)run->r->nsources; src++)
-		if (run->r->sources[src].ss.ss_family == a->ss.ss_family)
+	for (src = def + 1; def >= 0 && src < (int)c->nsources; src++)
+		if (c->sources[src].ss.ss_family == a->ss.ss_family)
 			run_send_from(run, PROBE_SOA_SRC, si, a, src);
 	run_send(run, PROBE_NS, si, a);
 	run_send(run, PROBE_SOA_UDP, si, a);
@@ -520,8 +563,8 @@ run_service_host_cb(const struct infra_host *h, void *arg)
 			cop->hai = i;
 			cop->tp = tcpprobe_start(run->r->base,
 			    (const struct sockaddr *)&eh->addrs[i].addr.ss,
-			    eh->addrs[i].addr.len, run->r->params.timeout_ms *
-			    (run->r->params.retries + 1), run_port_cb, cop);
+			    eh->addrs[i].addr.len, run->conf->params.timeout_ms *
+			    (run->conf->params.retries + 1), run_port_cb, cop);
 		}
 	}
 	run_op_done(op);
@@ -718,6 +761,7 @@ run_unlink_free(struct run *run)
 	if (run->ev_deadline != NULL)
 		event_free(run->ev_deadline);
 	evidence_free(run->ev);
+	runner_conf_unref(run->conf);
 	free(run);
 }
 
@@ -756,7 +800,7 @@ run_judge_cb(evutil_socket_t fd, short what, void *arg)
 	struct runner		*r = run->r;
 	struct zone		*z = run->z;
 	struct findings		 fs = { NULL, 0 };
-	struct check_params	 params = r->params;
+	struct check_params	 params = run->conf->params;
 	struct check_memory	 memory;
 	int			 status[CHECK_MAX];
 	double			 duration;
@@ -842,11 +886,13 @@ runner_start(struct runner *r, struct zone *z)
 	run->z = z;
 	run->ev = evidence_new(z->name, time(NULL));
 	run->ev->nxname = run_nxname(z->name);
-	run->ev->nsources = r->nsources;
-	run->ev->sources = xcalloc(r->nsources + 1, sizeof(*run->ev->sources));
-	for (i = 0; i < r->nsources; i++) {
+	run->conf = runner_conf_ref(r->conf);
+	run->ev->nsources = run->conf->nsources;
+	run->ev->sources = xcalloc(run->conf->nsources + 1,
+	    sizeof(*run->ev->sources));
+	for (i = 0; i < run->conf->nsources; i++) {
 		run->ev->sources[i] = xcalloc(1, INET6_ADDRSTRLEN + 8);
-		value_format_addr((const struct sockaddr *)&r->sources[i].ss,
+		value_format_addr((const struct sockaddr *)&run->conf->sources[i].ss,
 		    run->ev->sources[i], INET6_ADDRSTRLEN + 8, 0);
 	}
 	run->started_ms = clock_mono_ms();
@@ -854,16 +900,16 @@ runner_start(struct runner *r, struct zone *z)
 	LIST_INIT(&run->ops);
 	LIST_INSERT_HEAD(&r->runs, run, entry);
 	{
-		struct timeval	tv = clock_tv_ms(runner_run_deadline(r));
+		struct timeval	tv = clock_tv_ms(runner_run_deadline(run->conf));
 
 		if ((run->ev_deadline = evtimer_new(r->base, run_deadline_cb,
 		    run)) == NULL || evtimer_add(run->ev_deadline, &tv) == -1)
 			fatalx("runner: cannot arm the run deadline");
 	}
 	run->walk = walk_zone(r->walker, z->name, run_walk_cb, run);
-	for (i = 0; i < r->nresolvers; i++)
-		run_ask_resolver(run, evidence_add_resolver(run->ev, &r->resolvers[i]),
-		    false);
+	for (i = 0; i < run->conf->nresolvers; i++)
+		run_ask_resolver(run, evidence_add_resolver(run->ev,
+		    &run->conf->resolvers[i]), false);
 	run_service_hosts(run);
 	log_debug("zone %s: run started", z->name);
 }
@@ -891,8 +937,7 @@ runner_free(struct runner *r)
 		event_free(r->ev_maint);
 	chain_free(r->chain);
 	burster_free(r->burster);
-	free(r->sources);
-	free(r->resolvers);
+	runner_conf_unref(r->conf);
 	walker_free(r->walker);
 	infra_free(r->infra);
 	query_engine_free(r->qe);

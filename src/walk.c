@@ -88,6 +88,8 @@ struct pending {
 	unsigned		 outstanding;
 	struct walk		**waiters;
 	size_t			 nwaiters;
+	bool			 dying;		/* being freed: a cascade of
+						   cancellations may come back */
 };
 
 struct walk {
@@ -104,6 +106,7 @@ struct walk {
 	walk_zone_cb		 zone_cb;
 	walk_host_cb		 host_cb;
 	void			*arg;
+	bool			 dying;		/* being freed */
 	LIST_ENTRY(walk)	 entry;
 };
 
@@ -156,6 +159,12 @@ walker_new(struct event_base *base, struct query_engine *qe, struct infra *infra
 	if ((w->pendings = ldns_rbtree_create(walk_strcmp)) == NULL)
 		fatalx("out of memory");
 	return w;
+}
+
+void
+walker_set_deadline(struct walker *w, uint64_t deadline_ms)
+{
+	w->deadline_ms = deadline_ms;
 }
 
 void
@@ -293,7 +302,8 @@ ask_start(struct ask *a)
 static void
 ask_free(struct ask *a)
 {
-	size_t	i;
+	struct walk	*sub;
+	size_t		 i;
 
 	if (a == NULL)
 		return;
@@ -301,8 +311,9 @@ ask_free(struct ask *a)
 		event_free(a->ev_start);
 	if (a->q != NULL)
 		query_cancel(a->q);
-	if (a->sub != NULL)
-		walk_cancel(a->sub);
+	sub = a->sub;
+	a->sub = NULL;
+	walk_cancel(sub);
 	for (i = 0; i < a->naddrs; i++)
 		free(a->addr_ns[i]);
 	for (i = 0; i < a->nunresolved; i++)
@@ -418,12 +429,16 @@ ask_summary(const struct ask *a)
 static void
 pending_free(struct pending *p)
 {
-	size_t	i;
+	struct ask	*a;
+	size_t		 i;
 
+	p->dying = true;
 	if (ldns_rbtree_delete(p->w->pendings, p->key) == NULL)
 		fatalx("walk: pending %s not registered", p->key);
 	for (i = 0; i < 2; i++) {
-		ask_free(p->ask[i]);
+		a = p->ask[i];
+		p->ask[i] = NULL;
+		ask_free(a);
 		deleg_answer_clear(&p->ans[i]);
 	}
 	free(p->waiters);
@@ -546,6 +561,74 @@ pending_host_done(struct ask *a, struct deleg_answer *ans, void *arg)
 	pending_finish(p, NULL);
 }
 
+/*
+ * Whether what p waits for (its asks, the host walks they started, what
+ * those wait on, ...) already includes wk: then wk waiting on p would be a
+ * loop no answer can break, only deadlines, and a loop in who-owns-whom
+ * that a cancellation would run round. This is the glueless dependency
+ * cycle: a's NS is under b, b's under a, no glue at either parent. Returns
+ * the chain of names, or NULL. Bounded: a graph past the budget counts as
+ * a cycle (no real zone needs that many lookups in flight for one name).
+ */
+#define WALK_REACH_BUDGET	512
+
+static bool walk_reaches(const struct walk *, const struct walk *, unsigned *,
+    struct buf *);
+
+static bool
+pending_reaches(const struct pending *p, const struct walk *wk, unsigned *budget,
+    struct buf *path)
+{
+	size_t	i;
+
+	for (i = 0; i < 2; i++)
+		if (p->ask[i] != NULL && p->ask[i]->sub != NULL &&
+		    walk_reaches(p->ask[i]->sub, wk, budget, path))
+			return true;
+	return false;
+}
+
+static bool
+walk_reaches(const struct walk *from, const struct walk *wk, unsigned *budget,
+    struct buf *path)
+{
+	bool	found = false;
+
+	if (from == wk || *budget == 0)
+		found = true;
+	else {
+		--*budget;
+		if (from->waiting != NULL)
+			found = pending_reaches(from->waiting, wk, budget, path);
+		else if (from->ask != NULL && from->ask->sub != NULL)
+			found = walk_reaches(from->ask->sub, wk, budget, path);
+	}
+	if (found)
+		buf_printf(path, " <- %s", from->target);
+	return found;
+}
+
+static char *
+pending_cycle(const struct pending *p, const struct walk *wk)
+{
+	struct buf	path;
+	unsigned	budget = WALK_REACH_BUDGET;
+	char		*cycle;
+
+	buf_init(&path);
+	if (!pending_reaches(p, wk, &budget, &path)) {
+		buf_free(&path);
+		return NULL;
+	}
+	buf_printf(&path, " <- %s", p->name);
+	if (budget == 0)
+		buf_puts(&path, " (too many lookups waiting on each other)");
+	cycle = xasprintf("dependency cycle, no glue to break it: %s "
+	    "(each name needed to find the one before)", (char *)path.data + 4);
+	buf_free(&path);
+	return cycle;
+}
+
 /* Joins (or starts) the lookup of key; wk waits on it. */
 static void
 pending_join(struct walk *wk, enum pending_kind kind, const char *name,
@@ -553,7 +636,8 @@ pending_join(struct walk *wk, enum pending_kind kind, const char *name,
 {
 	struct walker	*w = wk->w;
 	struct pending	*p;
-	char		*key;
+	struct timeval	 now = { 0, 0 };
+	char		*key, *cycle;
 
 	key = xasprintf("%c:%s", kind == PENDING_CUT ? 'c' : 'h', name);
 	p = (struct pending *)ldns_rbtree_search(w->pendings, key);
@@ -587,6 +671,17 @@ pending_join(struct walk *wk, enum pending_kind kind, const char *name,
 		return;
 	}
 	free(key);
+	if ((cycle = pending_cycle(p, wk)) != NULL) {
+		/* Waiting would be waiting on itself: fail from the loop. */
+		log_debug("walk %s: %s", wk->target, cycle);
+		if (wk->failure == NULL)
+			wk->failure = cycle;
+		else
+			free(cycle);
+		if (event_add(wk->ev_step, &now) == -1)
+			fatalx("walk: cannot add event");
+		return;
+	}
 	p->waiters = xreallocarray(p->waiters, p->nwaiters + 1, sizeof(*p->waiters));
 	p->waiters[p->nwaiters++] = wk;
 	wk->waiting = p;
@@ -603,19 +698,36 @@ pending_leave(struct pending *p, struct walk *wk)
 			break;
 		}
 	wk->waiting = NULL;
-	if (p->nwaiters == 0)
+	if (p->nwaiters == 0 && !p->dying)
 		pending_free(p);
 }
 
 /* ---- walks ---- */
 
+/*
+ * Freeing a walk may free the lookup it waited on, that lookup's host walks,
+ * what they waited on, and so on down. Each object is detached before the
+ * cascade and marked dying, so the cascade never frees what a caller up the
+ * stack still holds, even were the graph to loop back (pending_cycle keeps
+ * it from doing so).
+ */
 static void
 walk_unlink_free(struct walk *wk)
 {
+	struct pending	*p;
+	struct ask	*a;
+
+	if (wk->dying)
+		return;
+	wk->dying = true;
 	LIST_REMOVE(wk, entry);
-	if (wk->waiting != NULL)
-		pending_leave(wk->waiting, wk);
-	ask_free(wk->ask);
+	p = wk->waiting;
+	a = wk->ask;
+	wk->waiting = NULL;
+	wk->ask = NULL;
+	if (p != NULL)
+		pending_leave(p, wk);
+	ask_free(a);
 	event_free(wk->ev_step);
 	event_free(wk->ev_deadline);
 	free(wk->failure);

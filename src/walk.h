@@ -49,6 +49,8 @@ typedef void (*walk_host_cb)(const struct infra_host *host, void *arg);
 
 struct walker *walker_new(struct event_base *, struct query_engine *, struct infra *,
     uint64_t deadline_ms);
+/* For walks started from now on (a reload). */
+void walker_set_deadline(struct walker *, uint64_t deadline_ms);
 /* Cancels every walk (no callbacks) and frees the walker. */
 void walker_free(struct walker *);
 

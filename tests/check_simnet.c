@@ -1,0 +1,825 @@
+/* check_simnet: the gatherers (walk, runner, chain, burst, tcpprobe) and the
+ * daemon's lifecycle on a simulated network: scripted servers, no sockets
+ * to them, no root, the same outcome every time. */
+#include "zhbuild.h"
+
+#include <sys/stat.h>
+
+#include <check.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "check_main.h"
+#include "clock.h"
+#include "config.h"
+#include "daemon.h"
+#include "infra.h"
+#include "log.h"
+#include "query.h"
+#include "runner.h"
+#include "sim.h"
+#include "walk.h"
+#include "zone.h"
+
+#define ROOT_ADDR	"127.0.90.1"
+#define TLD_ADDR	"127.0.90.2"
+#define OK_ADDR		"127.0.90.3"
+#define CYC_ADDR	"127.0.90.4"
+#define FIVE_ADDR	"127.0.90.5"
+#define MANY_ADDR	"127.0.90.6"
+#define SILENT_ADDR	"127.0.90.7"
+#define LOOP_ADDR	"127.0.90.8"
+
+static struct sim	*sim;
+static char		 dir[128];
+
+static void
+write_file(const char *name, const char *text)
+{
+	char	 path[256];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	fputs(text, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+/*
+ * The simulated world: a root, example. under it, and below that a zone of
+ * each shape. Everything lives in 127.0.90.0/24 but no packet is sent.
+ */
+static void
+world(void)
+{
+	char	*many, *tld, *p;
+	size_t	 i, len = 65536;
+
+	ck_assert_int_eq(sim_zone(sim, ROOT_ADDR, ".",
+	    ". SOA ns.root. h.root. 1 3600 600 86400 60\n"
+	    ". NS ns.root.\n"
+	    "ns.root. A " ROOT_ADDR "\n"
+	    "example. NS ns1.example.\n"
+	    "ns1.example. A " TLD_ADDR "\n"), 0);
+	/* example., with 300 NS names of many.example. and their glue. */
+	tld = p = malloc(len);
+	ck_assert_ptr_nonnull(tld);
+	p += snprintf(p, len,
+	    "example. SOA ns1.example. h.example. 1 3600 600 86400 60\n"
+	    "example. NS ns1.example.\n"
+	    "ns1.example. A " TLD_ADDR "\n"
+	    "ok.example. NS ns1.ok.example.\n"
+	    "ok.example. NS ns2.ok.example.\n"
+	    "ns1.ok.example. A " OK_ADDR "\n"
+	    "ns2.ok.example. A " OK_ADDR "\n"
+	    /* a glueless two-zone cycle */
+	    "cyca.example. NS ns.cycb.example.\n"
+	    "cycb.example. NS ns.cyca.example.\n"
+	    /* five NS: two glued on servers that do not serve the zone,
+	     * three with no glue, reachable only through the zone itself */
+	    "five.example. NS ns1.five.example.\n"
+	    "five.example. NS ns2.five.example.\n"
+	    "five.example. NS ns3.five.example.\n"
+	    "five.example. NS ns4.five.example.\n"
+	    "five.example. NS ns5.five.example.\n"
+	    "ns1.five.example. A " OK_ADDR "\n"
+	    "ns2.five.example. A " TLD_ADDR "\n"
+	    "silent.example. NS ns1.silent.example.\n"
+	    "silent.example. NS ns2.silent.example.\n"
+	    "ns1.silent.example. A " OK_ADDR "\n"
+	    "ns2.silent.example. A " SILENT_ADDR "\n"
+	    /* the zone's server refers back up: a delegation loop */
+	    "loop.example. NS ns1.loop.example.\n"
+	    "ns1.loop.example. A " LOOP_ADDR "\n"
+	    /* an NS name that is an alias (RFC 2181 10.3) */
+	    "alias.example. NS nsalias.ok.example.\n");
+	for (i = 0; i < 300; i++)
+		p += snprintf(p, len - (size_t)(p - tld),
+		    "many.example. NS ns%zu.many.example.\n"
+		    "ns%zu.many.example. A " MANY_ADDR "\n", i, i);
+	ck_assert_int_eq(sim_zone(sim, TLD_ADDR, "example.", tld), 0);
+	free(tld);
+	ck_assert_int_eq(sim_zone(sim, OK_ADDR, "ok.example.",
+	    "ok.example. SOA ns1.ok.example. h.ok.example. 7 3600 600 86400 60\n"
+	    "ok.example. NS ns1.ok.example.\n"
+	    "ok.example. NS ns2.ok.example.\n"
+	    "ns1.ok.example. A " OK_ADDR "\n"
+	    "ns2.ok.example. A " OK_ADDR "\n"
+	    "nsalias.ok.example. CNAME ns1.ok.example.\n"
+	    "www.ok.example. A " OK_ADDR "\n"), 0);
+	ck_assert_int_eq(sim_zone(sim, OK_ADDR, "silent.example.",
+	    "silent.example. SOA ns1.silent.example. h.silent.example. 1 3600 600 86400 60\n"
+	    "silent.example. NS ns1.silent.example.\n"
+	    "silent.example. NS ns2.silent.example.\n"
+	    "ns1.silent.example. A " OK_ADDR "\n"
+	    "ns2.silent.example. A " SILENT_ADDR "\n"), 0);
+	ck_assert_int_eq(sim_zone(sim, OK_ADDR, "alias.example.",
+	    "alias.example. SOA nsalias.ok.example. h.alias.example. 1 3600 600 86400 60\n"
+	    "alias.example. NS nsalias.ok.example.\n"), 0);
+	ck_assert_int_eq(sim_zone(sim, CYC_ADDR, "cyca.example.",
+	    "cyca.example. SOA ns.cycb.example. h.cyca.example. 1 3600 600 86400 60\n"
+	    "cyca.example. NS ns.cycb.example.\n"
+	    "ns.cyca.example. A " CYC_ADDR "\n"), 0);
+	ck_assert_int_eq(sim_zone(sim, CYC_ADDR, "cycb.example.",
+	    "cycb.example. SOA ns.cyca.example. h.cycb.example. 1 3600 600 86400 60\n"
+	    "cycb.example. NS ns.cyca.example.\n"
+	    "ns.cycb.example. A " CYC_ADDR "\n"), 0);
+	ck_assert_int_eq(sim_zone(sim, FIVE_ADDR, "five.example.",
+	    "five.example. SOA ns3.five.example. h.five.example. 1 3600 600 86400 60\n"
+	    "five.example. NS ns1.five.example.\n"
+	    "five.example. NS ns2.five.example.\n"
+	    "five.example. NS ns3.five.example.\n"
+	    "five.example. NS ns4.five.example.\n"
+	    "five.example. NS ns5.five.example.\n"
+	    "ns1.five.example. A " OK_ADDR "\n"
+	    "ns2.five.example. A " TLD_ADDR "\n"
+	    "ns3.five.example. A " FIVE_ADDR "\n"
+	    "ns4.five.example. A " FIVE_ADDR "\n"
+	    "ns5.five.example. A " FIVE_ADDR "\n"), 0);
+	ck_assert_int_eq(sim_zone(sim, LOOP_ADDR, "example.",
+	    "example. SOA ns1.example. h.example. 1 3600 600 86400 60\n"
+	    "example. NS ns1.example.\n"
+	    "ns1.example. A " TLD_ADDR "\n"
+	    "loop.example. NS ns1.loop.example.\n"
+	    "ns1.loop.example. A " LOOP_ADDR "\n"), 0);
+
+	/* 300 NS names on one address, with glue. */
+	many = p = malloc(len);
+	ck_assert_ptr_nonnull(many);
+	p += snprintf(p, len, "many.example. SOA ns0.many.example. "
+	    "h.many.example. 1 3600 600 86400 60\n");
+	for (i = 0; i < 300; i++)
+		p += snprintf(p, len - (size_t)(p - many),
+		    "many.example. NS ns%zu.many.example.\n"
+		    "ns%zu.many.example. A " MANY_ADDR "\n", i, i);
+	ck_assert_int_eq(sim_zone(sim, MANY_ADDR, "many.example.", many), 0);
+	free(many);
+}
+
+static void
+setup(void)
+{
+	const char	*tmp = getenv("TMPDIR");
+
+	snprintf(dir, sizeof(dir), "%s/simnet.XXXXXX", tmp != NULL ? tmp : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	write_file("hints", ". 3600000 IN NS ns.root.\n"
+	    "ns.root. 3600000 IN A " ROOT_ADDR "\n");
+	/* Two anchors a reload can switch between (the sim root is unsigned:
+	 * either makes the chain insecure, which is all these runs need). */
+	write_file("anchor1", ". 3600 IN DS 20326 8 2 "
+	    "E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n");
+	write_file("anchor2", ". 3600 IN DS 38696 8 2 "
+	    "683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483AF444A4C0FB2B16\n");
+	sim = sim_new();
+	world();
+	sim_install(sim);
+	log_set_level(LOG_LEVEL_WARNING);
+}
+
+static void
+teardown(void)
+{
+	char	cmd[256];
+
+	sim_install(NULL);
+	sim_free(sim);
+	sim = NULL;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+/* The config text for zones (a YAML flow list) and extra keys. */
+static char *
+config_text(const char *zones, const char *anchor, const char *extra)
+{
+	char	*t;
+
+	ck_assert_int_ne(asprintf(&t,
+	    "listen: \"127.0.0.1:0\"\n"
+	    "root_hints: %s/hints\n"
+	    "trust_anchor: %s/%s\n"
+	    "timeout: 100ms\n"
+	    "retries: 1\n"
+	    "server_qps: 10000\n"
+	    "burst_size: 0\n"
+	    "log_level: warning\n"
+	    "%s"
+	    "zones: %s\n", dir, dir, anchor, extra != NULL ? extra : "", zones), -1);
+	return t;
+}
+
+static struct config *
+load(const char *zones, const char *anchor, const char *extra)
+{
+	struct config_errors	 errs = { NULL, 0 };
+	struct config		*cfg;
+	char			*t = config_text(zones, anchor, extra);
+	size_t			 i;
+
+	cfg = config_load_buffer("simnet.yaml", t, strlen(t), 0, &errs);
+	for (i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	config_errors_clear(&errs);
+	free(t);
+	ck_assert_ptr_nonnull(cfg);
+	return cfg;
+}
+
+/* ---- runs of whole zones ---- */
+
+struct harness {
+	struct event_base	*base;
+	struct config		*cfg;
+	struct runner		*r;
+	struct zone_set		 zones;
+	size_t			 pending;
+	bool			 timed_out;
+	struct event		*ev_guard;
+	struct event		*ev_act;	/* what a test does "after query k" */
+	unsigned long		 act_at;
+	void			(*act)(struct harness *);
+};
+
+static struct harness	*cur;
+
+static void
+harness_done(struct zone *z, bool ok, void *arg)
+{
+	struct harness	*h = arg;
+
+	(void)z;
+	(void)ok;
+	if (--h->pending == 0)
+		event_base_loopbreak(h->base);
+}
+
+static void
+harness_guard_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct harness	*h = arg;
+
+	h->timed_out = true;
+	event_base_loopbreak(h->base);
+}
+
+static void
+harness_act_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct harness	*h = arg;
+
+	h->act(h);
+}
+
+/* After the k-th query is sent, the action runs from the loop. */
+static void
+harness_on_query(struct sim *s, unsigned long n, void *arg)
+{
+	struct harness	*h = arg;
+
+	if (h->act != NULL && n == h->act_at)
+		event_active(h->ev_act, EV_TIMEOUT, 1);
+}
+
+static void
+harness_init(struct harness *h, struct config *cfg)
+{
+	struct timeval	guard = { 60, 0 };
+
+	memset(h, 0, sizeof(*h));
+	ck_assert_ptr_nonnull(h->base = event_base_new());
+	h->cfg = cfg;
+	h->r = runner_new(h->base, cfg, harness_done, h);
+	zone_set_sync(&h->zones, cfg, NULL, NULL);
+	ck_assert_ptr_nonnull(h->ev_guard = evtimer_new(h->base, harness_guard_cb, h));
+	ck_assert_int_eq(evtimer_add(h->ev_guard, &guard), 0);
+	ck_assert_ptr_nonnull(h->ev_act = evtimer_new(h->base, harness_act_cb, h));
+	sim_on_query(sim, harness_on_query, h);
+	cur = h;
+}
+
+/* Every zone once; returns when all are judged (or the guard fires). */
+static void
+harness_run(struct harness *h)
+{
+	size_t	i;
+
+	h->pending = h->zones.n;
+	for (i = 0; i < h->zones.n; i++)
+		runner_start(h->r, h->zones.v[i]);
+	if (h->pending > 0)
+		ck_assert_int_ne(event_base_dispatch(h->base), -1);
+}
+
+static void
+harness_free(struct harness *h)
+{
+	sim_on_query(sim, NULL, NULL);
+	runner_free(h->r);
+	event_free(h->ev_guard);
+	event_free(h->ev_act);
+	zone_set_clear(&h->zones, true);
+	config_free(h->cfg);
+	event_base_free(h->base);
+	cur = NULL;
+}
+
+static struct zone *
+zone_named(struct harness *h, const char *name)
+{
+	struct zone	*z = zone_set_find(&h->zones, name);
+
+	ck_assert_msg(z != NULL, "zone %s not in the set", name);
+	return z;
+}
+
+static bool
+has_cause(const struct zone *z, enum cause c)
+{
+	size_t	i;
+
+	for (i = 0; i < z->findings.n; i++)
+		if (z->findings.v[i].cause == c)
+			return true;
+	return false;
+}
+
+/* The worst finding outside DNSSEC: the sim's root is unsigned, so with a
+ * trust anchor every chain is broken at the root. */
+static enum severity
+worst(const struct zone *z)
+{
+	enum severity	w = SEVERITY_OK;
+	size_t		i;
+
+	for (i = 0; i < z->findings.n; i++)
+		if (z->findings.v[i].check != CHECK_DNSSEC &&
+		    z->findings.v[i].severity > w)
+			w = z->findings.v[i].severity;
+	return w;
+}
+
+static void
+print_zone(const struct zone *z)
+{
+	size_t	i;
+
+	fprintf(stderr, "%s: %s\n", z->name, zone_status_name(z));
+	for (i = 0; i < z->findings.n; i++)
+		fprintf(stderr, "  %s %s %s: %s\n", severity_name(z->findings.v[i].severity),
+		    cause_name(z->findings.v[i].cause),
+		    z->findings.v[i].address != NULL ? z->findings.v[i].address : "",
+		    z->findings.v[i].summary);
+}
+
+/* Runs the zones (a YAML flow list) once; returns the one named, judged. */
+static struct zone *
+run_zones(struct harness *h, const char *zones, const char *name)
+{
+	struct zone	*z;
+
+	harness_init(h, load(zones, "anchor1", NULL));
+	harness_run(h);
+	ck_assert(!h->timed_out);
+	z = zone_named(h, name);
+	print_zone(z);
+	ck_assert(z->checked);
+	return z;
+}
+
+START_TEST(test_healthy_zone)
+{
+	struct harness	h;
+	struct zone	*z;
+	size_t		 i;
+
+	z = run_zones(&h, "[ok.example]", "ok.example.");
+	/* The sim's root is unsigned: only the DNSSEC check may speak. */
+	for (i = 0; i < z->findings.n; i++)
+		ck_assert_int_eq(z->findings.v[i].check, CHECK_DNSSEC);
+	ck_assert_uint_gt(sim_queries(sim, OK_ADDR), 4);
+	ck_assert_uint_gt(sim_queries(sim, ROOT_ADDR), 0);
+	harness_free(&h);
+}
+END_TEST
+
+/* Issue 12: a glueless two-zone cycle aborted every run with a double free. */
+START_TEST(test_glueless_cycle)
+{
+	struct harness	h;
+	struct zone	*a, *b;
+
+	harness_init(&h, load("[cyca.example, cycb.example, ok.example]",
+	    "anchor1", NULL));
+	harness_run(&h);
+	ck_assert(!h.timed_out);
+	a = zone_named(&h, "cyca.example.");
+	b = zone_named(&h, "cycb.example.");
+	print_zone(a);
+	print_zone(b);
+	ck_assert(a->checked && b->checked);
+	ck_assert_int_eq(worst(a), SEVERITY_CRITICAL);
+	ck_assert_int_eq(worst(b), SEVERITY_CRITICAL);
+	ck_assert(has_cause(a, CAUSE_NS_NAME_UNRESOLVABLE));
+	ck_assert(has_cause(b, CAUSE_NS_NAME_UNRESOLVABLE));
+	/* Neither server of the cycle was ever reachable. */
+	ck_assert_uint_eq(sim_queries(sim, CYC_ADDR), 0);
+	ck_assert(zone_named(&h, "ok.example.")->checked);
+	fprintf(stderr, "cycle: %lu queries\n", sim_queries(sim, NULL));
+	ck_assert_uint_lt(sim_queries(sim, NULL), 400);
+	harness_free(&h);
+}
+END_TEST
+
+/* Issue 12: five in-bailiwick NS, two glued on servers that do not serve
+ * the zone, three whose addresses only the zone itself has: host lookups
+ * that wait on each other, cancelled in a cascade (heap-use-after-free). */
+START_TEST(test_five_ns)
+{
+	struct harness	h;
+	struct zone	*z;
+
+	z = run_zones(&h, "[five.example]", "five.example.");
+	ck_assert_int_eq(worst(z), SEVERITY_CRITICAL);
+	ck_assert(has_cause(z, CAUSE_NS_NAME_UNRESOLVABLE));
+	ck_assert(has_cause(z, CAUSE_LAME_DELEGATION) ||
+	    has_cause(z, CAUSE_SERVER_REFUSED));
+	ck_assert_uint_eq(sim_queries(sim, FIVE_ADDR), 0);
+	harness_free(&h);
+}
+END_TEST
+
+/* ---- the walk alone ---- */
+
+struct walk_box {
+	struct event_base	*base;
+	enum infra_host_state	 state;
+	size_t			 naddrs;
+	int			 calls;
+};
+
+static void
+walk_box_host(const struct infra_host *host, void *arg)
+{
+	struct walk_box	*b = arg;
+
+	b->state = host->state;
+	b->naddrs = host->naddrs;
+	b->calls++;
+	event_base_loopbreak(b->base);
+}
+
+static void
+walk_one_host(const char *name, struct walk_box *b)
+{
+	struct query_engine_config	 qc;
+	struct query_engine		*qe;
+	struct infra			*in;
+	struct walker			*w;
+	struct config			*cfg = load("[]", "anchor1", NULL);
+
+	memset(&qc, 0, sizeof(qc));
+	qc.timeout_ms = 100;
+	qc.retries = 1;
+	qc.max_inflight = 100;
+	memset(b, 0, sizeof(*b));
+	ck_assert_ptr_nonnull(b->base = event_base_new());
+	ck_assert_ptr_nonnull(qe = query_engine_new(b->base, &qc));
+	in = infra_new();
+	infra_set_root(in, cfg->root_hints);
+	w = walker_new(b->base, qe, in, 5000);
+	ck_assert_ptr_nonnull(walk_host(w, name, walk_box_host, b));
+	ck_assert_int_ne(event_base_dispatch(b->base), -1);
+	walker_free(w);
+	infra_free(in);
+	query_engine_free(qe);
+	event_base_free(b->base);
+	config_free(cfg);
+}
+
+START_TEST(test_walk_host_cycle)
+{
+	struct walk_box	b;
+
+	walk_one_host("ns.cycb.example.", &b);
+	ck_assert_int_eq(b.calls, 1);
+	ck_assert_int_eq(b.state, INFRA_HOST_FAILED);
+	walk_one_host("ns3.five.example.", &b);
+	ck_assert_int_eq(b.calls, 1);
+	ck_assert_int_eq(b.state, INFRA_HOST_FAILED);
+	walk_one_host("ns1.ok.example.", &b);
+	ck_assert_int_eq(b.state, INFRA_HOST_OK);
+	ck_assert_uint_eq(b.naddrs, 1);
+	walk_one_host("nsalias.ok.example.", &b);
+	ck_assert_int_eq(b.state, INFRA_HOST_CNAME);
+}
+END_TEST
+
+/* ---- timeouts, loops, big NS sets ---- */
+
+START_TEST(test_silent_server_retries)
+{
+	struct harness	h;
+	struct zone	*z;
+
+	struct sim_rule	silent = { .addr = SILENT_ADDR, .transport = -1,
+	    .behaviour = SIM_SILENT };
+
+	sim_add_rule(sim, &silent);
+	z = run_zones(&h, "[silent.example]", "silent.example.");
+	ck_assert_int_eq(worst(z), SEVERITY_WARNING);
+	ck_assert(has_cause(z, CAUSE_SERVER_TIMEOUT));
+	/* Every question to it was asked twice (retries: 1), none more. */
+	ck_assert_uint_gt(sim_queries(sim, SILENT_ADDR), 0);
+	ck_assert_uint_eq(sim_queries(sim, SILENT_ADDR) % 2, 0);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_delegation_loop)
+{
+	struct harness	h;
+	struct zone	*z;
+
+	/* loop.example.'s server answers for example. and refers back. */
+	z = run_zones(&h, "[loop.example]", "loop.example.");
+	ck_assert_int_ne(worst(z), SEVERITY_OK);
+	ck_assert_uint_lt(sim_queries(sim, NULL), 400);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_ns_hundreds)
+{
+	struct harness	h;
+	struct zone	*z;
+	size_t		 i;
+
+	z = run_zones(&h, "[many.example]", "many.example.");
+	for (i = 0; i < z->findings.n; i++)
+		ck_assert_int_eq(z->findings.v[i].check, CHECK_DNSSEC);
+	fprintf(stderr, "300 NS names: %lu queries\n", sim_queries(sim, NULL));
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_cname_ns)
+{
+	struct harness	h;
+	struct zone	*z;
+
+	z = run_zones(&h, "[alias.example]", "alias.example.");
+	ck_assert_int_ne(worst(z), SEVERITY_OK);
+	harness_free(&h);
+}
+END_TEST
+
+/* ---- cancellation and reloads at every point of a run ---- */
+
+#define ALL_ZONES "[ok.example, cyca.example, cycb.example, five.example, " \
+	"silent.example, loop.example, alias.example]"
+
+static unsigned long
+queries_of_full_run(void)
+{
+	struct harness	h;
+	unsigned long	n;
+
+	harness_init(&h, load(ALL_ZONES, "anchor1", "resolvers: [127.0.90.9]\n"));
+	harness_run(&h);
+	ck_assert(!h.timed_out);
+	n = sim_queries(sim, NULL);
+	harness_free(&h);
+	return n;
+}
+
+static void
+act_cancel_all(struct harness *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->zones.n; i++)
+		runner_cancel(h->r, h->zones.v[i]);
+	event_base_loopbreak(h->base);
+}
+
+static void
+act_free_runner(struct harness *h)
+{
+	runner_free(h->r);
+	h->r = NULL;
+	event_base_loopbreak(h->base);
+}
+
+START_TEST(test_cancel_at_every_point)
+{
+	struct harness	h;
+	unsigned long	n = queries_of_full_run(), k;
+
+	fprintf(stderr, "a full run: %lu queries\n", n);
+	ck_assert_uint_gt(n, 20);
+	for (k = 1; k <= n + 1; k++) {
+		harness_init(&h, load(ALL_ZONES, "anchor1",
+		    "resolvers: [127.0.90.9]\n"));
+		h.act = k % 2 ? act_cancel_all : act_free_runner;
+		h.act_at = k;
+		harness_run(&h);
+		ck_assert(!h.timed_out);
+		harness_free(&h);
+	}
+}
+END_TEST
+
+/* Issue 12: a reload freed the trust anchor under runs in flight. */
+static void
+act_reload(struct harness *h)
+{
+	struct config	*next;
+	struct zone_set	 added = { NULL, 0 }, removed = { NULL, 0 };
+
+	next = load(ALL_ZONES, h->act_at % 2 ? "anchor2" : "anchor1",
+	    h->act_at % 3 ? "resolvers: [127.0.90.10, 127.0.90.11]\n"
+	    "source_addresses: [127.0.0.1, 127.0.0.2]\nexpiry_warning: 2d\n" :
+	    "timeout: 200ms\n");
+	runner_configure(h->r, next);
+	zone_set_sync(&h->zones, next, &added, &removed);
+	ck_assert_uint_eq(added.n, 0);
+	ck_assert_uint_eq(removed.n, 0);
+	zone_set_clear(&added, false);
+	zone_set_clear(&removed, false);
+	/* Scribble over the old config's memory before freeing it: a run
+	 * still reading it would see garbage even without ASan. */
+	ldns_rr_list_deep_free(h->cfg->trust_anchor);
+	h->cfg->trust_anchor = NULL;
+	config_free(h->cfg);
+	h->cfg = next;
+}
+
+START_TEST(test_reload_at_every_point)
+{
+	struct harness	h;
+	unsigned long	n = queries_of_full_run(), k;
+	size_t		i;
+
+	for (k = 1; k <= n; k += 3) {
+		harness_init(&h, load(ALL_ZONES, "anchor1",
+		    "resolvers: [127.0.90.9]\n"));
+		h.act = act_reload;
+		h.act_at = k;
+		harness_run(&h);
+		ck_assert(!h.timed_out);
+		for (i = 0; i < h.zones.n; i++)
+			ck_assert_msg(h.zones.v[i]->checked, "%s not judged after a "
+			    "reload at query %lu", h.zones.v[i]->name, k);
+		harness_free(&h);
+	}
+}
+END_TEST
+
+/* ---- the daemon itself: start, runs, reloads, SIGTERM, state ---- */
+
+static atomic_int	daemon_busy;
+
+static void
+daemon_on_query(struct sim *s, unsigned long n, void *arg)
+{
+	atomic_store(&daemon_busy, 1);
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec	ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) == -1)
+		;
+}
+
+/* Config files swapped under the daemon: zones added, removed and kept,
+ * the anchor, resolvers and sources changed, one file broken. */
+static void *
+daemon_driver(void *arg)
+{
+	static const char *const zones[] = {
+		"[ok.example, cyca.example, five.example]",
+		"[ok.example, silent.example, cycb.example, loop.example]",
+		"[ok.example, alias.example, cyca.example, cycb.example]",
+	};
+	char	 path[256], tmp[256], *t;
+	FILE	*fp;
+	int	 i, spins;
+
+	(void)arg;
+	for (spins = 0; spins < 500 && !atomic_load(&daemon_busy); spins++)
+		sleep_ms(10);
+	for (i = 0; i < 24; i++) {
+		if (i % 8 == 7)
+			t = strdup("zones: [unterminated\n");
+		else
+			t = config_text(zones[i % 3], i % 2 ? "anchor2" : "anchor1",
+			    i % 2 ? "resolvers: [127.0.90.9]\ninterval: 1s\n"
+			    "state_file: STATE\n" :
+			    "interval: 2s\nsource_addresses: [127.0.0.1]\n"
+			    "state_file: STATE\n");
+		snprintf(tmp, sizeof(tmp), "%s/zh.yaml.tmp", dir);
+		snprintf(path, sizeof(path), "%s/zh.yaml", dir);
+		if ((fp = fopen(tmp, "w")) != NULL) {
+			char	*st = strstr(t, "STATE");
+
+			if (st != NULL) {
+				*st = '\0';
+				fprintf(fp, "%s%s/state%s", t, dir, st + 5);
+			} else
+				fputs(t, fp);
+			fclose(fp);
+			rename(tmp, path);
+		}
+		free(t);
+		kill(getpid(), SIGHUP);
+		sleep_ms(37 + (i * 53) % 180);
+	}
+	kill(getpid(), SIGTERM);
+	return NULL;
+}
+
+START_TEST(test_daemon_lifecycle)
+{
+	struct options	 opts;
+	pthread_t	 th;
+	char		 path[256], *t, *st;
+	struct stat	 sb;
+	FILE		*fp;
+	int		 rc;
+
+	t = config_text("[ok.example, cyca.example, five.example]", "anchor1",
+	    "interval: 1s\nresolvers: [127.0.90.9]\nstate_file: STATE\n");
+	st = strstr(t, "STATE");
+	*st = '\0';
+	snprintf(path, sizeof(path), "%s/zh.yaml", dir);
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	fprintf(fp, "%s%s/state%s", t, dir, st + 5);
+	fclose(fp);
+	free(t);
+
+	memset(&opts, 0, sizeof(opts));
+	opts.config_path = path;
+	opts.foreground = true;
+	atomic_store(&daemon_busy, 0);
+	sim_on_query(sim, daemon_on_query, NULL);
+	ck_assert_int_eq(pthread_create(&th, NULL, daemon_driver, NULL), 0);
+	rc = daemon_main(&opts);
+	pthread_join(th, NULL);
+	sim_on_query(sim, NULL, NULL);
+	ck_assert_int_eq(rc, 0);
+	ck_assert(atomic_load(&daemon_busy));
+	snprintf(path, sizeof(path), "%s/state", dir);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_gt(sb.st_size, 0);
+	fprintf(stderr, "daemon: %lu queries through 24 reloads\n",
+	    sim_queries(sim, NULL));
+}
+END_TEST
+
+static Suite *
+simnet_suite(void)
+{
+	Suite	*s = suite_create("simnet");
+	TCase	*tc;
+
+	tc = tcase_create("runs");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_healthy_zone);
+	tcase_add_test(tc, test_glueless_cycle);
+	tcase_add_test(tc, test_five_ns);
+	tcase_add_test(tc, test_walk_host_cycle);
+	tcase_add_test(tc, test_silent_server_retries);
+	tcase_add_test(tc, test_delegation_loop);
+	tcase_add_test(tc, test_ns_hundreds);
+	tcase_add_test(tc, test_cname_ns);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lifecycle");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, test_cancel_at_every_point);
+	tcase_add_test(tc, test_reload_at_every_point);
+	tcase_add_test(tc, test_daemon_lifecycle);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return check_main_run(simnet_suite());
+}

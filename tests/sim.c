@@ -1,0 +1,504 @@
+/* sim: a simulated network of authoritative servers for the query engine's
+ * test hook. */
+#include "zhbuild.h"
+
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "query.h"
+#include "sim.h"
+#include "xmalloc.h"
+
+/*
+ * Each server answers like a plain authoritative server (NSD's way): the
+ * zone at the address that holds the name, a referral with in-zone glue
+ * below a cut, an answer with its RRSIGs, NODATA or NXDOMAIN with the SOA,
+ * REFUSED for what it does not serve. Enough for delegations, glue, cycles
+ * and probes; not a validator's test bed (no NSEC chains are made).
+ */
+
+struct sim_zone {
+	char		*addr;
+	ldns_rdf	*origin;
+	ldns_rr_list	*rrs;		/* every record, the SOA first */
+};
+
+struct sim_addr {
+	char		*addr;
+	unsigned long	 queries;
+};
+
+struct sim {
+	struct sim_zone	*zones;
+	size_t		 nzones;
+	struct sim_rule	*rules;
+	size_t		 nrules;
+	struct sim_addr	*addrs;
+	size_t		 naddrs;
+	unsigned long	 queries;
+	sim_query_fn	 on_query;
+	void		*on_query_arg;
+};
+
+struct sim *
+sim_new(void)
+{
+	return xcalloc(1, sizeof(struct sim));
+}
+
+void
+sim_free(struct sim *s)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nzones; i++) {
+		free(s->zones[i].addr);
+		ldns_rdf_deep_free(s->zones[i].origin);
+		ldns_rr_list_deep_free(s->zones[i].rrs);
+	}
+	sim_clear_rules(s);
+	for (i = 0; i < s->naddrs; i++)
+		free(s->addrs[i].addr);
+	free(s->addrs);
+	free(s->zones);
+	free(s);
+}
+
+int
+sim_zone(struct sim *s, const char *addr, const char *origin, const char *text)
+{
+	struct sim_zone	*z;
+	ldns_zone	*lz = NULL;
+	ldns_rdf	*org;
+	FILE		*fp;
+	ldns_status	 st;
+	size_t		 i;
+	int		 line = 0;
+
+	if ((org = ldns_dname_new_frm_str(origin)) == NULL)
+		return -1;
+	if ((fp = fmemopen((void *)text, strlen(text), "r")) == NULL) {
+		ldns_rdf_deep_free(org);
+		return -1;
+	}
+	st = ldns_zone_new_frm_fp_l(&lz, fp, org, 3600, LDNS_RR_CLASS_IN, &line);
+	fclose(fp);
+	if (st != LDNS_STATUS_OK) {
+		fprintf(stderr, "sim: zone %s at %s, line %d: %s\n", origin, addr,
+		    line, ldns_get_errorstr_by_id(st));
+		ldns_rdf_deep_free(org);
+		return -1;
+	}
+	s->zones = xreallocarray(s->zones, s->nzones + 1, sizeof(*s->zones));
+	z = &s->zones[s->nzones++];
+	z->addr = xstrdup(addr);
+	z->origin = org;
+	z->rrs = ldns_rr_list_new();
+	if (ldns_zone_soa(lz) != NULL)
+		ldns_rr_list_push_rr(z->rrs, ldns_rr_clone(ldns_zone_soa(lz)));
+	for (i = 0; i < ldns_rr_list_rr_count(ldns_zone_rrs(lz)); i++)
+		ldns_rr_list_push_rr(z->rrs,
+		    ldns_rr_clone(ldns_rr_list_rr(ldns_zone_rrs(lz), i)));
+	ldns_zone_deep_free(lz);
+	return 0;
+}
+
+void
+sim_add_rule(struct sim *s, const struct sim_rule *r)
+{
+	struct sim_rule	*c;
+
+	s->rules = xreallocarray(s->rules, s->nrules + 1, sizeof(*s->rules));
+	c = &s->rules[s->nrules++];
+	*c = *r;
+	c->addr = r->addr != NULL ? xstrdup(r->addr) : NULL;
+	c->qname = r->qname != NULL ? xstrdup(r->qname) : NULL;
+	if (r->nbytes > 0) {
+		c->bytes = xmalloc(r->nbytes);
+		memcpy((uint8_t *)c->bytes, r->bytes, r->nbytes);
+	}
+}
+
+void
+sim_clear_rules(struct sim *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nrules; i++) {
+		free((char *)s->rules[i].addr);
+		free((char *)s->rules[i].qname);
+		free((uint8_t *)s->rules[i].bytes);
+	}
+	free(s->rules);
+	s->rules = NULL;
+	s->nrules = 0;
+}
+
+void
+sim_on_query(struct sim *s, sim_query_fn fn, void *arg)
+{
+	s->on_query = fn;
+	s->on_query_arg = arg;
+}
+
+unsigned long
+sim_queries(const struct sim *s, const char *addr)
+{
+	size_t	i;
+
+	if (addr == NULL)
+		return s->queries;
+	for (i = 0; i < s->naddrs; i++)
+		if (strcmp(s->addrs[i].addr, addr) == 0)
+			return s->addrs[i].queries;
+	return 0;
+}
+
+size_t
+sim_addresses(const struct sim *s)
+{
+	return s->naddrs;
+}
+
+static void
+sim_count(struct sim *s, const char *addr)
+{
+	size_t	i;
+
+	s->queries++;
+	for (i = 0; i < s->naddrs; i++)
+		if (strcmp(s->addrs[i].addr, addr) == 0) {
+			s->addrs[i].queries++;
+			return;
+		}
+	s->addrs = xreallocarray(s->addrs, s->naddrs + 1, sizeof(*s->addrs));
+	s->addrs[s->naddrs].addr = xstrdup(addr);
+	s->addrs[s->naddrs++].queries = 1;
+}
+
+static bool
+sim_name_eq(const ldns_rdf *a, const ldns_rdf *b)
+{
+	return ldns_dname_compare(a, b) == 0;
+}
+
+/* a is b or below it. */
+static bool
+sim_name_under(const ldns_rdf *a, const ldns_rdf *b)
+{
+	return sim_name_eq(a, b) || ldns_dname_is_subdomain(a, b);
+}
+
+static const struct sim_rule *
+sim_match(const struct sim *s, const char *addr, const ldns_rdf *qname,
+    ldns_rr_type qtype, enum query_transport t)
+{
+	const struct sim_rule	*r;
+	ldns_rdf		*rn;
+	bool			 ok;
+	size_t			 i;
+
+	for (i = 0; i < s->nrules; i++) {
+		r = &s->rules[i];
+		if (r->addr != NULL && strcmp(r->addr, addr) != 0)
+			continue;
+		if (r->qtype != 0 && r->qtype != qtype)
+			continue;
+		if (r->transport != -1 && r->transport != (int)t)
+			continue;
+		if (r->qname != NULL) {
+			if ((rn = ldns_dname_new_frm_str(r->qname)) == NULL)
+				continue;
+			ok = sim_name_eq(rn, qname);
+			ldns_rdf_deep_free(rn);
+			if (!ok)
+				continue;
+		}
+		return r;
+	}
+	return NULL;
+}
+
+/* The zone at addr closest to qname (the longest origin above it). */
+static const struct sim_zone *
+sim_find_zone(const struct sim *s, const char *addr, const ldns_rdf *qname)
+{
+	const struct sim_zone	*best = NULL;
+	size_t			 i;
+
+	for (i = 0; i < s->nzones; i++) {
+		if (strcmp(s->zones[i].addr, addr) != 0 ||
+		    !sim_name_under(qname, s->zones[i].origin))
+			continue;
+		if (best == NULL || ldns_dname_label_count(s->zones[i].origin) >
+		    ldns_dname_label_count(best->origin))
+			best = &s->zones[i];
+	}
+	return best;
+}
+
+static void
+sim_push(ldns_pkt *p, ldns_pkt_section sec, const ldns_rr *rr)
+{
+	ldns_rr	*c;
+
+	if ((c = ldns_rr_clone(rr)) == NULL)
+		abort();
+	ldns_pkt_push_rr(p, sec, c);
+}
+
+/* Every record at owner of type (and, with DO, its RRSIGs) into sec. */
+static size_t
+sim_push_set(ldns_pkt *p, ldns_pkt_section sec, const struct sim_zone *z,
+    const ldns_rdf *owner, ldns_rr_type type, bool dnssec)
+{
+	const ldns_rr	*rr;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < ldns_rr_list_rr_count(z->rrs); i++) {
+		rr = ldns_rr_list_rr(z->rrs, i);
+		if (!sim_name_eq(ldns_rr_owner(rr), owner))
+			continue;
+		if (ldns_rr_get_type(rr) == type) {
+			sim_push(p, sec, rr);
+			n++;
+		} else if (dnssec && ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG &&
+		    ldns_rr_rrsig_typecovered(rr) != NULL &&
+		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == type)
+			sim_push(p, sec, rr);
+	}
+	return n;
+}
+
+/* The highest cut below the apex at or above qname, or NULL. */
+static const ldns_rdf *
+sim_find_cut(const struct sim_zone *z, const ldns_rdf *qname)
+{
+	const ldns_rdf	*cut = NULL, *o;
+	const ldns_rr	*rr;
+	size_t		 i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(z->rrs); i++) {
+		rr = ldns_rr_list_rr(z->rrs, i);
+		o = ldns_rr_owner(rr);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
+		    sim_name_eq(o, z->origin) || !sim_name_under(qname, o))
+			continue;
+		if (cut == NULL || ldns_dname_label_count(o) <
+		    ldns_dname_label_count(cut))
+			cut = o;
+	}
+	return cut;
+}
+
+static void
+sim_referral(ldns_pkt *p, const struct sim_zone *z, const ldns_rdf *cut, bool dnssec)
+{
+	const ldns_rr	*rr;
+	const ldns_rdf	*target;
+	size_t		 i;
+
+	sim_push_set(p, LDNS_SECTION_AUTHORITY, z, cut, LDNS_RR_TYPE_NS, false);
+	if (dnssec)
+		sim_push_set(p, LDNS_SECTION_AUTHORITY, z, cut, LDNS_RR_TYPE_DS, true);
+	for (i = 0; i < ldns_rr_list_rr_count(z->rrs); i++) {
+		rr = ldns_rr_list_rr(z->rrs, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
+		    !sim_name_eq(ldns_rr_owner(rr), cut) ||
+		    (target = ldns_rr_rdf(rr, 0)) == NULL ||
+		    !sim_name_under(target, z->origin))
+			continue;
+		sim_push_set(p, LDNS_SECTION_ADDITIONAL, z, target, LDNS_RR_TYPE_A, false);
+		sim_push_set(p, LDNS_SECTION_ADDITIONAL, z, target, LDNS_RR_TYPE_AAAA,
+		    false);
+	}
+}
+
+static bool
+sim_name_exists(const struct sim_zone *z, const ldns_rdf *name)
+{
+	size_t	i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(z->rrs); i++)
+		if (sim_name_under(ldns_rr_owner(ldns_rr_list_rr(z->rrs, i)), name))
+			return true;
+	return false;
+}
+
+/* The authoritative answer at addr, as a server would give it. */
+static void
+sim_answer(const struct sim *s, const char *addr, const ldns_rdf *qname,
+    ldns_rr_type qtype, bool dnssec, ldns_pkt *p)
+{
+	const struct sim_zone	*z;
+	const ldns_rdf		*cut;
+
+	if ((z = sim_find_zone(s, addr, qname)) == NULL) {
+		ldns_pkt_set_rcode(p, LDNS_RCODE_REFUSED);
+		return;
+	}
+	if ((cut = sim_find_cut(z, qname)) != NULL &&
+	    !(qtype == LDNS_RR_TYPE_DS && sim_name_eq(cut, qname))) {
+		sim_referral(p, z, cut, dnssec);
+		return;
+	}
+	ldns_pkt_set_aa(p, true);
+	if (qtype != LDNS_RR_TYPE_CNAME && sim_push_set(p, LDNS_SECTION_ANSWER, z,
+	    qname, LDNS_RR_TYPE_CNAME, dnssec) > 0)
+		return;
+	if (sim_push_set(p, LDNS_SECTION_ANSWER, z, qname, qtype, dnssec) > 0)
+		return;
+	if (!sim_name_exists(z, qname))
+		ldns_pkt_set_rcode(p, LDNS_RCODE_NXDOMAIN);
+	sim_push_set(p, LDNS_SECTION_AUTHORITY, z, z->origin, LDNS_RR_TYPE_SOA, dnssec);
+}
+
+static void
+sim_addr_str(const struct sockaddr *sa, char *buf, size_t len)
+{
+	const void	*a = sa->sa_family == AF_INET6 ?
+	    (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr :
+	    (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+
+	if (inet_ntop(sa->sa_family, a, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+}
+
+static void
+sim_wire(ldns_pkt *p, struct query_sim_reply *out)
+{
+	uint8_t	*wire = NULL;
+	size_t	 len = 0;
+
+	if (ldns_pkt2wire(&wire, p, &len) != LDNS_STATUS_OK)
+		abort();
+	out->outcome = QUERY_SIM_MESSAGE;
+	out->data = wire;
+	out->len = len;
+}
+
+static void
+sim_reply(void *arg, const struct sockaddr *server, const struct sockaddr *source,
+    enum query_transport t, const uint8_t *msg, size_t len,
+    struct query_sim_reply *out)
+{
+	struct sim		*s = arg;
+	const struct sim_rule	*r;
+	ldns_pkt		*q = NULL, *p;
+	const ldns_rr		*qrr;
+	enum sim_behaviour	 b = SIM_ANSWER;
+	char			 addr[INET6_ADDRSTRLEN];
+	size_t			 limit;
+	bool			 dnssec;
+
+	(void)source;
+	sim_addr_str(server, addr, sizeof(addr));
+	sim_count(s, addr);
+	if (s->on_query != NULL)
+		s->on_query(s, s->queries, s->on_query_arg);
+	if (ldns_wire2pkt(&q, msg, len) != LDNS_STATUS_OK)
+		return;		/* silence */
+	if ((qrr = ldns_rr_list_rr(ldns_pkt_question(q), 0)) == NULL) {
+		ldns_pkt_free(q);
+		return;
+	}
+	if ((r = sim_match(s, addr, ldns_rr_owner(qrr), ldns_rr_get_type(qrr), t))
+	    != NULL) {
+		b = r->behaviour;
+		out->delay_ms = r->delay_ms;
+	}
+	switch (b) {
+	case SIM_SILENT:
+		ldns_pkt_free(q);
+		return;
+	case SIM_REFUSE:
+		out->outcome = QUERY_SIM_REFUSED;
+		ldns_pkt_free(q);
+		return;
+	case SIM_CLOSE:
+		out->outcome = t == QUERY_TCP ? QUERY_SIM_CLOSED : QUERY_SIM_SILENCE;
+		ldns_pkt_free(q);
+		return;
+	case SIM_NETUNREACH:
+		out->outcome = QUERY_SIM_ERRNO;
+		out->err = ENETUNREACH;
+		ldns_pkt_free(q);
+		return;
+	case SIM_GARBAGE:
+	case SIM_BYTES:
+		out->outcome = QUERY_SIM_MESSAGE;
+		if (b == SIM_GARBAGE) {
+			out->len = 14;
+			out->data = xmalloc(out->len);
+			memset(out->data, 0xff, out->len);
+		} else {
+			out->len = r->nbytes;
+			out->data = xmalloc(out->len + 1);
+			memcpy(out->data, r->bytes, r->nbytes);
+		}
+		if (out->len >= 2) {
+			out->data[0] = msg[0];
+			out->data[1] = msg[1];
+		}
+		ldns_pkt_free(q);
+		return;
+	default:
+		break;
+	}
+	if ((p = ldns_pkt_new()) == NULL)
+		abort();
+	ldns_pkt_set_id(p, ldns_pkt_id(q));
+	ldns_pkt_set_qr(p, true);
+	ldns_pkt_set_opcode(p, ldns_pkt_get_opcode(q));
+	ldns_pkt_set_rd(p, ldns_pkt_rd(q));
+	ldns_pkt_set_cd(p, ldns_pkt_cd(q));
+	sim_push(p, LDNS_SECTION_QUESTION, qrr);
+	dnssec = ldns_pkt_edns_do(q);
+	if (ldns_pkt_edns(q)) {
+		ldns_pkt_set_edns_udp_size(p, 1232);
+		ldns_pkt_set_edns_do(p, dnssec);
+	}
+	limit = ldns_pkt_edns(q) ? ldns_pkt_edns_udp_size(q) : 512;
+	if (b == SIM_RCODE)
+		ldns_pkt_set_rcode(p, (uint8_t)r->rcode);
+	else if (!(b == SIM_TRUNCATE && t == QUERY_UDP))
+		sim_answer(s, addr, ldns_rr_owner(qrr), ldns_rr_get_type(qrr),
+		    dnssec, p);
+	if (b == SIM_WRONG_ID)
+		ldns_pkt_set_id(p, (uint16_t)(ldns_pkt_id(q) ^ 0x5a5a));
+	sim_wire(p, out);
+	if ((b == SIM_TRUNCATE || out->len > limit) && t == QUERY_UDP) {
+		/* Too big for the datagram: the header and question, TC=1. */
+		free(out->data);
+		ldns_rr_list_deep_free(ldns_pkt_answer(p));
+		ldns_rr_list_deep_free(ldns_pkt_authority(p));
+		ldns_rr_list_deep_free(ldns_pkt_additional(p));
+		ldns_pkt_set_answer(p, ldns_rr_list_new());
+		ldns_pkt_set_authority(p, ldns_rr_list_new());
+		ldns_pkt_set_additional(p, ldns_rr_list_new());
+		ldns_pkt_set_ancount(p, 0);
+		ldns_pkt_set_nscount(p, 0);
+		ldns_pkt_set_arcount(p, 0);
+		ldns_pkt_set_tc(p, true);
+		sim_wire(p, out);
+	}
+	ldns_pkt_free(p);
+	ldns_pkt_free(q);
+}
+
+void
+sim_install(struct sim *s)
+{
+	query_sim_install(s != NULL ? sim_reply : NULL, s);
+}

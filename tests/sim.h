@@ -1,0 +1,60 @@
+/* sim: a simulated network of authoritative servers for the query engine's
+ * test hook: zones from master-file text served at addresses, and rules
+ * that make an address, name or type silent, refused, slow or broken. */
+#ifndef ZH_SIM_H
+#define ZH_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sim;
+
+enum sim_behaviour {
+	SIM_ANSWER,		/* as the zones say (the default) */
+	SIM_SILENT,		/* nothing comes back */
+	SIM_REFUSE,		/* ICMP port unreachable, TCP RST */
+	SIM_CLOSE,		/* TCP closed without a message; UDP silent */
+	SIM_GARBAGE,		/* bytes that do not parse */
+	SIM_TRUNCATE,		/* UDP: TC=1 and nothing else; TCP answers */
+	SIM_RCODE,		/* the rule's rcode, no records */
+	SIM_NETUNREACH,		/* sendto/connect: ENETUNREACH */
+	SIM_WRONG_ID,		/* the answer with another id */
+	SIM_BYTES,		/* the rule's bytes, with the query's id */
+};
+
+/* A rule's match: NULL or 0 fields match anything. transport: -1 any,
+ * else enum query_transport. */
+struct sim_rule {
+	const char		*addr;		/* "127.0.0.1", "::1" */
+	const char		*qname;		/* "a.example." */
+	uint16_t		 qtype;
+	int			 transport;
+	enum sim_behaviour	 behaviour;
+	uint64_t		 delay_ms;
+	int			 rcode;		/* SIM_RCODE */
+	const uint8_t		*bytes;		/* SIM_BYTES (copied) */
+	size_t			 nbytes;
+};
+
+/* Called after each attempt is answered (or not): what the tests use to
+ * act "after the k-th query". */
+typedef void (*sim_query_fn)(struct sim *, unsigned long n, void *arg);
+
+struct sim *sim_new(void);
+void sim_free(struct sim *);
+/* Makes the query engines created from now use s (NULL: the real network). */
+void sim_install(struct sim *s);
+/* addr serves the zone origin from master-file text (relative names are
+ * relative to origin; TTL default 3600). 0, or -1 when it does not parse. */
+int sim_zone(struct sim *, const char *addr, const char *origin, const char *text);
+/* Rules are tried in the order added; the first that matches applies. */
+void sim_add_rule(struct sim *, const struct sim_rule *);
+void sim_clear_rules(struct sim *);
+void sim_on_query(struct sim *, sim_query_fn, void *arg);
+/* Attempts seen: to addr, or to every address (NULL). */
+unsigned long sim_queries(const struct sim *, const char *addr);
+/* Distinct addresses that were sent anything. */
+size_t sim_addresses(const struct sim *);
+
+#endif
