@@ -103,6 +103,14 @@ nsec3_hash(const ldns_rdf *name, uint8_t algorithm, uint16_t iterations,
 
 /* Base32 with the extended hex alphabet (RFC 4648 7), no padding, as NSEC3
  * owner labels are written: exactly out's length, or false. */
+/* Whether the record's type bitmap lists type; an empty one lists none. */
+static bool
+nsec3_has_type(const struct nsec3_rec *r, ldns_rr_type type)
+{
+	return r->bitmap != NULL && ldns_rdf_size(r->bitmap) > 0 &&
+	    ldns_nsec_bitmap_covers_type(r->bitmap, type);
+}
+
 static bool
 nsec3_b32hex(const uint8_t *s, size_t len, uint8_t *out, size_t outlen)
 {
@@ -158,7 +166,9 @@ nsec3_collect(const ldns_rdf *zone, const ldns_rr_list *list, struct nsec3_set *
 	memset(set, 0, sizeof(*set));
 	for (i = 0; i < ldns_rr_list_rr_count(list) && set->n < NSEC3_MAX_RECORDS; i++) {
 		rr = ldns_rr_list_rr(list, i);
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NSEC3 || ldns_rr_rd_count(rr) < 6)
+		/* Five fields: an empty type bitmap, as an empty non-terminal's
+		 * NSEC3 has (RFC 5155 3.2, 7.1): ldns leaves the field out. */
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NSEC3 || ldns_rr_rd_count(rr) < 5)
 			continue;
 		if (ldns_rdf_size(ldns_rr_rdf(rr, 0)) != 1 ||
 		    ldns_rdf_data(ldns_rr_rdf(rr, 0))[0] != LDNS_SHA1 ||
@@ -191,7 +201,7 @@ nsec3_collect(const ldns_rdf *zone, const ldns_rr_list *list, struct nsec3_set *
 			continue;
 		memcpy(r->next, ldns_rdf_data(next) + 1, NSEC3_HASH_LEN);
 		r->rr = rr;
-		r->bitmap = ldns_rr_rdf(rr, 5);
+		r->bitmap = ldns_rr_rd_count(rr) > 5 ? ldns_rr_rdf(rr, 5) : NULL;
 		r->optout = (ldns_rdf_data(ldns_rr_rdf(rr, 1))[0] & NSEC3_FLAG_OPTOUT) != 0;
 		set->n++;
 	}
@@ -296,9 +306,9 @@ nsec3_closest_encloser(const struct nsec3_set *set, const ldns_rdf *zone,
 		return true;
 	/* A match for a delegation (NS without SOA) or a DNAME comes from the
 	 * parent side of a cut: it proves nothing below it. */
-	if (ldns_nsec_bitmap_covers_type((*ce_rec)->bitmap, LDNS_RR_TYPE_DNAME) ||
-	    (ldns_nsec_bitmap_covers_type((*ce_rec)->bitmap, LDNS_RR_TYPE_NS) &&
-	    !ldns_nsec_bitmap_covers_type((*ce_rec)->bitmap, LDNS_RR_TYPE_SOA))) {
+	if (nsec3_has_type(*ce_rec, LDNS_RR_TYPE_DNAME) ||
+	    (nsec3_has_type(*ce_rec, LDNS_RR_TYPE_NS) &&
+	    !nsec3_has_type(*ce_rec, LDNS_RR_TYPE_SOA))) {
 		nsec3_why(why, whylen, "the NSEC3 matching the closest encloser %s "
 		    "is a delegation's or a DNAME's (RFC 5155 8.3)",
 		    nsec3_name_str(ce, a, sizeof(a)));
@@ -334,8 +344,7 @@ nsec3_types_absent(const struct nsec3_rec *r, const struct nsec3_name *n,
 {
 	char	a[LDNS_MAX_DOMAINLEN * 4 + 2], *t;
 
-	if (!ldns_nsec_bitmap_covers_type(r->bitmap, qtype) &&
-	    !ldns_nsec_bitmap_covers_type(r->bitmap, LDNS_RR_TYPE_CNAME))
+	if (!nsec3_has_type(r, qtype) && !nsec3_has_type(r, LDNS_RR_TYPE_CNAME))
 		return true;
 	t = ldns_rr_type2str(qtype);
 	nsec3_why(why, whylen, "the NSEC3 matching %s lists %s or CNAME: the "

@@ -160,6 +160,38 @@ coverer(struct member *m, size_t n, const char *name)
 	return m[n - 1].name;	/* before the first: the last wraps */
 }
 
+/* An empty non-terminal's NSEC3 has no types (RFC 5155 7.1): it still
+ * covers the hashes after it. Real zones have many (_tcp, _udp). */
+START_TEST(test_empty_nonterminal_covers)
+{
+	struct member	 m[] = {
+		{ "example.", "SOA NS DNSKEY NSEC3PARAM RRSIG", { 0 } },
+		{ "a.example.", "A RRSIG", { 0 } },
+		{ "e.example.", "", { 0 } },
+		{ "_tcp.e.example.", "", { 0 } },
+		{ "_x._tcp.e.example.", "SRV RRSIG", { 0 } },
+	};
+	ldns_rr_list	*l = chain(m, 5, NULL, 0);
+	char		 name[64], why[512];
+	int		 i, by_ent = 0;
+
+	for (i = 0; i < 64; i++) {
+		snprintf(name, sizeof(name), "nosuch%d.example.", i);
+		if (strcmp(coverer(m, 5, name), "e.example.") == 0 ||
+		    strcmp(coverer(m, 5, name), "_tcp.e.example.") == 0)
+			by_ent++;
+		ck_assert_msg(prove(name, LDNS_RR_TYPE_A, true, l, why,
+		    sizeof(why)), "%s: %s", name, why);
+	}
+	/* The case that failed: names covered by the empty records. */
+	ck_assert_int_gt(by_ent, 0);
+	/* NODATA at the empty non-terminal itself. */
+	ck_assert_msg(prove("e.example.", LDNS_RR_TYPE_A, false, l, why,
+	    sizeof(why)), "%s", why);
+	ldns_rr_list_deep_free(l);
+}
+END_TEST
+
 START_TEST(test_nxdomain_missing_parts)
 {
 	struct member	 m[] = ZONE_MEMBERS;
@@ -367,6 +399,7 @@ nsec3_suite(void)
 
 	tcase_add_test(tc, test_hash_rfc5155_vector);
 	tcase_add_test(tc, test_nxdomain);
+	tcase_add_test(tc, test_empty_nonterminal_covers);
 	tcase_add_test(tc, test_nxdomain_missing_parts);
 	tcase_add_test(tc, test_nodata);
 	tcase_add_test(tc, test_wildcard_nodata);
