@@ -25,6 +25,16 @@ struct tcpprobe {
 	void			*arg;
 };
 
+static tcpprobe_sim_fn	 tcpprobe_sim;
+static void		*tcpprobe_sim_arg;
+
+void
+tcpprobe_sim_install(tcpprobe_sim_fn fn, void *arg)
+{
+	tcpprobe_sim = fn;
+	tcpprobe_sim_arg = arg;
+}
+
 static const char *const tcpprobe_names[] = {
 	[TCPPROBE_OPEN] = "open",
 	[TCPPROBE_REFUSED] = "refused",
@@ -104,6 +114,16 @@ tcpprobe_start(struct event_base *base, const struct sockaddr *sa, socklen_t sal
 	p->started_ms = clock_mono_ms();
 	if ((p->ev_now = evtimer_new(base, tcpprobe_cb_now, p)) == NULL)
 		fatalx("tcpprobe: event_new failed");
+	if (tcpprobe_sim != NULL) {
+		uint64_t	delay = 0;
+
+		p->fd = -1;
+		p->now_status = tcpprobe_sim(tcpprobe_sim_arg, sa, &delay);
+		if (p->now_status == TCPPROBE_TIMEOUT || delay > timeout_ms)
+			p->now_status = TCPPROBE_TIMEOUT, delay = timeout_ms;
+		zero = clock_tv_ms(delay);
+		goto now;
+	}
 	p->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (p->fd == -1) {
 		p->now_status = TCPPROBE_ERROR;

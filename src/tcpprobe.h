@@ -25,4 +25,11 @@ struct tcpprobe *tcpprobe_start(struct event_base *, const struct sockaddr *,
 void tcpprobe_cancel(struct tcpprobe *);
 const char *tcpprobe_status_name(enum tcpprobe_status);
 
+/* Tests: with a hook installed, no socket is opened; the hook says what a
+ * connect to the address gets and after how many ms (TCPPROBE_TIMEOUT:
+ * nothing, the timeout decides). NULL removes it. */
+typedef enum tcpprobe_status (*tcpprobe_sim_fn)(void *arg, const struct sockaddr *,
+    uint64_t *delay_ms);
+void tcpprobe_sim_install(tcpprobe_sim_fn, void *arg);
+
 #endif

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <check.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -114,7 +115,10 @@ world(void)
 	    "ns1.ok.example. A " OK_ADDR "\n"
 	    "ns2.ok.example. A " OK_ADDR "\n"
 	    "nsalias.ok.example. CNAME ns1.ok.example.\n"
-	    "www.ok.example. A " OK_ADDR "\n"), 0);
+	    "www.ok.example. A " OK_ADDR "\n"
+	    /* a service host with a dead member (nothing serves .12) */
+	    "web.ok.example. A " OK_ADDR "\n"
+	    "web.ok.example. A 127.0.90.12\n"), 0);
 	ck_assert_int_eq(sim_zone(sim, OK_ADDR, "silent.example.",
 	    "silent.example. SOA ns1.silent.example. h.silent.example. 1 3600 600 86400 60\n"
 	    "silent.example. NS ns1.silent.example.\n"
@@ -211,10 +215,14 @@ config_text(const char *zones, const char *anchor, const char *extra)
 	    "timeout: 100ms\n"
 	    "retries: 1\n"
 	    "server_qps: 10000\n"
-	    "burst_size: 0\n"
-	    "log_level: warning\n"
 	    "%s"
-	    "zones: %s\n", dir, dir, anchor, extra != NULL ? extra : "", zones), -1);
+	    "%s"
+	    "%s"
+	    "zones: %s\n", dir, dir, anchor,
+	    extra != NULL && strstr(extra, "burst_size:") != NULL ? "" :
+	    "burst_size: 0\n",
+	    extra != NULL && strstr(extra, "log_level:") != NULL ? "" :
+	    "log_level: warning\n", extra != NULL ? extra : "", zones), -1);
 	return t;
 }
 
@@ -458,6 +466,15 @@ START_TEST(test_five_ns)
 }
 END_TEST
 
+static void
+sleep_ms(long ms)
+{
+	struct timespec	ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) == -1)
+		;
+}
+
 /* ---- the walk alone ---- */
 
 struct walk_box {
@@ -583,6 +600,55 @@ START_TEST(test_cname_ns)
 }
 END_TEST
 
+/* tcpprobe on the simulated network: every address of a service host. */
+START_TEST(test_service_host_dead_member)
+{
+	struct harness	h;
+	struct zone	*z;
+	size_t		 i, dead = 0;
+
+	z = run_zones(&h, "[{name: ok.example, hosts: [{name: web.ok.example., "
+	    "port: 443}]}]", "ok.example.");
+	for (i = 0; i < z->findings.n; i++)
+		if (z->findings.v[i].cause == CAUSE_HOST_ADDRESS_DEAD) {
+			ck_assert_str_eq(z->findings.v[i].address, "127.0.90.12");
+			dead++;
+		}
+	ck_assert_uint_eq(dead, 1);
+	ck_assert_uint_eq(sim_queries(sim, "127.0.90.12"), 1);
+	harness_free(&h);
+}
+END_TEST
+
+/* burst on the simulated network: a server that answers 40 a second. */
+START_TEST(test_burst_rate_limited)
+{
+	struct sim_rule	rrl = { .addr = OK_ADDR, .transport = -1,
+	    .behaviour = SIM_RATE_LIMIT, .limit = 40 };
+	struct harness	h;
+	struct zone	*z;
+	size_t		i;
+
+	sim_add_rule(sim, &rrl);
+	harness_init(&h, load("[ok.example]", "anchor1",
+	    "burst_size: 60\nburst_interval: 1m\n"));
+	harness_run(&h);
+	ck_assert(!h.timed_out);
+	/* The burst went out after the first run; its result shows in the
+	 * next, in a new second of the limiter. */
+	sleep_ms(1100);
+	harness_run(&h);
+	ck_assert(!h.timed_out);
+	z = zone_named(&h, "ok.example.");
+	print_zone(z);
+	ck_assert(has_cause(z, CAUSE_RATE_LIMITED));
+	for (i = 0; i < z->findings.n; i++)
+		ck_assert(z->findings.v[i].check == CHECK_DNSSEC ||
+		    z->findings.v[i].cause == CAUSE_RATE_LIMITED);
+	harness_free(&h);
+}
+END_TEST
+
 /* ---- cancellation and reloads at every point of a run ---- */
 
 #define ALL_ZONES "[ok.example, cyca.example, cycb.example, five.example, " \
@@ -695,97 +761,190 @@ daemon_on_query(struct sim *s, unsigned long n, void *arg)
 	atomic_store(&daemon_busy, 1);
 }
 
-static void
-sleep_ms(long ms)
-{
-	struct timespec	ts = { ms / 1000, (ms % 1000) * 1000000 };
 
-	while (nanosleep(&ts, &ts) == -1)
-		;
+static int
+fd_count(void)
+{
+	char	cmd[64], buf[32];
+	FILE	*fp;
+	int	n = -1;
+
+	snprintf(cmd, sizeof(cmd), "ls /proc/%d/fd | wc -l", (int)getpid());
+	if ((fp = popen(cmd, "r")) != NULL) {
+		if (fgets(buf, sizeof(buf), fp) != NULL)
+			n = atoi(buf);
+		pclose(fp);
+	}
+	return n;
 }
 
-/* Config files swapped under the daemon: zones added, removed and kept,
- * the anchor, resolvers and sources changed, one file broken. */
-static void *
-daemon_driver(void *arg)
+/* Writes zh.yaml (atomically, as an editor or config manager would). */
+static void
+write_daemon_config(const char *zones, const char *anchor, const char *extra)
 {
-	static const char *const zones[] = {
-		"[ok.example, cyca.example, five.example]",
-		"[ok.example, silent.example, cycb.example, loop.example]",
-		"[ok.example, alias.example, cyca.example, cycb.example]",
-	};
 	char	 path[256], tmp[256], *t;
 	FILE	*fp;
-	int	 i, spins;
 
-	(void)arg;
+	t = config_text(zones, anchor, extra);
+	snprintf(tmp, sizeof(tmp), "%s/zh.yaml.tmp", dir);
+	snprintf(path, sizeof(path), "%s/zh.yaml", dir);
+	ck_assert_ptr_nonnull(fp = fopen(tmp, "w"));
+	fprintf(fp, "%sstate_file: %s/state\n", t, dir);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(rename(tmp, path), 0);
+	free(t);
+}
+
+static const char *const soak_zones[] = {
+	"[ok.example, cyca.example, five.example]",
+	"[ok.example, silent.example, cycb.example, loop.example]",
+	"[ok.example, alias.example, cyca.example, cycb.example]",
+};
+#define SOAK_FINAL	"[ok.example, silent.example, cycb.example, loop.example]"
+static const char *const soak_final[] = { "ok.example.", "silent.example.",
+	"cycb.example.", "loop.example." };
+
+struct soak {
+	unsigned	 reloads;
+	int		 fds_start, fds_end;
+	bool		 judged;	/* every final zone, by a run started
+					   after the last reload */
+	char		 log[256];
+};
+
+/* Whether the log shows each final zone judged by a run started after
+ * the last "config:" line. */
+static bool
+soak_judged(const char *log)
+{
+	FILE	*fp;
+	char	 line[1024], pat[300];
+	long	 last = -1, pos = 0;
+	size_t	 i, done = 0;
+	int	 started[4] = { 0 };
+
+	if ((fp = fopen(log, "r")) == NULL)
+		return false;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (strstr(line, "] info: config: ") != NULL ||
+		    strstr(line, "info: config: ") != NULL)
+			last = pos;
+		pos++;
+	}
+	rewind(fp);
+	for (pos = 0; fgets(line, sizeof(line), fp) != NULL; pos++) {
+		if (pos <= last)
+			continue;
+		for (i = 0; i < 4; i++) {
+			snprintf(pat, sizeof(pat), "zone %s: run started", soak_final[i]);
+			if (strstr(line, pat) != NULL)
+				started[i] = 1;
+			snprintf(pat, sizeof(pat), "zone %s: ", soak_final[i]);
+			if (started[i] == 1 && strstr(line, pat) != NULL &&
+			    strstr(line, " findings, ") != NULL) {
+				started[i] = 2;
+				done++;
+			}
+		}
+	}
+	fclose(fp);
+	return done == 4;
+}
+
+/*
+ * Issue 12's reload soak, in-process: SIGHUPs at pseudo-random moments of
+ * busy one-second cycles, the config swapped between zone lists, trust
+ * anchors, resolvers and sources, now and then a broken file; then the
+ * final config's zones must each be judged by a fresh run, and the fds be
+ * what they were.
+ */
+static void *
+soak_driver(void *arg)
+{
+	struct soak	*sk = arg;
+	uint32_t	 rnd = 12345;
+	unsigned	 i, n = 1000, spins;
+	const char	*env = getenv("RELOAD_SOAK_N");
+	char		 path[256];
+	FILE		*fp;
+
+	if (env != NULL && atoi(env) > 0)
+		n = (unsigned)atoi(env);
 	for (spins = 0; spins < 500 && !atomic_load(&daemon_busy); spins++)
 		sleep_ms(10);
-	for (i = 0; i < 24; i++) {
-		if (i % 8 == 7)
-			t = strdup("zones: [unterminated\n");
-		else
-			t = config_text(zones[i % 3], i % 2 ? "anchor2" : "anchor1",
-			    i % 2 ? "resolvers: [127.0.90.9]\ninterval: 1s\n"
-			    "state_file: STATE\n" :
-			    "interval: 2s\nsource_addresses: [127.0.0.1]\n"
-			    "state_file: STATE\n");
-		snprintf(tmp, sizeof(tmp), "%s/zh.yaml.tmp", dir);
-		snprintf(path, sizeof(path), "%s/zh.yaml", dir);
-		if ((fp = fopen(tmp, "w")) != NULL) {
-			char	*st = strstr(t, "STATE");
-
-			if (st != NULL) {
-				*st = '\0';
-				fprintf(fp, "%s%s/state%s", t, dir, st + 5);
-			} else
-				fputs(t, fp);
-			fclose(fp);
-			rename(tmp, path);
-		}
-		free(t);
+	sleep_ms(300);
+	sk->fds_start = fd_count();
+	for (i = 0; i < n; i++) {
+		rnd = rnd * 1103515245u + 12345u;
+		if (i % 97 == 96) {
+			snprintf(path, sizeof(path), "%s/zh.yaml", dir);
+			if ((fp = fopen(path, "w")) != NULL) {
+				fputs("zones: [unterminated\n", fp);
+				fclose(fp);
+			}
+		} else
+			write_daemon_config(i + 1 == n ? SOAK_FINAL :
+			    soak_zones[(rnd >> 8) % 3],
+			    (rnd >> 12) % 2 ? "anchor2" : "anchor1",
+			    (rnd >> 16) % 2 ? "log_level: debug\ninterval: 1s\n"
+			    "resolvers: [127.0.90.9]\n" :
+			    "log_level: debug\ninterval: 1s\n"
+			    "source_addresses: [127.0.0.1]\nexpiry_warning: 3d\n");
 		kill(getpid(), SIGHUP);
-		sleep_ms(37 + (i * 53) % 180);
+		sk->reloads++;
+		sleep_ms((long)((rnd >> 20) % 16));
 	}
+	for (spins = 0; spins < 300 && !(sk->judged = soak_judged(sk->log)); spins++)
+		sleep_ms(50);
+	sk->fds_end = fd_count();
 	kill(getpid(), SIGTERM);
 	return NULL;
 }
 
-START_TEST(test_daemon_lifecycle)
+START_TEST(test_reload_soak)
 {
 	struct options	 opts;
+	struct soak	 sk;
 	pthread_t	 th;
-	char		 path[256], *t, *st;
+	char		 path[256];
 	struct stat	 sb;
-	FILE		*fp;
-	int		 rc;
+	int		 rc, saved, logfd;
+	uint64_t	 t0 = clock_mono_ms();
 
-	t = config_text("[ok.example, cyca.example, five.example]", "anchor1",
-	    "interval: 1s\nresolvers: [127.0.90.9]\nstate_file: STATE\n");
-	st = strstr(t, "STATE");
-	*st = '\0';
-	snprintf(path, sizeof(path), "%s/zh.yaml", dir);
-	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
-	fprintf(fp, "%s%s/state%s", t, dir, st + 5);
-	fclose(fp);
-	free(t);
+	memset(&sk, 0, sizeof(sk));
+	write_daemon_config(soak_zones[0], "anchor1",
+	    "log_level: debug\ninterval: 1s\nresolvers: [127.0.90.9]\n");
+	snprintf(sk.log, sizeof(sk.log), "%s/log", dir);
+	/* The daemon logs to stderr in the foreground: to a file here. */
+	ck_assert_int_ge(logfd = open(sk.log, O_WRONLY | O_CREAT | O_TRUNC, 0600), 0);
+	ck_assert_int_ge(saved = dup(2), 0);
+	ck_assert_int_eq(dup2(logfd, 2), 2);
+	close(logfd);
 
 	memset(&opts, 0, sizeof(opts));
+	snprintf(path, sizeof(path), "%s/zh.yaml", dir);
 	opts.config_path = path;
 	opts.foreground = true;
 	atomic_store(&daemon_busy, 0);
 	sim_on_query(sim, daemon_on_query, NULL);
-	ck_assert_int_eq(pthread_create(&th, NULL, daemon_driver, NULL), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, soak_driver, &sk), 0);
 	rc = daemon_main(&opts);
 	pthread_join(th, NULL);
 	sim_on_query(sim, NULL, NULL);
+	dup2(saved, 2);
+	close(saved);
+
+	fprintf(stderr, "reload soak: %u reloads in %.1fs, %lu queries, fds %d -> %d\n",
+	    sk.reloads, (double)(clock_mono_ms() - t0) / 1000, sim_queries(sim, NULL),
+	    sk.fds_start, sk.fds_end);
 	ck_assert_int_eq(rc, 0);
-	ck_assert(atomic_load(&daemon_busy));
+	ck_assert_uint_ge(sk.reloads, 1);
+	ck_assert_msg(sk.judged, "not every zone judged after the last reload");
+	ck_assert_int_gt(sk.fds_start, 0);
+	ck_assert_int_le(sk.fds_end, sk.fds_start + 4);
 	snprintf(path, sizeof(path), "%s/state", dir);
 	ck_assert_int_eq(stat(path, &sb), 0);
 	ck_assert_int_gt(sb.st_size, 0);
-	fprintf(stderr, "daemon: %lu queries through 24 reloads\n",
-	    sim_queries(sim, NULL));
 }
 END_TEST
 
@@ -806,6 +965,8 @@ simnet_suite(void)
 	tcase_add_test(tc, test_delegation_loop);
 	tcase_add_test(tc, test_ns_hundreds);
 	tcase_add_test(tc, test_cname_ns);
+	tcase_add_test(tc, test_service_host_dead_member);
+	tcase_add_test(tc, test_burst_rate_limited);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lifecycle");
@@ -813,7 +974,7 @@ simnet_suite(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_cancel_at_every_point);
 	tcase_add_test(tc, test_reload_at_every_point);
-	tcase_add_test(tc, test_daemon_lifecycle);
+	tcase_add_test(tc, test_reload_soak);
 	suite_add_tcase(s, tc);
 	return s;
 }

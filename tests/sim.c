@@ -11,11 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <ldns/ldns.h>
 
+#include "clock.h"
 #include "query.h"
 #include "sim.h"
+#include "tcpprobe.h"
 #include "xmalloc.h"
 
 /*
@@ -47,6 +50,8 @@ struct sim {
 	unsigned long	 queries;
 	sim_query_fn	 on_query;
 	void		*on_query_arg;
+	sim_filter_fn	 filter;
+	void		*filter_arg;
 };
 
 struct sim *
@@ -75,35 +80,91 @@ sim_free(struct sim *s)
 	free(s);
 }
 
-int
-sim_zone(struct sim *s, const char *addr, const char *origin, const char *text)
+static ldns_zone *
+sim_parse(const char *origin, const char *text)
 {
-	struct sim_zone	*z;
 	ldns_zone	*lz = NULL;
 	ldns_rdf	*org;
 	FILE		*fp;
 	ldns_status	 st;
-	size_t		 i;
 	int		 line = 0;
 
 	if ((org = ldns_dname_new_frm_str(origin)) == NULL)
-		return -1;
+		return NULL;
 	if ((fp = fmemopen((void *)text, strlen(text), "r")) == NULL) {
 		ldns_rdf_deep_free(org);
-		return -1;
+		return NULL;
 	}
 	st = ldns_zone_new_frm_fp_l(&lz, fp, org, 3600, LDNS_RR_CLASS_IN, &line);
 	fclose(fp);
+	ldns_rdf_deep_free(org);
 	if (st != LDNS_STATUS_OK) {
-		fprintf(stderr, "sim: zone %s at %s, line %d: %s\n", origin, addr,
-		    line, ldns_get_errorstr_by_id(st));
-		ldns_rdf_deep_free(org);
-		return -1;
+		fprintf(stderr, "sim: zone %s, line %d: %s\n", origin, line,
+		    ldns_get_errorstr_by_id(st));
+		return NULL;
 	}
+	return lz;
+}
+
+char *
+sim_sign(const char *origin, const char *text, bool nsec3, char **ds)
+{
+	ldns_zone	*lz, *signed_zone;
+	ldns_key_list	*keys;
+	ldns_key	*k;
+	ldns_rr		*dnskey, *dsrr;
+	ldns_rr_list	*all;
+	char		*out;
+	uint32_t	 now = (uint32_t)time(NULL);
+
+	if ((lz = sim_parse(origin, text)) == NULL)
+		return NULL;
+	if ((k = ldns_key_new_frm_algorithm(LDNS_SIGN_ECDSAP256SHA256, 256)) == NULL)
+		abort();
+	ldns_key_set_pubkey_owner(k, ldns_dname_new_frm_str(origin));
+	ldns_key_set_flags(k, 257);
+	ldns_key_set_inception(k, now - 3600);
+	ldns_key_set_expiration(k, now + 30 * 86400);
+	if ((dnskey = ldns_key2rr(k)) == NULL)
+		abort();
+	ldns_key_set_keytag(k, ldns_calc_keytag(dnskey));
+	ldns_zone_push_rr(lz, ldns_rr_clone(dnskey));
+	keys = ldns_key_list_new();
+	ldns_key_list_push_key(keys, k);
+	signed_zone = nsec3 ? ldns_zone_sign_nsec3(lz, keys, LDNS_SHA1, 0, 0, 0,
+	    NULL) : ldns_zone_sign(lz, keys);
+	if (signed_zone == NULL)
+		abort();
+	if ((dsrr = ldns_key_rr2ds(dnskey, LDNS_SHA256)) == NULL)
+		abort();
+	*ds = ldns_rr2str(dsrr);
+	all = ldns_rr_list_new();
+	ldns_rr_list_push_rr(all, ldns_zone_soa(signed_zone));
+	ldns_rr_list_cat(all, ldns_zone_rrs(signed_zone));
+	out = ldns_rr_list2str(all);
+	ldns_rr_list_free(all);
+	ldns_rr_free(dsrr);
+	ldns_rr_free(dnskey);
+	ldns_key_list_free(keys);	/* and the key */
+	ldns_zone_deep_free(signed_zone);
+	ldns_zone_deep_free(lz);
+	return out;
+}
+
+int
+sim_zone(struct sim *s, const char *addr, const char *origin, const char *text)
+{
+	struct sim_zone	*z;
+	ldns_zone	*lz;
+	size_t		 i;
+
+	if ((lz = sim_parse(origin, text)) == NULL)
+		return -1;
 	s->zones = xreallocarray(s->zones, s->nzones + 1, sizeof(*s->zones));
 	z = &s->zones[s->nzones++];
 	z->addr = xstrdup(addr);
-	z->origin = org;
+	if ((z->origin = ldns_dname_new_frm_str(origin)) == NULL)
+		abort();
 	z->rrs = ldns_rr_list_new();
 	if (ldns_zone_soa(lz) != NULL)
 		ldns_rr_list_push_rr(z->rrs, ldns_rr_clone(ldns_zone_soa(lz)));
@@ -150,6 +211,13 @@ sim_on_query(struct sim *s, sim_query_fn fn, void *arg)
 {
 	s->on_query = fn;
 	s->on_query_arg = arg;
+}
+
+void
+sim_set_filter(struct sim *s, sim_filter_fn fn, void *arg)
+{
+	s->filter = fn;
+	s->filter_arg = arg;
 }
 
 unsigned long
@@ -200,11 +268,11 @@ sim_name_under(const ldns_rdf *a, const ldns_rdf *b)
 	return sim_name_eq(a, b) || ldns_dname_is_subdomain(a, b);
 }
 
-static const struct sim_rule *
-sim_match(const struct sim *s, const char *addr, const ldns_rdf *qname,
+static struct sim_rule *
+sim_match(struct sim *s, const char *addr, const ldns_rdf *qname,
     ldns_rr_type qtype, enum query_transport t)
 {
-	const struct sim_rule	*r;
+	struct sim_rule		*r;
 	ldns_rdf		*rn;
 	bool			 ok;
 	size_t			 i;
@@ -218,7 +286,8 @@ sim_match(const struct sim *s, const char *addr, const ldns_rdf *qname,
 		if (r->transport != -1 && r->transport != (int)t)
 			continue;
 		if (r->qname != NULL) {
-			if ((rn = ldns_dname_new_frm_str(r->qname)) == NULL)
+			if (qname == NULL ||
+			    (rn = ldns_dname_new_frm_str(r->qname)) == NULL)
 				continue;
 			ok = sim_name_eq(rn, qname);
 			ldns_rdf_deep_free(rn);
@@ -336,6 +405,101 @@ sim_name_exists(const struct sim_zone *z, const ldns_rdf *name)
 	return false;
 }
 
+/* rr and its RRSIGs, once. */
+static void
+sim_push_proof(ldns_pkt *p, const struct sim_zone *z, const ldns_rr *rr)
+{
+	const ldns_rr_list	*auth = ldns_pkt_authority(p);
+	size_t			 i;
+
+	if (rr == NULL)
+		return;
+	for (i = 0; i < ldns_rr_list_rr_count(auth); i++)
+		if (ldns_rr_compare(ldns_rr_list_rr(auth, i), rr) == 0)
+			return;
+	sim_push_set(p, LDNS_SECTION_AUTHORITY, z, ldns_rr_owner(rr),
+	    ldns_rr_get_type(rr), true);
+}
+
+/* The NSEC or NSEC3 of the zone that matches (hashed) name, or covers it. */
+static const ldns_rr *
+sim_denial_rr(const struct sim_zone *z, ldns_rr_type type, const ldns_rdf *name,
+    bool cover)
+{
+	const ldns_rr	*rr;
+	ldns_rdf	*h, *hashed;
+	bool		 hit;
+	size_t		 i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(z->rrs); i++) {
+		rr = ldns_rr_list_rr(z->rrs, i);
+		if (ldns_rr_get_type(rr) != type)
+			continue;
+		if (type == LDNS_RR_TYPE_NSEC3) {
+			if ((h = ldns_nsec3_hash_name_frm_nsec3(rr, name)) == NULL)
+				continue;
+			hashed = ldns_dname_cat_clone(h, z->origin);
+			ldns_rdf_deep_free(h);
+		} else
+			hashed = ldns_rdf_clone(name);
+		if (hashed == NULL)
+			continue;
+		hit = cover ? ldns_nsec_covers_name(rr, hashed) &&
+		    !sim_name_eq(ldns_rr_owner(rr), hashed) :
+		    sim_name_eq(ldns_rr_owner(rr), hashed);
+		ldns_rdf_deep_free(hashed);
+		if (hit)
+			return rr;
+	}
+	return NULL;
+}
+
+/*
+ * The denial a signed zone's server sends (RFC 4035 3.1.3, RFC 5155 7.2):
+ * NODATA, the record at the name; NXDOMAIN, the closest encloser (NSEC3:
+ * its match, the next closer name covered) and the wildcard covered.
+ */
+static void
+sim_denial(ldns_pkt *p, const struct sim_zone *z, const ldns_rdf *qname,
+    bool nxdomain)
+{
+	ldns_rr_type	 t = LDNS_RR_TYPE_NSEC;
+	ldns_rdf	*ce, *nc, *star, *wild;
+	size_t		 i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(z->rrs); i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(z->rrs, i)) == LDNS_RR_TYPE_NSEC3)
+			t = LDNS_RR_TYPE_NSEC3;
+	if (!nxdomain) {
+		sim_push_proof(p, z, sim_denial_rr(z, t, qname, false));
+		if (t == LDNS_RR_TYPE_NSEC)
+			sim_push_proof(p, z, sim_denial_rr(z, t, qname, true));
+		return;
+	}
+	nc = ldns_rdf_clone(qname);
+	ce = ldns_dname_left_chop(qname);
+	while (ce != NULL && !sim_name_exists(z, ce) &&
+	    ldns_dname_label_count(ce) > ldns_dname_label_count(z->origin)) {
+		ldns_rdf_deep_free(nc);
+		nc = ce;
+		ce = ldns_dname_left_chop(nc);
+	}
+	star = ldns_dname_new_frm_str("*");
+	if (ce == NULL || nc == NULL || star == NULL ||
+	    (wild = ldns_dname_cat_clone(star, ce)) == NULL)
+		abort();
+	if (t == LDNS_RR_TYPE_NSEC3) {
+		sim_push_proof(p, z, sim_denial_rr(z, t, ce, false));
+		sim_push_proof(p, z, sim_denial_rr(z, t, nc, true));
+	} else
+		sim_push_proof(p, z, sim_denial_rr(z, t, qname, true));
+	sim_push_proof(p, z, sim_denial_rr(z, t, wild, true));
+	ldns_rdf_deep_free(wild);
+	ldns_rdf_deep_free(star);
+	ldns_rdf_deep_free(ce);
+	ldns_rdf_deep_free(nc);
+}
+
 /* The authoritative answer at addr, as a server would give it. */
 static void
 sim_answer(const struct sim *s, const char *addr, const ldns_rdf *qname,
@@ -362,6 +526,9 @@ sim_answer(const struct sim *s, const char *addr, const ldns_rdf *qname,
 	if (!sim_name_exists(z, qname))
 		ldns_pkt_set_rcode(p, LDNS_RCODE_NXDOMAIN);
 	sim_push_set(p, LDNS_SECTION_AUTHORITY, z, z->origin, LDNS_RR_TYPE_SOA, dnssec);
+	if (dnssec)
+		sim_denial(p, z, qname,
+		    ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN);
 }
 
 static void
@@ -389,12 +556,10 @@ sim_wire(ldns_pkt *p, struct query_sim_reply *out)
 }
 
 static void
-sim_reply(void *arg, const struct sockaddr *server, const struct sockaddr *source,
-    enum query_transport t, const uint8_t *msg, size_t len,
-    struct query_sim_reply *out)
+sim_serve(struct sim *s, const struct sockaddr *server, enum query_transport t,
+    const uint8_t *msg, size_t len, struct query_sim_reply *out)
 {
-	struct sim		*s = arg;
-	const struct sim_rule	*r;
+	struct sim_rule		*r;
 	ldns_pkt		*q = NULL, *p;
 	const ldns_rr		*qrr;
 	enum sim_behaviour	 b = SIM_ANSWER;
@@ -402,7 +567,6 @@ sim_reply(void *arg, const struct sockaddr *server, const struct sockaddr *sourc
 	size_t			 limit;
 	bool			 dnssec;
 
-	(void)source;
 	sim_addr_str(server, addr, sizeof(addr));
 	sim_count(s, addr);
 	if (s->on_query != NULL)
@@ -417,6 +581,15 @@ sim_reply(void *arg, const struct sockaddr *server, const struct sockaddr *sourc
 	    != NULL) {
 		b = r->behaviour;
 		out->delay_ms = r->delay_ms;
+		if (b == SIM_RATE_LIMIT) {
+			uint64_t	now = clock_mono_ms();
+
+			if (now - r->window_ms >= 1000) {
+				r->window_ms = now;
+				r->used = 0;
+			}
+			b = r->used++ < r->limit ? SIM_ANSWER : SIM_SILENT;
+		}
 	}
 	switch (b) {
 	case SIM_SILENT:
@@ -497,8 +670,51 @@ sim_reply(void *arg, const struct sockaddr *server, const struct sockaddr *sourc
 	ldns_pkt_free(q);
 }
 
+static void
+sim_reply(void *arg, const struct sockaddr *server, const struct sockaddr *source,
+    enum query_transport t, const uint8_t *msg, size_t len,
+    struct query_sim_reply *out)
+{
+	struct sim	*s = arg;
+
+	(void)source;
+	sim_serve(s, server, t, msg, len, out);
+	if (s->filter != NULL)
+		s->filter(s, s->filter_arg, (int)t, msg, len, out);
+}
+
+static enum tcpprobe_status
+sim_connect(void *arg, const struct sockaddr *sa, uint64_t *delay_ms)
+{
+	struct sim		*s = arg;
+	const struct sim_rule	*r;
+	char			 addr[INET6_ADDRSTRLEN];
+	size_t			 i;
+
+	sim_addr_str(sa, addr, sizeof(addr));
+	sim_count(s, addr);
+	if ((r = sim_match(s, addr, NULL, 0, QUERY_TCP)) != NULL) {
+		*delay_ms = r->delay_ms;
+		switch (r->behaviour) {
+		case SIM_SILENT:
+			return TCPPROBE_TIMEOUT;
+		case SIM_REFUSE:
+		case SIM_CLOSE:
+		case SIM_NETUNREACH:
+			return TCPPROBE_REFUSED;
+		default:
+			return TCPPROBE_OPEN;
+		}
+	}
+	for (i = 0; i < s->nzones; i++)
+		if (strcmp(s->zones[i].addr, addr) == 0)
+			return TCPPROBE_OPEN;
+	return TCPPROBE_REFUSED;
+}
+
 void
 sim_install(struct sim *s)
 {
 	query_sim_install(s != NULL ? sim_reply : NULL, s);
+	tcpprobe_sim_install(s != NULL ? sim_connect : NULL, s);
 }
