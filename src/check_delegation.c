@@ -31,6 +31,28 @@ deleg_host_problem(const struct ev_server *s)
 	return s->nauth == 0 ? "has no A or AAAA records" : NULL;
 }
 
+/*
+ * An NS name whose lookup needs itself: its address is only in a zone that
+ * these very names serve (in-bailiwick, no glue), or in a loop of zones
+ * none of which has glue (a's NS under b, b's under a). No resolver can
+ * break it ("tsuname"). Critical when no NS name of the zone can be used,
+ * as resolvers then answer SERVFAIL; else the others carry the zone.
+ */
+static void
+deleg_judge_cycle(const struct evidence *ev, const struct ev_server *s, size_t bad,
+    struct findings *out)
+{
+	findings_add(out, CAUSE_NS_DEPENDENCY_CYCLE,
+	    bad == ev->nservers ? SEVERITY_CRITICAL : SEVERITY_WARNING, s->name, NULL,
+	    xasprintf("NS name %s can only be resolved through itself: a "
+	    "dependency cycle with no glue to break it", s->name),
+	    xasprintf("looking up the addresses of %s: %s", s->name, s->host_cycle),
+	    xasprintf("Break the cycle: give %s glue at the parent of the zone it "
+	    "lives in (when it is inside that zone), or make at least one NS name "
+	    "of each zone in the loop resolvable without the others (a name in an "
+	    "unrelated zone, or glue).", s->name));
+}
+
 /* NS names: in-zone ones need glue; every one needs an address. */
 static void
 deleg_judge_names(const struct evidence *ev, struct findings *out)
@@ -58,6 +80,10 @@ deleg_judge_names(const struct evidence *ev, struct findings *out)
 			    s->name));
 		if (s->glued || (problem = deleg_host_problem(s)) == NULL)
 			continue;
+		if (s->host_state == INFRA_HOST_FAILED && s->host_cycle != NULL) {
+			deleg_judge_cycle(ev, s, bad, out);
+			continue;
+		}
 		findings_add(out, CAUSE_NS_NAME_UNRESOLVABLE,
 		    bad == ev->nservers ? SEVERITY_CRITICAL : SEVERITY_WARNING,
 		    s->name, NULL,

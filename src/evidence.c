@@ -28,6 +28,7 @@ evidence_free(struct evidence *ev)
 		return;
 	for (i = 0; i < ev->nservers; i++) {
 		free(ev->servers[i].name);
+		free(ev->servers[i].host_cycle);
 		free(ev->servers[i].addrs);
 		free(ev->servers[i].glue);
 		free(ev->servers[i].auth);

@@ -59,6 +59,8 @@ struct ev_server {
 	size_t			 nglue;
 	bool			 looked_up;	/* host_state and auth are known */
 	enum infra_host_state	 host_state;	/* its own A/AAAA lookup */
+	char			*host_cycle;	/* FAILED: the dependency cycle
+						   the lookup met, or NULL */
 	struct infra_addr	*auth;		/* the addresses that lookup gave */
 	size_t			 nauth;
 	struct infra_addr	*addrs;		/* probed: glue and auth, once each */

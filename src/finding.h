@@ -59,6 +59,7 @@ enum cause {
 	CAUSE_HOST_ADDRESS_DEAD,
 	CAUSE_MALFORMED_ANSWER,		/* added after the catalogue: last, so
 					 * the others keep their order */
+	CAUSE_NS_DEPENDENCY_CYCLE,
 	CAUSE_MAX,
 };
 

@@ -199,6 +199,7 @@ infra_host_free(struct infra_host *h)
 	if (h == NULL)
 		return;
 	free(h->addrs);
+	free(h->cycle);
 	free(h->name);
 	free(h);
 }

@@ -52,6 +52,8 @@ struct infra_host {
 	struct infra_addr	*addrs;
 	size_t			 naddrs;
 	uint64_t		 expires_ms;
+	char			*cycle;		/* FAILED: the dependency cycle
+						   the lookup ran into, or NULL */
 };
 
 struct infra;

@@ -648,6 +648,8 @@ run_host_cb(const struct infra_host *h, void *arg)
 	op->wk = NULL;
 	s->looked_up = true;
 	s->host_state = h->state;
+	free(s->host_cycle);
+	s->host_cycle = h->cycle != NULL ? xstrdup(h->cycle) : NULL;
 	first = s->naddrs;
 	if (h->state == INFRA_HOST_OK)
 		for (i = 0; i < h->naddrs; i++) {

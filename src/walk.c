@@ -64,6 +64,8 @@ struct ask {
 	struct event		*ev_start;
 	struct walk_attempt	*attempts;
 	size_t			 nattempts;
+	char			*cycle;		/* the first dependency cycle a
+						   host lookup of ours met */
 	unsigned		 depth;
 	ask_done_fn		 done;
 	void			*arg;
@@ -88,6 +90,7 @@ struct pending {
 	unsigned		 outstanding;
 	struct walk		**waiters;
 	size_t			 nwaiters;
+	char			*cycle;		/* met by one of its asks */
 	bool			 dying;		/* being freed: a cascade of
 						   cancellations may come back */
 };
@@ -103,6 +106,7 @@ struct walk {
 	struct event		*ev_step;
 	struct event		*ev_deadline;
 	char			*failure;	/* set by a failed pending */
+	char			*cycle;		/* the failure is this cycle */
 	walk_zone_cb		 zone_cb;
 	walk_host_cb		 host_cb;
 	void			*arg;
@@ -322,6 +326,7 @@ ask_free(struct ask *a)
 	free(a->addrs);
 	free(a->unresolved);
 	walk_attempts_free(a->attempts, a->nattempts);
+	free(a->cycle);
 	ldns_rdf_deep_free(a->qname_rdf);
 	free(a->qname);
 	free(a->cut);
@@ -364,6 +369,8 @@ ask_host_cb(const struct infra_host *h, void *arg)
 	size_t		 i;
 
 	a->sub = NULL;
+	if (h != NULL && h->cycle != NULL && a->cycle == NULL)
+		a->cycle = xstrdup(h->cycle);
 	if (h != NULL && h->state == INFRA_HOST_OK)
 		for (i = 0; i < h->naddrs; i++)
 			ask_add_addr(a, a->resolving, &h->addrs[i]);
@@ -442,6 +449,7 @@ pending_free(struct pending *p)
 		deleg_answer_clear(&p->ans[i]);
 	}
 	free(p->waiters);
+	free(p->cycle);
 	free(p->key);
 	free(p->name);
 	free(p->cut);
@@ -451,7 +459,7 @@ pending_free(struct pending *p)
 /* Wakes every waiter on its own event: a waiter's callback may cancel
  * other waiters, so none is called from here. */
 static void
-pending_finish(struct pending *p, const char *failure)
+pending_finish(struct pending *p, const char *failure, const char *cycle)
 {
 	struct timeval	 now = { 0, 0 };
 	struct walk	*wk;
@@ -462,6 +470,8 @@ pending_finish(struct pending *p, const char *failure)
 		wk->waiting = NULL;
 		if (failure != NULL && wk->failure == NULL)
 			wk->failure = xstrdup(failure);
+		if (cycle != NULL && wk->cycle == NULL)
+			wk->cycle = xstrdup(cycle);
 		event_add(wk->ev_step, &now);
 	}
 	p->nwaiters = 0;
@@ -479,8 +489,10 @@ pending_cut_done(struct ask *a, struct deleg_answer *ans, void *arg)
 	p->ask[0] = NULL;
 	if (ans == NULL) {
 		failure = ask_summary(a);
+		if (a->cycle != NULL)
+			p->cycle = xstrdup(a->cycle);
 		ask_free(a);
-		pending_finish(p, failure);
+		pending_finish(p, failure, p->cycle);
 		free(failure);
 		return;
 	}
@@ -505,7 +517,7 @@ pending_cut_done(struct ask *a, struct deleg_answer *ans, void *arg)
 	}
 	deleg_answer_clear(ans);
 	ask_free(a);
-	pending_finish(p, NULL);
+	pending_finish(p, NULL, NULL);
 }
 
 static void
@@ -524,6 +536,8 @@ pending_host_done(struct ask *a, struct deleg_answer *ans, void *arg)
 		memset(ans, 0, sizeof(*ans));
 		p->ok[k] = true;
 	}
+	if (a->cycle != NULL && p->cycle == NULL)
+		p->cycle = xstrdup(a->cycle);
 	ask_free(a);
 	if (--p->outstanding > 0)
 		return;
@@ -551,6 +565,8 @@ pending_host_done(struct ask *a, struct deleg_answer *ans, void *arg)
 			ttl = (uint64_t)WALK_NEG_TTL_MIN_S * 1000;
 	}
 	h = infra_host_new(p->name, state, now + ttl);
+	if (state == INFRA_HOST_FAILED && p->cycle != NULL)
+		h->cycle = xstrdup(p->cycle);
 	for (i = 0; i < 2; i++)
 		if (p->ok[i] && p->ans[i].host != NULL)
 			for (j = 0; j < p->ans[i].host->naddrs; j++)
@@ -558,7 +574,7 @@ pending_host_done(struct ask *a, struct deleg_answer *ans, void *arg)
 				    (struct sockaddr *)&p->ans[i].host->addrs[j].ss,
 				    p->ans[i].host->addrs[j].len);
 	infra_put_host(p->w->infra, h);
-	pending_finish(p, NULL);
+	pending_finish(p, NULL, NULL);
 }
 
 /*
@@ -674,6 +690,8 @@ pending_join(struct walk *wk, enum pending_kind kind, const char *name,
 	if ((cycle = pending_cycle(p, wk)) != NULL) {
 		/* Waiting would be waiting on itself: fail from the loop. */
 		log_debug("walk %s: %s", wk->target, cycle);
+		if (wk->cycle == NULL)
+			wk->cycle = xstrdup(cycle);
 		if (wk->failure == NULL)
 			wk->failure = cycle;
 		else
@@ -731,6 +749,7 @@ walk_unlink_free(struct walk *wk)
 	event_free(wk->ev_step);
 	event_free(wk->ev_deadline);
 	free(wk->failure);
+	free(wk->cycle);
 	free(wk->target);
 	free(wk);
 }
@@ -772,8 +791,11 @@ walk_finish_host(struct walk *wk, const struct infra_host *h)
 	void		*arg = wk->arg;
 	struct infra_host *tmp = NULL;
 
-	if (h == NULL)
+	if (h == NULL) {
 		h = tmp = infra_host_new(wk->target, INFRA_HOST_FAILED, 0);
+		if (wk->cycle != NULL)
+			tmp->cycle = xstrdup(wk->cycle);
+	}
 	walk_unlink_free(wk);
 	cb(h, arg);
 	infra_host_free(tmp);
