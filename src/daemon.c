@@ -215,8 +215,11 @@ daemon_apply(struct daemon *d, struct config *cfg)
 		z = d->zones.v[i];
 		sched_set_interval(d->sched, &z->sched, z->cfg->interval_ms, now);
 	}
+	/* New zones run as soon as run slots allow: a short list at once. */
 	for (i = 0; i < added.n; i++)
-		sched_add(d->sched, &added.v[i]->sched, now);
+		sched_add(d->sched, &added.v[i]->sched, now,
+		    sched_spread_ms(added.n, cfg->max_concurrent_runs,
+		    added.v[i]->sched.interval_ms));
 	if (d->cfg != NULL)
 		log_info("config: %zu zones (%zu added, %zu removed)",
 		    d->zones.n, added.n, removed.n);

@@ -141,11 +141,24 @@ sched_unqueue(struct sched *s, struct sched_entry *e)
 	sched_sift_up(s, last->heap_index);
 }
 
-void
-sched_add(struct sched *s, struct sched_entry *e, uint64_t now)
+#define SCHED_SPREAD_ROUND_MS	1000	/* a round of runs, for spreading */
+
+uint64_t
+sched_spread_ms(size_t n, unsigned max_running, uint64_t interval_ms)
 {
-	/* Spread first runs uniformly over one interval. */
-	sched_add_at(s, e, now + sched_random(s) % (e->interval_ms == 0 ? 1 : e->interval_ms));
+	uint64_t	rounds = max_running == 0 ? n : n / max_running;
+
+	if (rounds > interval_ms / SCHED_SPREAD_ROUND_MS)
+		return interval_ms;
+	return rounds * SCHED_SPREAD_ROUND_MS;
+}
+
+void
+sched_add(struct sched *s, struct sched_entry *e, uint64_t now, uint64_t window_ms)
+{
+	if (window_ms > e->interval_ms)
+		window_ms = e->interval_ms;
+	sched_add_at(s, e, now + (window_ms == 0 ? 0 : sched_random(s) % window_ms));
 }
 
 void

@@ -29,9 +29,13 @@ void sched_set_max_running(struct sched *, unsigned);
 unsigned sched_running(const struct sched *);
 size_t sched_queued(const struct sched *);
 
-/* Queues a new entry, due at a random point of its first interval so that
- * zones added together do not all run at once. */
-void sched_add(struct sched *, struct sched_entry *, uint64_t now);
+/* Queues a new entry, due at a random point of [now, now + window] (at most
+ * its interval) so that zones added together do not all run at once. */
+void sched_add(struct sched *, struct sched_entry *, uint64_t now, uint64_t window_ms);
+/* How far to spread the first runs of n zones added together: as far as
+ * the run slots need (a second per round of max_running runs), never past
+ * the interval. A list that fits in the slots is judged at once. */
+uint64_t sched_spread_ms(size_t n, unsigned max_running, uint64_t interval_ms);
 /* Queues a new entry due at an exact time (--once: everything now). */
 void sched_add_at(struct sched *, struct sched_entry *, uint64_t due);
 /* Takes an entry out of the queue (or forgets it is running). */

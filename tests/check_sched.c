@@ -53,7 +53,7 @@ START_TEST(test_first_runs_spread_over_interval)
 
 	for (i = 0; i < 1000; i++) {
 		e[i] = (struct sched_entry){ .interval_ms = MIN_MS };
-		sched_add(s, &e[i], 5000);
+		sched_add(s, &e[i], 5000, MIN_MS);
 		ck_assert_uint_ge(e[i].due_ms, 5000);
 		ck_assert_uint_lt(e[i].due_ms, 5000 + MIN_MS);
 		buckets[(e[i].due_ms - 5000) / (MIN_MS / 10)]++;
@@ -64,6 +64,30 @@ START_TEST(test_first_runs_spread_over_interval)
 		ck_assert_uint_lt(buckets[i], 150);
 	}
 	ck_assert_uint_eq(sched_queued(s), 1000);
+	sched_free(s);
+}
+END_TEST
+
+/* Issue 13: two zones with a 60 s interval waited up to 48 s for a first
+ * run; a list that fits in the run slots starts at once. */
+START_TEST(test_small_list_runs_at_once)
+{
+	struct sched		*s = sched_new(200, 42);
+	struct sched_entry	 e[2];
+	size_t			 i;
+
+	ck_assert_uint_eq(sched_spread_ms(2, 200, MIN_MS), 0);
+	ck_assert_uint_eq(sched_spread_ms(200, 200, MIN_MS), 1000);
+	ck_assert_uint_eq(sched_spread_ms(10000, 200, MIN_MS), 50000);
+	ck_assert_uint_eq(sched_spread_ms(100000, 200, MIN_MS), MIN_MS);
+	ck_assert_uint_eq(sched_spread_ms(5, 0, 2000), 2000);
+	for (i = 0; i < 2; i++) {
+		e[i] = (struct sched_entry){ .interval_ms = MIN_MS };
+		sched_add(s, &e[i], 5000, sched_spread_ms(2, 200, MIN_MS));
+		ck_assert_uint_eq(e[i].due_ms, 5000);
+	}
+	ck_assert_ptr_nonnull(sched_pop_due(s, 5000));
+	ck_assert_ptr_nonnull(sched_pop_due(s, 5000));
 	sched_free(s);
 }
 END_TEST
@@ -210,6 +234,7 @@ sched_suite(void)
 	tcase_add_test(tc, test_backoff_doubles_then_caps);
 	tcase_add_test(tc, test_jitter_bounds);
 	tcase_add_test(tc, test_first_runs_spread_over_interval);
+	tcase_add_test(tc, test_small_list_runs_at_once);
 	tcase_add_test(tc, test_pop_in_due_order);
 	tcase_add_test(tc, test_concurrency_cap);
 	tcase_add_test(tc, test_done_reschedules_from_start);
