@@ -493,7 +493,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&mem, 0, sizeof(mem));
 		check_run_all(r.ev, &params, &fs, status, &mem);
 		fuzz_check_findings(&fs, status);
-		zone_record_run(z, &fs, status, &mem, params.now, 0.5);
+		zone_record_run(z, &fs, status, &mem, params.now, 0.5, 2);
 	}
 	/* Once: rendering a character at a time is most of a run's time. */
 	fuzz_render(z);

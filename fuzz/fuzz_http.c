@@ -77,7 +77,7 @@ fuzz_zones(struct zone_set *set, struct fuzz_in *in)
 			free(address);
 			status[CHECK_DELEGATION] = 2;
 		}
-		zone_record_run(z, &fs, status, &mem, 1767225600, 0.25);
+		zone_record_run(z, &fs, status, &mem, 1767225600, 0.25, 2);
 	}
 }
 

@@ -31,6 +31,7 @@ struct dnssec_expiry {
 	bool		 has;
 	time_t		 t;
 	size_t		 si;
+	const char	*server;
 	char		 addr[INET6_ADDRSTRLEN + 8];
 };
 
@@ -53,13 +54,32 @@ dnssec_note(struct dnssec_addr *da, enum cause c, const char *fmt, ...)
 	free(text);
 }
 
-static void
-dnssec_expiry(struct dnssec_expiry *e, const struct sig_result *r, size_t si,
+/* The earliest expiration, and where: on a tie (every server serves the
+ * same signatures) the first server and address by name, whatever order
+ * they answered in, so that the finding's labels are the same every run. */
+static bool
+dnssec_expiry_before(const struct dnssec_expiry *e, time_t t, const char *server,
     const char *addr)
 {
-	if (!r->has_expiry || (e->has && e->t <= r->earliest))
+	int	c;
+
+	if (!e->has || t < e->t)
+		return true;
+	if (t > e->t)
+		return false;
+	c = strcmp(server, e->server);
+	return c < 0 || (c == 0 && strcmp(addr, e->addr) < 0);
+}
+
+static void
+dnssec_expiry(struct dnssec_expiry *e, const struct sig_result *r,
+    const struct evidence *ev, size_t si, const char *addr)
+{
+	if (!r->has_expiry ||
+	    !dnssec_expiry_before(e, r->earliest, ev->servers[si].name, addr))
 		return;
 	e->has = true;
+	e->server = ev->servers[si].name;
 	e->t = r->earliest;
 	e->si = si;
 	snprintf(e->addr, sizeof(e->addr), "%s", addr);
@@ -111,7 +131,7 @@ dnssec_rrset(const struct evidence *ev, const ldns_pkt *pkt, ldns_rr_type type,
 	if (ldns_rr_list_rr_count(set) > 0) {
 		if (sig_judge(set, sigs, keys, params->now, &r) != SIG_VALID)
 			dnssec_note(da, causes[r.verdict], "%s: %s", tname, r.detail);
-		dnssec_expiry(exp, &r, si, addr);
+		dnssec_expiry(exp, &r, ev, si, addr);
 	}
 	free(tname);
 	ldns_rr_list_deep_free(set);
@@ -250,7 +270,7 @@ dnssec_denial(const struct evidence *ev, const ldns_pkt *pkt, const char *qname,
 	dnssec_denial_sigs(pkt, LDNS_RR_TYPE_NSEC3, keys, params->now, nsec3, sigs,
 	    &why, &worst, da);
 	if (worst.has_expiry)
-		dnssec_expiry(exp, &worst, si, addr);
+		dnssec_expiry(exp, &worst, ev, si, addr);
 	if (ldns_rr_list_rr_count(nsec) == 0 && ldns_rr_list_rr_count(nsec3) == 0)
 		buf_printf(&why, "no NSEC or NSEC3 records in the authority section");
 	else if (why.len == 0) {
@@ -466,7 +486,7 @@ dnssec_judge_addr(const struct evidence *ev, const struct check_params *params,
 		dnssec_note(da, lr.cause, "%s", lr.detail);
 	if (lr.state == LINK_SECURE)
 		keys = lr.keys;
-	dnssec_expiry(exp, &lr.dnskey_sig, si, addr);
+	dnssec_expiry(exp, &lr.dnskey_sig, ev, si, addr);
 	if (keys != NULL) {
 		if ((p = dnssec_pkt(ev, PROBE_SOA_UDP, si, a)) != NULL ||
 		    (p = dnssec_pkt(ev, PROBE_SOA_TCP, si, a)) != NULL)
@@ -658,7 +678,7 @@ dnssec_judge(const struct evidence *ev, const struct check_params *params,
 			d = check_memory_detail(next, ev->servers[si].name, ae.addr);
 			d->has_expiry = true;
 			d->expiry = ae.t;
-			if (!exp.has || ae.t < exp.t)
+			if (dnssec_expiry_before(&exp, ae.t, ae.server, ae.addr))
 				exp = ae;
 		}
 	dnssec_emit(ev, das, n, out);

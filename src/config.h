@@ -60,6 +60,7 @@ struct config {
 	unsigned		 max_concurrent_runs;
 	uint64_t		 expiry_warning_ms;
 	uint64_t		 serial_grace_ms;
+	unsigned		 clear_after;	/* clean runs before a finding clears */
 	unsigned		 burst_size;
 	uint64_t		 burst_interval_ms;
 	char			*state_file;		/* NULL: no state kept */

@@ -166,6 +166,35 @@ findings_carry_since(struct findings *fs, const struct findings *old, time_t now
 	}
 }
 
+void
+findings_add_copy(struct findings *fs, const struct finding *f)
+{
+	findings_add(fs, f->cause, f->severity, f->server, f->address,
+	    f->summary != NULL ? xstrdup(f->summary) : NULL,
+	    f->evidence != NULL ? xstrdup(f->evidence) : NULL,
+	    f->fix != NULL ? xstrdup(f->fix) : NULL);
+	fs->v[fs->n - 1].since = f->since;
+	fs->v[fs->n - 1].missed = f->missed;
+}
+
+bool
+findings_has(const struct findings *fs, const struct finding *f)
+{
+	size_t	i;
+
+	for (i = 0; i < fs->n; i++)
+		if (finding_key_cmp(&fs->v[i], f) == 0)
+			return true;
+	return false;
+}
+
+void
+findings_sort(struct findings *fs)
+{
+	if (fs->n > 1)
+		qsort(fs->v, fs->n, sizeof(*fs->v), finding_sort_cmp);
+}
+
 enum severity
 findings_worst(const struct findings *fs)
 {

@@ -73,6 +73,8 @@ struct finding {
 	char		*evidence;	/* what was asked, what came back */
 	char		*fix;		/* what to change where */
 	time_t		 since;		/* first seen without a break */
+	unsigned	 missed;	/* runs in a row that did not see it:
+					   kept until clear_after (zone.c) */
 };
 
 struct findings {
@@ -101,5 +103,12 @@ enum severity findings_worst(const struct findings *);
 /* Moves src's findings to the end of dst. */
 void findings_move(struct findings *dst, struct findings *src);
 void findings_clear(struct findings *);
+/* Adds a deep copy of f. */
+void findings_add_copy(struct findings *, const struct finding *f);
+/* Whether fs holds a finding with f's identity (check, cause, server,
+ * address). */
+bool findings_has(const struct findings *fs, const struct finding *f);
+/* Sorts by identity. */
+void findings_sort(struct findings *);
 
 #endif

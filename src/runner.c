@@ -70,6 +70,7 @@ struct runner_conf {
 	size_t			 nsources;
 	struct infra_addr	*resolvers;	/* config's, port included */
 	size_t			 nresolvers;
+	unsigned		 clear_after;
 };
 
 struct run {
@@ -205,6 +206,7 @@ runner_conf_new(const struct config *cfg)
 		c->resolvers[i].len = cfg->resolvers.addrs[i].len;
 	}
 	c->nresolvers = cfg->resolvers.n;
+	c->clear_after = cfg->clear_after;
 	return c;
 }
 
@@ -815,7 +817,8 @@ run_judge_cb(evutil_socket_t fd, short what, void *arg)
 	check_run_all(run->ev, &params, &fs, status, &memory);
 	duration = (double)(clock_mono_ms() - run->started_ms) / 1000;
 	ok = run->ev->walk != NULL && run->ev->walk->status != WALK_FAILED;
-	zone_record_run(z, &fs, status, &memory, params.now, duration);
+	zone_record_run(z, &fs, status, &memory, params.now, duration,
+	    run->conf->clear_after);
 	log_debug("zone %s: %s, %zu findings, %zu queries, %.3fs", z->name,
 	    zone_status_name(z), z->findings.n, run->ev->nqueries, duration);
 	run_unlink_free(run);

@@ -169,11 +169,39 @@ zone_set_clear(struct zone_set *set, bool free_zones)
 	set->n = 0;
 }
 
-void
-zone_record_run(struct zone *z, struct findings *fs, const int status[CHECK_MAX],
-    struct check_memory *memory, time_t now, double duration)
+/*
+ * Keeps what the last run found and this one did not, until clear_after
+ * runs in a row have missed it: one lost answer, or a tie between servers
+ * broken the other way, must not resolve an alert and restart its "for:".
+ * A check's status is at least as bad as the findings it keeps.
+ */
+static void
+zone_keep_missed(struct findings *fs, const struct findings *old,
+    unsigned clear_after, int status[CHECK_MAX])
 {
-	int	i;
+	const struct finding	*o;
+	size_t			 i;
+
+	for (i = 0; i < old->n; i++) {
+		o = &old->v[i];
+		if (o->missed + 1 >= clear_after || findings_has(fs, o))
+			continue;
+		findings_add_copy(fs, o);
+		fs->v[fs->n - 1].missed = o->missed + 1;
+		if (status[o->check] < (int)o->severity)
+			status[o->check] = (int)o->severity;
+	}
+}
+
+void
+zone_record_run(struct zone *z, struct findings *fs, const int status_in[CHECK_MAX],
+    struct check_memory *memory, time_t now, double duration, unsigned clear_after)
+{
+	int	i, status[CHECK_MAX];
+
+	memcpy(status, status_in, sizeof(status));
+	if (z->runs > 0)
+		zone_keep_missed(fs, &z->findings, clear_after, status);
 
 	check_memory_clear(&z->memory);
 	z->memory = *memory;

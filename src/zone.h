@@ -48,9 +48,11 @@ const char *zone_status_name(const struct zone *);
 void zone_set_sync(struct zone_set *, const struct config *,
     struct zone_set *added, struct zone_set *removed);
 /* Records a finished run: findings (taken) get their since-times from the
- * previous run's, status becomes the worst of them; memory is taken too. */
+ * previous run's, status becomes the worst of them; memory is taken too.
+ * A finding of the last run that this one did not see stays until
+ * clear_after runs in a row have not seen it (1: clears at once). */
 void zone_record_run(struct zone *, struct findings *, const int status[CHECK_MAX],
-    struct check_memory *, time_t now, double duration);
+    struct check_memory *, time_t now, double duration, unsigned clear_after);
 struct zone *zone_set_find(const struct zone_set *, const char *name);
 /* Frees the array; with free_zones also every zone. */
 void zone_set_clear(struct zone_set *, bool free_zones);

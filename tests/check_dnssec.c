@@ -493,6 +493,37 @@ START_TEST(test_dnssec_healthy_and_expiry)
 }
 END_TEST
 
+/* Issue 13: with the same expiry on two servers, the finding named
+ * whichever answered first, and the alert's "for:" restarted each time
+ * the label changed. Now the first by name, in either order. */
+START_TEST(test_expiry_tie_names_one_server)
+{
+	struct world		 w;
+	struct findings		 fs = { NULL, 0 };
+	struct check_memory	 m;
+	struct check_params	 p;
+	const struct finding	*f;
+	int			 status[CHECK_MAX], order;
+
+	for (order = 0; order < 2; order++) {
+		world_new(&w);
+		p = params_for(&w);
+		p.expiry_warning_s = 11 * DAY;
+		signed_server(&w, order ? "ns1.example." : "ns2.example.",
+		    order ? "192.0.2.1" : "192.0.2.2", NOW - DAY, NOW + 10 * DAY);
+		signed_server(&w, order ? "ns2.example." : "ns1.example.",
+		    order ? "192.0.2.2" : "192.0.2.1", NOW - DAY, NOW + 10 * DAY);
+		judge(&w, &p, &fs, &m, status);
+		ck_assert_ptr_nonnull(f = find(&fs, CAUSE_RRSIG_EXPIRING_SOON, NULL));
+		ck_assert_str_eq(f->server, "ns1.example.");
+		ck_assert_str_eq(f->address, "192.0.2.1");
+		check_memory_clear(&m);
+		findings_clear(&fs);
+		world_free(&w);
+	}
+}
+END_TEST
+
 START_TEST(test_dnssec_per_server_causes)
 {
 	struct world		 w;
@@ -678,6 +709,7 @@ main(void)
 	tcase_add_test(tc, test_sig_time_and_windows);
 	tcase_add_test(tc, test_links);
 	tcase_add_test(tc, test_dnssec_healthy_and_expiry);
+	tcase_add_test(tc, test_expiry_tie_names_one_server);
 	tcase_add_test(tc, test_dnssec_per_server_causes);
 	tcase_add_test(tc, test_dnssec_chain_verdicts);
 	tcase_add_test(tc, test_dnskey_inconsistent);

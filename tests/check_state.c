@@ -92,7 +92,7 @@ START_TEST(test_round_trip_keeps_since)
 	findings_add(&m.lagging, CAUSE_SERIAL_MISMATCH, SEVERITY_WARNING, "ns2.a.test.",
 	    "[2001:db8::1]:5353", NULL, NULL, NULL);
 	m.lagging.v[0].since = 777;
-	zone_record_run(a, &fs, status, &m, 1000, 0.5);
+	zone_record_run(a, &fs, status, &m, 1000, 0.5, 1);
 	ck_assert_int_eq(state_save(path, &set, err, sizeof(err)), 0);
 
 	zones_new(&back);
@@ -116,7 +116,7 @@ START_TEST(test_round_trip_keeps_since)
 	findings_add(&fs, CAUSE_RRSIG_EXPIRED, SEVERITY_CRITICAL, "ns1.a.test.",
 	    "192.0.2.1", xstrdup("s"), xstrdup("e"), xstrdup("f"));
 	memset(&m, 0, sizeof(m));
-	zone_record_run(a, &fs, status, &m, 5000, 0.5);
+	zone_record_run(a, &fs, status, &m, 5000, 0.5, 1);
 	ck_assert_uint_eq(a->findings.n, 2);
 	ck_assert_int_eq(a->findings.v[0].cause, CAUSE_SERVER_TIMEOUT);
 	ck_assert_int_eq(a->findings.v[0].since, 1000);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "xmalloc.h"
 #include "zone.h"
 #include "check_main.h"
 
@@ -137,6 +138,82 @@ START_TEST(test_rendezvous_moves_only_the_new_share)
 }
 END_TEST
 
+/* One run: a timeout at 192.0.2.1 when timeout, the expiry on server. */
+static void
+record(struct zone *z, bool timeout, const char *expiry_server, time_t now,
+    unsigned clear_after)
+{
+	struct findings		fs = { NULL, 0 };
+	struct check_memory	m;
+	int			status[CHECK_MAX] = { 0 };
+
+	memset(&m, 0, sizeof(m));
+	if (timeout) {
+		findings_add(&fs, CAUSE_SERVER_TIMEOUT, SEVERITY_WARNING, "ns1.a.test.",
+		    "192.0.2.1", xstrdup("s"), xstrdup("e"), xstrdup("f"));
+		status[CHECK_REACHABILITY] = 1;
+	}
+	if (expiry_server != NULL) {
+		findings_add(&fs, CAUSE_RRSIG_EXPIRING_SOON, SEVERITY_WARNING,
+		    expiry_server, NULL, xstrdup("s"), xstrdup("e"), xstrdup("f"));
+		status[CHECK_DNSSEC] = 1;
+	}
+	zone_record_run(z, &fs, status, &m, now, 0.1, clear_after);
+}
+
+static bool
+has(const struct zone *z, enum cause c, time_t since)
+{
+	size_t	i;
+
+	for (i = 0; i < z->findings.n; i++)
+		if (z->findings.v[i].cause == c && z->findings.v[i].since == since)
+			return true;
+	return false;
+}
+
+/* Issue 13: one lost answer dropped a finding and restarted its alert. */
+START_TEST(test_findings_clear_after_clean_runs)
+{
+	static const char *const names[] = { "a.test." };
+	struct zone_set	 set = { NULL, 0 };
+	struct zone	*z;
+
+	cfg_set(names, 1);
+	zone_set_sync(&set, &cfg, NULL, NULL);
+	z = set.v[0];
+	record(z, true, NULL, 100, 2);
+	ck_assert(has(z, CAUSE_SERVER_TIMEOUT, 100));
+	/* Missed once: kept, since and status too. */
+	record(z, false, NULL, 160, 2);
+	ck_assert(has(z, CAUSE_SERVER_TIMEOUT, 100));
+	ck_assert_int_eq(z->status, SEVERITY_WARNING);
+	ck_assert_int_eq(z->check_status[CHECK_REACHABILITY], 1);
+	/* Seen again: the same since, the gap bridged. */
+	record(z, true, NULL, 220, 2);
+	ck_assert(has(z, CAUSE_SERVER_TIMEOUT, 100));
+	ck_assert_uint_eq(z->findings.v[0].missed, 0);
+	/* Two clean runs in a row clear it. */
+	record(z, false, NULL, 280, 2);
+	ck_assert(has(z, CAUSE_SERVER_TIMEOUT, 100));
+	record(z, false, NULL, 340, 2);
+	ck_assert_uint_eq(z->findings.n, 0);
+	ck_assert_int_eq(z->status, SEVERITY_OK);
+	ck_assert_int_eq(z->check_status[CHECK_REACHABILITY], 0);
+	/* clear_after 1: gone at the first clean run. */
+	record(z, true, NULL, 400, 1);
+	record(z, false, NULL, 460, 1);
+	ck_assert_uint_eq(z->findings.n, 0);
+	/* A label that alternates keeps both identities alive, not flapping. */
+	record(z, false, "ns1.a.test.", 500, 2);
+	record(z, false, "ns2.a.test.", 560, 2);
+	ck_assert(has(z, CAUSE_RRSIG_EXPIRING_SOON, 500));
+	record(z, false, "ns1.a.test.", 620, 2);
+	ck_assert(has(z, CAUSE_RRSIG_EXPIRING_SOON, 500));
+	zone_set_clear(&set, true);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -146,6 +223,7 @@ main(void)
 	tcase_add_test(tc, test_sync_keeps_state_of_kept_zones);
 	tcase_add_test(tc, test_shards_partition_the_zones);
 	tcase_add_test(tc, test_rendezvous_moves_only_the_new_share);
+	tcase_add_test(tc, test_findings_clear_after_clean_runs);
 	suite_add_tcase(s, tc);
 	return check_main_run(s);
 }

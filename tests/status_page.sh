@@ -7,8 +7,7 @@
 need curl
 need python3
 
-# Unreachable root hints: every zone critical (parent_unreachable), except
-# a zone not judged yet would read unknown.
+# Unreachable root hints: every zone critical (parent_unreachable).
 write_config zh.yaml 'interval: 2s' 'zones: [a.test, b.test, c.test]'
 start_daemon "$TMP/zh.yaml"
 check "zones judged" wait_judged
