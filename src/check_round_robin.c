@@ -46,6 +46,8 @@ rr_judge_hosts(const struct evidence *ev, struct findings *out,
 		h = &ev->hosts[i];
 		buf_init(&up);
 		for (nup = 0, j = 0; j < h->naddrs; j++) {
+			if (h->addrs[j].status == TCPPROBE_NO_ROUTE)
+				continue;	/* not tested from here */
 			v = &next->hosts[next->nhosts++];
 			snprintf(v->host, sizeof(v->host), "%s", h->name);
 			value_format_addr((const struct sockaddr *)&h->addrs[j].addr.ss,
@@ -57,7 +59,8 @@ rr_judge_hosts(const struct evidence *ev, struct findings *out,
 		}
 		for (j = 0; j < h->naddrs; j++) {
 			if (!h->addrs[j].done || h->addrs[j].status == TCPPROBE_OPEN ||
-			    h->addrs[j].status == TCPPROBE_ERROR)
+			    h->addrs[j].status == TCPPROBE_ERROR ||
+			    h->addrs[j].status == TCPPROBE_NO_ROUTE)
 				continue;
 			value_format_addr((const struct sockaddr *)&h->addrs[j].addr.ss,
 			    addr, sizeof(addr), h->port);
@@ -92,6 +95,7 @@ rr_judge(const struct evidence *ev, const struct check_params *params,
 {
 	const struct ev_server	*s;
 	const struct infra_addr	*v;
+	struct infra_addr	*tested = NULL;
 	struct buf		 alive;
 	char			 addr[INET6_ADDRSTRLEN + 8];
 	size_t			 si, ai, nalive, nv, judged = 0;
@@ -107,6 +111,14 @@ rr_judge(const struct evidence *ev, const struct check_params *params,
 			v = s->addrs;
 			nv = s->naddrs;
 		}
+		/* What this host could not query is not dead, only untested. */
+		free(tested);
+		tested = xcalloc(nv + 1, sizeof(*tested));
+		for (ai = 0, nalive = 0; ai < nv; ai++)
+			if (!evidence_untested(ev, &v[ai]))
+				tested[nalive++] = v[ai];
+		v = tested;
+		nv = nalive;
 		if (nv < 2)
 			continue;
 		judged++;
@@ -135,6 +147,7 @@ rr_judge(const struct evidence *ev, const struct check_params *params,
 		buf_free(&alive);
 	}
 	rr_judge_hosts(ev, out, next);
+	free(tested);
 	return judged > 0 || ev->nservers > 0 || ev->nhosts > 0 ? CHECK_RAN :
 	    CHECK_COULD_NOT_RUN;
 }

@@ -17,6 +17,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "query.h"
 #include "log.h"
 #include "rootdata.h"
 #include "value.h"
@@ -49,6 +50,7 @@ enum config_type {
 	CONFIG_ZONES,		/* struct config_zone *, size_t */
 	CONFIG_HOSTS,		/* struct config_host *, size_t */
 	CONFIG_BOOL,		/* bool */
+	CONFIG_FAMILY,		/* int: enum query_family_use */
 };
 
 #define CONFIG_REQUIRED		0x01	/* the key must be present */
@@ -153,6 +155,10 @@ static const struct config_option config_options[] = {
 	{ .name = "server_detail_metrics", .type = CONFIG_BOOL,
 	  .off = CONFIG_OFF(server_detail_metrics), .def = "false",
 	  .help = "per zone and server address series: serial, signature expiry" },
+	{ .name = "ip4", .type = CONFIG_FAMILY, .off = CONFIG_OFF(ip4),
+	  .def = "auto", .help = "query IPv4 addresses: auto, on or off" },
+	{ .name = "ip6", .type = CONFIG_FAMILY, .off = CONFIG_OFF(ip6),
+	  .def = "auto", .help = "query IPv6 addresses: auto, on or off" },
 	{ .name = "log_level", .type = CONFIG_LOG_LEVEL,
 	  .off = CONFIG_OFF(log_level), .def = "info",
 	  .help = "error, warning, notice, info or debug" },
@@ -205,6 +211,8 @@ static int	config_set_bool(const struct config_option *, const char *,
 		    void *, char **);
 static int	config_set_log_level(const struct config_option *,
 		    const char *, void *, char **);
+static int	config_set_family(const struct config_option *,
+		    const char *, void *, char **);
 static int	config_set_shard(const struct config_option *, const char *,
 		    void *, char **);
 static int	config_set_domain(const struct config_option *, const char *,
@@ -252,6 +260,7 @@ static const struct config_type_info config_types[] = {
 	[CONFIG_HOSTS] = { "a list of hosts", "a mapping with name and port",
 	    NULL, config_set_hosts },
 	[CONFIG_BOOL] = { "true or false", NULL, config_set_bool, NULL },
+	[CONFIG_FAMILY] = { "auto, on or off", NULL, config_set_family, NULL },
 };
 
 static void config_errors_vadd(struct config_errors *, const char *,
@@ -473,6 +482,27 @@ config_set_bool(const struct config_option *o, const char *s, void *base,
 		*(bool *)config_field(base, o->off) = false;
 	else {
 		*msg = xasprintf("\"%s\" is not true or false", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* auto: use the family if this host can (no route: not tested from here);
+ * on: the host has it, failures are the servers'; off: never use it. */
+static int
+config_set_family(const struct config_option *o, const char *s, void *base,
+    char **msg)
+{
+	int	*v = config_field(base, o->off);
+
+	if (strcmp(s, "auto") == 0)
+		*v = QUERY_FAMILY_AUTO;
+	else if (strcmp(s, "on") == 0)
+		*v = QUERY_FAMILY_ON;
+	else if (strcmp(s, "off") == 0)
+		*v = QUERY_FAMILY_OFF;
+	else {
+		*msg = xasprintf("\"%s\" is not one of auto, on, off", s);
 		return -1;
 	}
 	return 0;
@@ -1027,6 +1057,7 @@ config_free_fields(void *base, const struct config_option *table, size_t n)
 		case CONFIG_LOG_LEVEL:
 		case CONFIG_SHARD:
 		case CONFIG_BOOL:
+		case CONFIG_FAMILY:
 			break;
 		}
 	}

@@ -66,6 +66,7 @@ struct config {
 	char			*state_file;		/* NULL: no state kept */
 	bool			 server_detail_metrics;
 	enum log_level		 log_level;
+	int			 ip4, ip6;	/* enum query_family_use */
 	unsigned		 shard_index;		/* 1-based I of "I/N" */
 	unsigned		 shard_count;		/* N */
 

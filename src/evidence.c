@@ -60,6 +60,7 @@ evidence_free(struct evidence *ev)
 	free(ev->sources);
 	walk_result_free(ev->walk);
 	free(ev->zone);
+	free(ev->untested);
 	free(ev);
 }
 
@@ -218,4 +219,47 @@ void
 evidence_addr_str(const struct infra_addr *a, char *out, size_t len)
 {
 	value_format_addr((const struct sockaddr *)&a->ss, out, len, 53);
+}
+
+/* Whether some probe of (si, a) went out: anything but no route. */
+static bool
+evidence_addr_tested(const struct evidence *ev, size_t si, const struct infra_addr *a)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->nqueries; i++)
+		if (ev->queries[i].server == si && ev->queries[i].status != QUERY_NO_ROUTE &&
+		    evidence_addr_eq(&ev->queries[i].addr, a))
+			return true;
+	return false;
+}
+
+void
+evidence_drop_untested(struct evidence *ev)
+{
+	struct ev_server	*s;
+	size_t			 si, ai, keep;
+
+	for (si = 0; si < ev->nservers; si++) {
+		s = &ev->servers[si];
+		for (ai = keep = 0; ai < s->naddrs; ai++) {
+			if (evidence_addr_tested(ev, si, &s->addrs[ai])) {
+				s->addrs[keep++] = s->addrs[ai];
+				continue;
+			}
+			evidence_addr_add(&ev->untested, &ev->nuntested, &s->addrs[ai]);
+		}
+		s->naddrs = keep;
+	}
+}
+
+bool
+evidence_untested(const struct evidence *ev, const struct infra_addr *a)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->nuntested; i++)
+		if (evidence_addr_eq(&ev->untested[i], a))
+			return true;
+	return false;
 }

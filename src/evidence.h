@@ -121,6 +121,11 @@ struct evidence {
 	size_t			 nsources;
 	struct ev_host		*hosts;
 	size_t			 nhosts;
+	/* Server addresses of a family this host cannot use: never probed,
+	 * or every probe ended QUERY_NO_ROUTE; not in servers[].addrs, so no
+	 * check judges them ("not tested from here"). */
+	struct infra_addr	*untested;
+	size_t			 nuntested;
 };
 
 struct evidence *evidence_new(const char *zone, time_t started);
@@ -154,5 +159,10 @@ const struct ev_query *evidence_find_src(const struct evidence *, enum probe,
     size_t server, const struct infra_addr *, int source);
 /* Address as text, without the port when it is 53. */
 void evidence_addr_str(const struct infra_addr *, char *, size_t);
+/* Moves the addresses no probe reached for want of a route (or never
+ * probed) from servers[].addrs to untested; before judging. */
+void evidence_drop_untested(struct evidence *);
+/* Whether a is one of those. */
+bool evidence_untested(const struct evidence *, const struct infra_addr *a);
 
 #endif

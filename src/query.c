@@ -51,6 +51,7 @@ static const char *const query_status_names[] = {
 	[QUERY_MALFORMED] = "malformed",
 	[QUERY_ERROR] = "error",
 	[QUERY_CANCELLED] = "cancelled",
+	[QUERY_NO_ROUTE] = "no_route",
 };
 
 /*
@@ -89,6 +90,7 @@ enum query_event {
 	QUERY_EV_REFUSED,	/* ICMP unreachable, RST */
 	QUERY_EV_MALFORMED,	/* unparseable answer, or a stream cut short */
 	QUERY_EV_ERROR,		/* a local failure: no point retrying */
+	QUERY_EV_NOROUTE,	/* this host cannot reach the family at all */
 };
 
 /* How a received message relates to the question asked. */
@@ -120,6 +122,7 @@ struct query_engine {
 	query_sim_fn		 sim;		/* a simulated network, or NULL */
 	void			*sim_arg;
 	struct query_engine_config cfg;
+	enum query_family_state	 family[2];	/* [0] IPv4, [1] IPv6 */
 	struct event		*ev_pump;	/* starts waiting queries */
 	struct query_list	 queries;	/* every live query */
 	struct query_server_list pumpq;		/* servers with waiting queries,
@@ -191,6 +194,66 @@ static void query_timer_cb(evutil_socket_t, short, void *);
 static void query_udp_read_cb(evutil_socket_t, short, void *);
 static void query_tcp_write_cb(evutil_socket_t, short, void *);
 static void query_tcp_read_cb(evutil_socket_t, short, void *);
+
+static enum query_event query_errno_event(int, const char *);
+
+static enum query_family_use
+query_family_use(const struct query_engine *e, int af)
+{
+	return af == AF_INET6 ? e->cfg.ip6 : e->cfg.ip4;
+}
+
+enum query_family_state
+query_engine_family(const struct query_engine *e, int af)
+{
+	if (query_family_use(e, af) == QUERY_FAMILY_OFF)
+		return QUERY_FAMILY_UNUSABLE;
+	return e->family[af == AF_INET6];
+}
+
+static const char *
+query_family_name(int af)
+{
+	return af == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/* One notice per change, not one per query. */
+static void
+query_family_learn(struct query_engine *e, int af, enum query_family_state st,
+    int err)
+{
+	enum query_family_state	*cur = &e->family[af == AF_INET6];
+
+	if (*cur == st)
+		return;
+	if (st == QUERY_FAMILY_UNUSABLE)
+		log_warnx("%s is not usable from this host (%s): %s addresses are "
+		    "not tested from here (set ip%c: off to say so, or on to "
+		    "count such failures against the servers)", query_family_name(af),
+		    strerror(err), query_family_name(af), af == AF_INET6 ? '6' : '4');
+	else if (*cur == QUERY_FAMILY_UNUSABLE)
+		log_notice("%s is usable from this host again", query_family_name(af));
+	*cur = st;
+}
+
+/*
+ * A send that failed here, before any packet left: with no route to the
+ * family (a host or container without IPv6), the family unsupported or no
+ * local address of it, the address is not tested from here (ip4/ip6:
+ * auto). Anything else is the network's answer, as before.
+ */
+static enum query_event
+query_local_event(struct query *q, int err, const char *what)
+{
+	int	af = q->server_addr.ss_family;
+
+	if ((err == ENETUNREACH || err == EAFNOSUPPORT || err == EADDRNOTAVAIL) &&
+	    query_family_use(q->engine, af) == QUERY_FAMILY_AUTO) {
+		query_family_learn(q->engine, af, QUERY_FAMILY_UNUSABLE, err);
+		return QUERY_EV_NOROUTE;
+	}
+	return query_errno_event(err, what);
+}
 
 static query_sim_fn	 query_sim_hook;
 static void		*query_sim_hook_arg;
@@ -909,6 +972,8 @@ query_udp_start(struct query *q)
 	q->fd = socket(q->server_addr.ss_family,
 	    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (q->fd == -1) {
+		if (errno == EAFNOSUPPORT)
+			return query_local_event(q, errno, "socket");
 		log_warn("query: socket");
 		return QUERY_EV_ERROR;
 	}
@@ -923,6 +988,8 @@ query_udp_start(struct query *q)
 		return QUERY_EV_ERROR;
 	}
 	if (query_udp_bind(q) == -1) {
+		if (errno == EADDRNOTAVAIL && !q->has_source)
+			return query_local_event(q, errno, "bind");
 		log_warn("query: bind");
 		return QUERY_EV_ERROR;
 	}
@@ -932,7 +999,7 @@ query_udp_start(struct query *q)
 	    (struct sockaddr *)&q->server_addr, q->server_len) == -1) {
 		/* A full socket buffer loses the packet: the timer will tell. */
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
-			return query_errno_event(errno, "sendto");
+			return query_local_event(q, errno, "sendto");
 	}
 	query_io_set(q, EV_READ | EV_PERSIST, query_udp_read_cb);
 	return QUERY_EV_NONE;
@@ -1106,6 +1173,8 @@ query_tcp_start(struct query *q)
 	q->fd = socket(q->server_addr.ss_family,
 	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (q->fd == -1) {
+		if (errno == EAFNOSUPPORT)
+			return query_local_event(q, errno, "socket");
 		log_warn("query: socket");
 		return QUERY_EV_ERROR;
 	}
@@ -1126,9 +1195,11 @@ query_tcp_start(struct query *q)
 	}
 	q->sent_at = query_now();
 	q->result.attempts++;
+	/* Fails at once only for a local reason (no route); a refusal from
+	 * the network comes later, through SO_ERROR. */
 	if (connect(q->fd, (struct sockaddr *)&q->server_addr,
 	    q->server_len) == -1 && errno != EINPROGRESS)
-		return query_errno_event(errno, "connect");
+		return query_local_event(q, errno, "connect");
 	/* Writable once connected, or once the connection failed. */
 	query_io_set(q, EV_WRITE | EV_PERSIST, query_tcp_write_cb);
 	return QUERY_EV_NONE;
@@ -1272,7 +1343,7 @@ query_sim_deliver(struct query *q)
 	case QUERY_SIM_CLOSED:
 		return QUERY_EV_MALFORMED;
 	case QUERY_SIM_ERRNO:
-		return query_errno_event(r->err, "simulated send");
+		return query_local_event(q, r->err, "simulated send");
 	case QUERY_SIM_SILENCE:
 	default:
 		return QUERY_EV_NONE;
@@ -1364,6 +1435,10 @@ query_step(struct query *q, enum query_event ev)
 				query_finish(q, QUERY_ERROR);
 				return;
 			}
+			if (ev == QUERY_EV_NOROUTE) {
+				query_finish(q, QUERY_NO_ROUTE);
+				return;
+			}
 			if (ev != QUERY_EV_START)
 				fatalx("query: event %d while waiting", ev);
 			ev = query_attempt_start(q);
@@ -1376,6 +1451,8 @@ query_step(struct query *q, enum query_event ev)
 			query_attempt_close(q);
 			query_count_attempt(q, ev, rtt);
 			if (ev == QUERY_EV_TRUNCATED) {
+				query_family_learn(q->engine, q->server_addr.ss_family,
+				    QUERY_FAMILY_USABLE, 0);
 				q->result.truncated = true;
 				if (!(q->flags & QUERY_F_NO_TC_RETRY)) {
 					if (q->tc_answer != NULL)
@@ -1389,7 +1466,13 @@ query_step(struct query *q, enum query_event ev)
 				}
 				ev = QUERY_EV_ANSWER;
 			}
+			if (ev == QUERY_EV_NOROUTE) {
+				query_finish(q, QUERY_NO_ROUTE);
+				return;
+			}
 			if (ev == QUERY_EV_ANSWER) {
+				query_family_learn(q->engine, q->server_addr.ss_family,
+				    QUERY_FAMILY_USABLE, 0);
 				q->result.pkt = q->answer;
 				q->answer = NULL;
 				q->result.rtt = rtt;
@@ -1502,6 +1585,10 @@ query_engine_send(struct query_engine *e, const ldns_rdf *qname,
 	}
 	if (query_build(q) == -1) {
 		query_step(q, QUERY_EV_ERROR);
+		return q;
+	}
+	if (query_family_use(e, server->sa_family) == QUERY_FAMILY_OFF) {
+		query_step(q, QUERY_EV_NOROUTE);
 		return q;
 	}
 

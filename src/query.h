@@ -21,6 +21,24 @@ enum query_status {
 	QUERY_MALFORMED,		/* only unparseable answers came back */
 	QUERY_ERROR,			/* a local failure: socket, bind, memory */
 	QUERY_CANCELLED,		/* never reported: for counters only */
+	QUERY_NO_ROUTE,			/* this host cannot send to the address's
+					   family (no route, family off): not
+					   tested from here, not the server's */
+};
+
+/* Whether this host may use an address family: as configured (ip4, ip6). */
+enum query_family_use {
+	QUERY_FAMILY_AUTO,	/* try; a local "no route" makes it unusable */
+	QUERY_FAMILY_ON,	/* the host has it: a local failure is the
+				   server's (refused_connection) */
+	QUERY_FAMILY_OFF,	/* never send to it */
+};
+
+/* What the engine has learnt of a family on this host. */
+enum query_family_state {
+	QUERY_FAMILY_UNKNOWN,	/* nothing sent or answered yet */
+	QUERY_FAMILY_USABLE,	/* an answer came back over it */
+	QUERY_FAMILY_UNUSABLE,	/* no route, or configured off */
 };
 
 enum query_transport {
@@ -76,6 +94,7 @@ struct query_engine_config {
 	/* Sources of queries sent without one (source_addresses' first of
 	 * each family); ss_family 0: the kernel's choice. */
 	struct sockaddr_storage	source4, source6;
+	enum query_family_use	ip4, ip6;
 };
 
 /* Counters by transport and outcome, as zonehealth_server_queries_total:
@@ -125,7 +144,11 @@ typedef void (*query_sim_fn)(void *arg, const struct sockaddr *server,
 /* Installs (fn non-NULL) or removes the hook for engines made from now. */
 void query_sim_install(query_sim_fn, void *arg);
 
-/* "ok", "timeout", "refused_connection", "malformed", "error", "cancelled". */
+/* AF_INET or AF_INET6 as this engine has found it (or was told). */
+enum query_family_state query_engine_family(const struct query_engine *, int af);
+
+/* "ok", "timeout", "refused_connection", "malformed", "error", "cancelled",
+ * "no_route". */
 const char *query_status_name(enum query_status);
 
 struct query_engine *query_engine_new(struct event_base *,

@@ -89,6 +89,10 @@ render_metrics_value(struct buf *b, double v)
  * _info for an info), and has an info type where text format 0.0.4 has
  * only a gauge.
  */
+struct render_metrics_out;
+static void render_metrics_families(struct render_metrics_out *,
+    const struct status *);
+
 static void
 render_metrics_family(struct render_metrics_out *out, const char *name,
     enum render_metrics_type type, const char *help)
@@ -196,6 +200,33 @@ render_metrics_daemon(struct render_metrics_out *out, const struct status *st)
 	    "Zone runs due but waiting for a free run slot.");
 	render_metrics_sample(out, "zonehealth_runs_queued",
 	    (double)st->runs_queued, NULL);
+	render_metrics_families(out, st);
+}
+
+/* Whether this host can query each address family: 0 once a send found
+ * no route (or ip4/ip6: off), 1 once an answer came; absent before
+ * either. Its addresses are not tested from here while 0. */
+static void
+render_metrics_families(struct render_metrics_out *out, const struct status *st)
+{
+	static const struct {
+		int		 af;
+		const char	*name;
+	} fams[] = { { AF_INET, "ipv4" }, { AF_INET6, "ipv6" } };
+	enum query_family_state	 fs;
+	size_t			 i;
+
+	if (st->engine == NULL)
+		return;
+	render_metrics_family(out, "zonehealth_address_family_usable",
+	    RENDER_METRICS_GAUGE, "Whether this host can query servers over "
+	    "the address family; addresses of an unusable one are not tested.");
+	for (i = 0; i < sizeof(fams) / sizeof(fams[0]); i++)
+		if ((fs = query_engine_family(st->engine, fams[i].af)) !=
+		    QUERY_FAMILY_UNKNOWN)
+			render_metrics_sample(out, "zonehealth_address_family_usable",
+			    fs == QUERY_FAMILY_USABLE ? 1 : 0, "family",
+			    fams[i].name, NULL);
 }
 
 /* Opt-in (server_detail_metrics): per zone and server address, the serial

@@ -119,6 +119,8 @@ runner_engine_config(const struct config *cfg)
 	qc.max_inflight = cfg->max_inflight;
 	qc.server_qps = cfg->server_qps;
 	qc.edns_size = 1232;
+	qc.ip4 = cfg->ip4;
+	qc.ip6 = cfg->ip6;
 	/* Every query leaves from the first source address of its family:
 	 * the walk, the chain, bursts and resolver probes too. */
 	for (i = cfg->source_addresses.n; i-- > 0; ) {
@@ -415,6 +417,11 @@ run_probe_address(struct run *run, size_t si, const struct infra_addr *a)
 	const struct runner_conf	*c = run->conf;
 	int				 src, def = run_default_source(c, a);
 
+	/* A family this host cannot use: not tested from here (the engine
+	 * said so once, in the log); dropped from the evidence at judgement. */
+	if (query_engine_family(run->r->qe, a->ss.ss_family) == QUERY_FAMILY_UNUSABLE)
+		return;
+
 	for (src = def + 1; def >= 0 && src < (int)c->nsources; src++)
 		if (c->sources[src].ss.ss_family == a->ss.ss_family)
 			run_send_from(run, PROBE_SOA_SRC, si, a, src);
@@ -560,6 +567,12 @@ run_service_host_cb(const struct infra_host *h, void *arg)
 		}
 		eh->naddrs = h->naddrs;
 		for (i = 0; i < eh->naddrs; i++) {
+			if (query_engine_family(run->r->qe,
+			    eh->addrs[i].addr.ss.ss_family) == QUERY_FAMILY_UNUSABLE) {
+				eh->addrs[i].done = true;
+				eh->addrs[i].status = TCPPROBE_NO_ROUTE;
+				continue;
+			}
 			cop = run_op_new(run);
 			cop->hi = op->hi;
 			cop->hai = i;
@@ -811,6 +824,7 @@ run_judge_cb(evutil_socket_t fd, short what, void *arg)
 	bool			 ok;
 
 	params.now = time(NULL);
+	evidence_drop_untested(run->ev);
 	run_attach_bursts(run);
 	params.prev = &z->memory;	/* zero for a new zone, or from state_file */
 	memset(&memory, 0, sizeof(memory));

@@ -40,6 +40,7 @@ static const char *const tcpprobe_names[] = {
 	[TCPPROBE_REFUSED] = "refused",
 	[TCPPROBE_TIMEOUT] = "timeout",
 	[TCPPROBE_ERROR] = "error",
+	[TCPPROBE_NO_ROUTE] = "no_route",
 };
 
 const char *
@@ -126,7 +127,8 @@ tcpprobe_start(struct event_base *base, const struct sockaddr *sa, socklen_t sal
 	}
 	p->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (p->fd == -1) {
-		p->now_status = TCPPROBE_ERROR;
+		p->now_status = errno == EAFNOSUPPORT ? TCPPROBE_NO_ROUTE :
+		    TCPPROBE_ERROR;
 		goto now;
 	}
 	if (connect(p->fd, sa, salen) == 0) {
@@ -134,7 +136,10 @@ tcpprobe_start(struct event_base *base, const struct sockaddr *sa, socklen_t sal
 		goto now;
 	}
 	if (errno != EINPROGRESS) {
-		p->now_status = tcpprobe_errno_status(errno);
+		/* At once: a local reason (no route to the family), not the
+		 * network's refusal, which comes later through SO_ERROR. */
+		p->now_status = errno == ENETUNREACH ? TCPPROBE_NO_ROUTE :
+		    tcpprobe_errno_status(errno);
 		goto now;
 	}
 	if ((p->ev = event_new(base, p->fd, EV_WRITE, tcpprobe_cb_io, p)) == NULL ||

@@ -14,6 +14,8 @@ enum tcpprobe_status {
 	TCPPROBE_REFUSED,	/* RST, or ICMP unreachable */
 	TCPPROBE_TIMEOUT,	/* nothing within the timeout */
 	TCPPROBE_ERROR,		/* a local failure (socket, bind) */
+	TCPPROBE_NO_ROUTE,	/* this host has no route to the address's
+				   family: not tested from here */
 };
 
 /* Called once, from the loop (never from inside tcpprobe_start). */

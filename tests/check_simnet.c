@@ -38,6 +38,7 @@
 #define MANY_ADDR	"127.0.90.6"
 #define SILENT_ADDR	"127.0.90.7"
 #define LOOP_ADDR	"127.0.90.8"
+#define DUAL_ADDR	"127.0.90.13"
 
 static struct sim	*sim;
 static char		 dir[128];
@@ -100,6 +101,10 @@ world(void)
 	    /* the zone's server refers back up: a delegation loop */
 	    "loop.example. NS ns1.loop.example.\n"
 	    "ns1.loop.example. A " LOOP_ADDR "\n"
+	    /* a server with an IPv4 and an IPv6 address */
+	    "dual.example. NS ns1.dual.example.\n"
+	    "ns1.dual.example. A " DUAL_ADDR "\n"
+	    "ns1.dual.example. AAAA ::1\n"
 	    /* an NS name that is an alias (RFC 2181 10.3) */
 	    "alias.example. NS nsalias.ok.example.\n");
 	for (i = 0; i < 300; i++)
@@ -125,6 +130,11 @@ world(void)
 	    "silent.example. NS ns2.silent.example.\n"
 	    "ns1.silent.example. A " OK_ADDR "\n"
 	    "ns2.silent.example. A " SILENT_ADDR "\n"), 0);
+	ck_assert_int_eq(sim_zone(sim, DUAL_ADDR, "dual.example.",
+	    "dual.example. SOA ns1.dual.example. h.dual.example. 1 3600 600 86400 60\n"
+	    "dual.example. NS ns1.dual.example.\n"
+	    "ns1.dual.example. A " DUAL_ADDR "\n"
+	    "ns1.dual.example. AAAA ::1\n"), 0);
 	ck_assert_int_eq(sim_zone(sim, OK_ADDR, "alias.example.",
 	    "alias.example. SOA nsalias.ok.example. h.alias.example. 1 3600 600 86400 60\n"
 	    "alias.example. NS nsalias.ok.example.\n"), 0);
@@ -651,6 +661,68 @@ START_TEST(test_burst_rate_limited)
 }
 END_TEST
 
+/* Issue 13: on a host without IPv6 every AAAA server was reported as
+ * refusing connections. */
+static struct zone *
+run_dual(struct harness *h, const char *ip6)
+{
+	struct sim_rule	no_v6 = { .addr = "::1", .transport = -1,
+	    .behaviour = SIM_NETUNREACH };
+	char		extra[64];
+
+	sim_clear_rules(sim);
+	sim_add_rule(sim, &no_v6);
+	snprintf(extra, sizeof(extra), "ip6: %s\n", ip6);
+	harness_init(h, load("[{name: dual.example, hosts: [{name: "
+	    "ns1.dual.example., port: 443}]}]", "anchor1", extra));
+	harness_run(h);
+	ck_assert(!h->timed_out);
+	print_zone(zone_named(h, "dual.example."));
+	return zone_named(h, "dual.example.");
+}
+
+START_TEST(test_no_ipv6_route)
+{
+	struct harness	h;
+	struct zone	*z;
+	unsigned long	v6;
+	size_t		i;
+
+	/* auto: not tested from here, no finding, and no more tries (the
+	 * service host's IPv6 address neither). */
+	z = run_dual(&h, "auto");
+	ck_assert(z->checked);
+	ck_assert_int_eq(worst(z), SEVERITY_OK);
+	ck_assert_uint_eq(z->memory.nhosts, 1);
+	ck_assert(z->memory.hosts[0].up);
+	for (i = 0; i < z->findings.n; i++)
+		ck_assert_ptr_null(z->findings.v[i].address != NULL &&
+		    strcmp(z->findings.v[i].address, "::1") == 0 ? z : NULL);
+	ck_assert_int_eq(query_engine_family(runner_engine(h.r), AF_INET6),
+	    QUERY_FAMILY_UNUSABLE);
+	ck_assert_int_eq(query_engine_family(runner_engine(h.r), AF_INET),
+	    QUERY_FAMILY_USABLE);
+	v6 = sim_queries(sim, "::1");
+	ck_assert_uint_gt(v6, 0);
+	harness_run(&h);
+	ck_assert_uint_eq(sim_queries(sim, "::1"), v6);
+	ck_assert_int_eq(worst(z), SEVERITY_OK);
+	harness_free(&h);
+
+	/* on: the operator says the host has IPv6: the server is at fault. */
+	z = run_dual(&h, "on");
+	ck_assert(has_cause(z, CAUSE_SERVER_REFUSED_CONNECTION));
+	harness_free(&h);
+
+	/* off: never asked. */
+	v6 = sim_queries(sim, "::1");
+	z = run_dual(&h, "off");
+	ck_assert_int_eq(worst(z), SEVERITY_OK);
+	ck_assert_uint_eq(sim_queries(sim, "::1"), v6);
+	harness_free(&h);
+}
+END_TEST
+
 /* ---- cancellation and reloads at every point of a run ---- */
 
 #define ALL_ZONES "[ok.example, cyca.example, cycb.example, five.example, " \
@@ -983,6 +1055,7 @@ simnet_suite(void)
 	tcase_add_test(tc, test_cname_ns);
 	tcase_add_test(tc, test_service_host_dead_member);
 	tcase_add_test(tc, test_burst_rate_limited);
+	tcase_add_test(tc, test_no_ipv6_route);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lifecycle");

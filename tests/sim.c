@@ -698,9 +698,10 @@ sim_connect(void *arg, const struct sockaddr *sa, uint64_t *delay_ms)
 		switch (r->behaviour) {
 		case SIM_SILENT:
 			return TCPPROBE_TIMEOUT;
+		case SIM_NETUNREACH:
+			return TCPPROBE_NO_ROUTE;
 		case SIM_REFUSE:
 		case SIM_CLOSE:
-		case SIM_NETUNREACH:
 			return TCPPROBE_REFUSED;
 		default:
 			return TCPPROBE_OPEN;
