@@ -43,6 +43,29 @@ rate_paced(const struct evidence *ev, const struct infra_addr *a, struct paced *
 	}
 }
 
+/* Loss at normal pace as the other sources saw it: every UDP query to a
+ * not sent from src. Silence from src means blocking only where these
+ * lost nothing: the default source asks most questions, so when it is the
+ * one blocked its own losses cannot be the measure. */
+static void
+rate_paced_others(const struct evidence *ev, const struct infra_addr *a, int src,
+    struct paced *p)
+{
+	const struct ev_query	*q;
+	size_t			 i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < ev->nqueries; i++) {
+		q = &ev->queries[i];
+		if (q->transport != QUERY_UDP || !evidence_addr_eq(&q->addr, a) ||
+		    q->status == QUERY_CANCELLED || q->status == QUERY_NO_ROUTE ||
+		    q->source == src)
+			continue;
+		p->attempts += q->attempts > 0 ? q->attempts : 1;
+		p->answered += q->status == QUERY_OK;
+	}
+}
+
 /*
  * Drops from rate limiting come at the tail: the first queries of the
  * burst use up the allowance and (nearly) everything after is dropped.
@@ -104,6 +127,9 @@ rate_source_outcome(const struct ev_query *q, char *what, size_t len)
 	case QUERY_REFUSED_CONNECTION:
 		snprintf(what, len, "port unreachable (ICMP)");
 		return 0;
+	case QUERY_CLOSED:
+		snprintf(what, len, "TCP connection closed without an answer");
+		return 0;
 	default:
 		return -1;
 	}
@@ -117,23 +143,25 @@ rate_judge_sources(const struct evidence *ev, size_t si, const struct infra_addr
 {
 	const struct ev_server	*s = &ev->servers[si];
 	const struct ev_query	*q;
-	struct paced		 paced;
+	struct paced		 others;
 	struct buf		 b;
 	char			 addr[INET6_ADDRSTRLEN + 8], what[64], ok_src[INET6_ADDRSTRLEN + 8];
 	int			 src, outcome[64], any_ok = -1;
 	size_t			 n = ev->nsources < 64 ? ev->nsources : 64;
 
-	rate_paced(ev, a, &paced);
 	buf_init(&b);
 	for (src = 0; src < (int)n; src++) {
 		/* The default source asked everything; others only the SOA. */
 		if ((q = evidence_find_src(ev, PROBE_SOA_UDP, si, a, src)) == NULL)
 			q = evidence_find_src(ev, PROBE_SOA_SRC, si, a, src);
 		outcome[src] = rate_source_outcome(q, what, sizeof(what));
-		/* Silence from one source proves blocking only where nothing
-		 * was lost at normal pace: on a lossy path it is just loss. */
-		if (outcome[src] == 2)
-			outcome[src] = paced.answered == paced.attempts ? 0 : -1;
+		/* Silence from one source proves blocking only where the
+		 * other sources lost nothing: on a lossy path it is loss. */
+		if (outcome[src] == 2) {
+			rate_paced_others(ev, a, src, &others);
+			outcome[src] = others.attempts > 0 &&
+			    others.answered == others.attempts ? 0 : -1;
+		}
 		if (outcome[src] >= 0)
 			buf_printf(&b, "%sfrom %s: %s", b.len > 0 ? "; " : "",
 			    ev->sources[src], what);

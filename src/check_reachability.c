@@ -32,6 +32,27 @@ reach_formerr(const struct ev_query *q)
 	    ldns_pkt_get_rcode(q->pkt) == LDNS_RCODE_NOTIMPL);
 }
 
+/* Another source address got a real answer from (si, a): whatever the
+ * default source saw is that source being blocked (source_blocked says
+ * so), not the server failing. */
+static bool
+reach_answers_elsewhere(const struct evidence *ev, size_t si, const struct infra_addr *a)
+{
+	const struct ev_query	*q;
+	size_t			 src;
+	int			 rc;
+
+	for (src = 0; src < ev->nsources; src++) {
+		q = evidence_find_src(ev, PROBE_SOA_SRC, si, a, (int)src);
+		if (q == NULL || q->status != QUERY_OK || q->pkt == NULL)
+			continue;
+		rc = ldns_pkt_get_rcode(q->pkt);
+		if (rc != LDNS_RCODE_REFUSED && rc != LDNS_RCODE_NOTAUTH)
+			return true;
+	}
+	return false;
+}
+
 static void
 reach_judge_addr(const struct evidence *ev, size_t si, const struct infra_addr *a,
     struct reach_state *st)
@@ -64,10 +85,16 @@ reach_judge_addr(const struct evidence *ev, size_t si, const struct infra_addr *
 	if (t != NULL) {
 		if (t->status == QUERY_TIMEOUT)
 			st->timeout_tcp = true;
-		else if (t->status == QUERY_REFUSED_CONNECTION)
-			st->refused_tcp = true;
+		else if (t->status == QUERY_REFUSED_CONNECTION ||
+		    t->status == QUERY_CLOSED)
+			st->refused_tcp = true;	/* accepted, then shut: no DNS */
 		else if (t->status == QUERY_MALFORMED)
 			st->malformed_tcp = true;
+	}
+	if (!st->answers && reach_answers_elsewhere(ev, si, a)) {
+		st->timeout_udp = st->timeout_tcp = false;
+		st->refused_udp = st->refused_tcp = false;
+		st->answers = true;
 	}
 	/* The DNSKEY probe carries EDNS0 like the SOA one: only a server that
 	 * answered that SOA has dropped the type. */
@@ -114,6 +141,10 @@ reach_describe(struct buf *b, const struct ev_query *q, const char *what,
 		break;
 	case QUERY_MALFORMED:
 		buf_printf(b, "only answers that do not parse (%u tries)",
+		    q->attempts);
+		break;
+	case QUERY_CLOSED:
+		buf_printf(b, "TCP connection closed without an answer (%u tries)",
 		    q->attempts);
 		break;
 	default:

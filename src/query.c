@@ -42,6 +42,7 @@ const char *const query_counter_names[QUERY_COUNT_MAX] = {
 	[QUERY_COUNT_TRUNCATED] = "truncated",
 	[QUERY_COUNT_MALFORMED] = "malformed",
 	[QUERY_COUNT_MISMATCHED] = "mismatched",
+	[QUERY_COUNT_CLOSED] = "closed",
 };
 
 static const char *const query_status_names[] = {
@@ -51,6 +52,7 @@ static const char *const query_status_names[] = {
 	[QUERY_MALFORMED] = "malformed",
 	[QUERY_ERROR] = "error",
 	[QUERY_CANCELLED] = "cancelled",
+	[QUERY_CLOSED] = "closed",
 	[QUERY_NO_ROUTE] = "no_route",
 };
 
@@ -91,6 +93,7 @@ enum query_event {
 	QUERY_EV_MALFORMED,	/* unparseable answer, or a stream cut short */
 	QUERY_EV_ERROR,		/* a local failure: no point retrying */
 	QUERY_EV_NOROUTE,	/* this host cannot reach the family at all */
+	QUERY_EV_CLOSED,	/* TCP closed before any byte of a message */
 };
 
 /* How a received message relates to the question asked. */
@@ -767,6 +770,8 @@ query_final_status(const struct query *q)
 		return QUERY_OK;
 	if (q->last_failure == QUERY_EV_REFUSED)
 		return QUERY_REFUSED_CONNECTION;
+	if (q->last_failure == QUERY_EV_CLOSED)
+		return QUERY_CLOSED;
 	if (q->saw_malformed)
 		return QUERY_MALFORMED;
 	return QUERY_TIMEOUT;
@@ -801,6 +806,9 @@ query_count_attempt(struct query *q, enum query_event ev, double rtt)
 		break;
 	case QUERY_EV_MALFORMED:
 		c = QUERY_COUNT_MALFORMED;
+		break;
+	case QUERY_EV_CLOSED:
+		c = QUERY_COUNT_CLOSED;
 		break;
 	default:
 		return;
@@ -1292,9 +1300,11 @@ query_tcp_poll(struct query *q)
 				return QUERY_EV_NONE;
 			return query_errno_event(errno, "recv");
 		}
-		/* Closed before a whole message came. */
+		/* Closed with nothing sent: its own outcome (a server or
+		 * firewall that will not talk to us); part of a message and
+		 * then the end is a message cut short. */
 		if (n == 0)
-			return QUERY_EV_MALFORMED;
+			return q->roff == 0 ? QUERY_EV_CLOSED : QUERY_EV_MALFORMED;
 		q->roff += (size_t)n;
 		if (q->roff == 2) {
 			q->rmsglen = (size_t)q->lenbuf[0] << 8 | q->lenbuf[1];
@@ -1341,7 +1351,7 @@ query_sim_deliver(struct query *q)
 	case QUERY_SIM_REFUSED:
 		return QUERY_EV_REFUSED;
 	case QUERY_SIM_CLOSED:
-		return QUERY_EV_MALFORMED;
+		return QUERY_EV_CLOSED;
 	case QUERY_SIM_ERRNO:
 		return query_local_event(q, r->err, "simulated send");
 	case QUERY_SIM_SILENCE:

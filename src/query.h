@@ -21,6 +21,8 @@ enum query_status {
 	QUERY_MALFORMED,		/* only unparseable answers came back */
 	QUERY_ERROR,			/* a local failure: socket, bind, memory */
 	QUERY_CANCELLED,		/* never reported: for counters only */
+	QUERY_CLOSED,			/* TCP: the server closed the connection
+					   without a message (BIND blackhole) */
 	QUERY_NO_ROUTE,			/* this host cannot send to the address's
 					   family (no route, family off): not
 					   tested from here, not the server's */
@@ -107,6 +109,7 @@ enum query_counter {
 	QUERY_COUNT_TRUNCATED,
 	QUERY_COUNT_MALFORMED,
 	QUERY_COUNT_MISMATCHED,
+	QUERY_COUNT_CLOSED,		/* TCP closed without a message */
 	QUERY_COUNT_MAX,
 };
 extern const char *const query_counter_names[QUERY_COUNT_MAX];

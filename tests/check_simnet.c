@@ -723,6 +723,64 @@ START_TEST(test_no_ipv6_route)
 }
 END_TEST
 
+/* Issue 13: a server that drops everything from the default source (a
+ * firewall, BIND's blackhole: UDP silent, TCP closed at once) and answers
+ * the other was server_timeout + malformed_answer, never source_blocked. */
+START_TEST(test_default_source_blocked)
+{
+	struct sim_rule	udp = { .addr = OK_ADDR, .source = "127.0.0.1",
+	    .transport = QUERY_UDP, .behaviour = SIM_SILENT };
+	struct sim_rule	tcp = { .addr = OK_ADDR, .source = "127.0.0.1",
+	    .transport = QUERY_TCP, .behaviour = SIM_CLOSE };
+	struct harness	h;
+	struct zone	*z;
+	size_t		i;
+
+	sim_add_rule(sim, &udp);
+	sim_add_rule(sim, &tcp);
+	harness_init(&h, load("[ok.example]", "anchor1",
+	    "source_addresses: [127.0.0.1, 127.0.0.2]\n"));
+	harness_run(&h);
+	ck_assert(!h.timed_out);
+	z = zone_named(&h, "ok.example.");
+	print_zone(z);
+	ck_assert(has_cause(z, CAUSE_SOURCE_BLOCKED));
+	for (i = 0; i < z->findings.n; i++)
+		ck_assert_msg(z->findings.v[i].cause == CAUSE_SOURCE_BLOCKED ||
+		    z->findings.v[i].check == CHECK_DNSSEC, "%s",
+		    cause_name(z->findings.v[i].cause));
+	harness_free(&h);
+}
+END_TEST
+
+/* The same blackhole for every source: the server is down from here, and a
+ * TCP connection closed without a message is not an answer that does not
+ * parse. */
+START_TEST(test_tcp_closed_is_not_malformed)
+{
+	struct sim_rule	udp = { .addr = SILENT_ADDR, .transport = QUERY_UDP,
+	    .behaviour = SIM_SILENT };
+	struct sim_rule	tcp = { .addr = SILENT_ADDR, .transport = QUERY_TCP,
+	    .behaviour = SIM_CLOSE };
+	struct harness	h;
+	struct zone	*z;
+	size_t		i;
+
+	sim_add_rule(sim, &udp);
+	sim_add_rule(sim, &tcp);
+	z = run_zones(&h, "[silent.example]", "silent.example.");
+	ck_assert(!has_cause(z, CAUSE_MALFORMED_ANSWER));
+	ck_assert(!has_cause(z, CAUSE_SOURCE_BLOCKED));
+	ck_assert(has_cause(z, CAUSE_SERVER_TIMEOUT));
+	ck_assert(has_cause(z, CAUSE_SERVER_REFUSED_CONNECTION));
+	for (i = 0; i < z->findings.n; i++)
+		if (z->findings.v[i].cause == CAUSE_SERVER_REFUSED_CONNECTION)
+			ck_assert_ptr_nonnull(strstr(z->findings.v[i].evidence,
+			    "TCP connection closed without an answer"));
+	harness_free(&h);
+}
+END_TEST
+
 /* ---- cancellation and reloads at every point of a run ---- */
 
 #define ALL_ZONES "[ok.example, cyca.example, cycb.example, five.example, " \
@@ -1056,6 +1114,8 @@ simnet_suite(void)
 	tcase_add_test(tc, test_service_host_dead_member);
 	tcase_add_test(tc, test_burst_rate_limited);
 	tcase_add_test(tc, test_no_ipv6_route);
+	tcase_add_test(tc, test_default_source_blocked);
+	tcase_add_test(tc, test_tcp_closed_is_not_malformed);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lifecycle");

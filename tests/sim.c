@@ -184,6 +184,7 @@ sim_add_rule(struct sim *s, const struct sim_rule *r)
 	c = &s->rules[s->nrules++];
 	*c = *r;
 	c->addr = r->addr != NULL ? xstrdup(r->addr) : NULL;
+	c->source = r->source != NULL ? xstrdup(r->source) : NULL;
 	c->qname = r->qname != NULL ? xstrdup(r->qname) : NULL;
 	if (r->nbytes > 0) {
 		c->bytes = xmalloc(r->nbytes);
@@ -198,6 +199,7 @@ sim_clear_rules(struct sim *s)
 
 	for (i = 0; i < s->nrules; i++) {
 		free((char *)s->rules[i].addr);
+		free((char *)s->rules[i].source);
 		free((char *)s->rules[i].qname);
 		free((uint8_t *)s->rules[i].bytes);
 	}
@@ -269,8 +271,8 @@ sim_name_under(const ldns_rdf *a, const ldns_rdf *b)
 }
 
 static struct sim_rule *
-sim_match(struct sim *s, const char *addr, const ldns_rdf *qname,
-    ldns_rr_type qtype, enum query_transport t)
+sim_match(struct sim *s, const char *addr, const char *source,
+    const ldns_rdf *qname, ldns_rr_type qtype, enum query_transport t)
 {
 	struct sim_rule		*r;
 	ldns_rdf		*rn;
@@ -280,6 +282,9 @@ sim_match(struct sim *s, const char *addr, const ldns_rdf *qname,
 	for (i = 0; i < s->nrules; i++) {
 		r = &s->rules[i];
 		if (r->addr != NULL && strcmp(r->addr, addr) != 0)
+			continue;
+		if (r->source != NULL && (source == NULL ||
+		    strcmp(r->source, source) != 0))
 			continue;
 		if (r->qtype != 0 && r->qtype != qtype)
 			continue;
@@ -556,18 +561,21 @@ sim_wire(ldns_pkt *p, struct query_sim_reply *out)
 }
 
 static void
-sim_serve(struct sim *s, const struct sockaddr *server, enum query_transport t,
-    const uint8_t *msg, size_t len, struct query_sim_reply *out)
+sim_serve(struct sim *s, const struct sockaddr *server, const struct sockaddr *source,
+    enum query_transport t, const uint8_t *msg, size_t len,
+    struct query_sim_reply *out)
 {
 	struct sim_rule		*r;
 	ldns_pkt		*q = NULL, *p;
 	const ldns_rr		*qrr;
 	enum sim_behaviour	 b = SIM_ANSWER;
-	char			 addr[INET6_ADDRSTRLEN];
+	char			 addr[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN];
 	size_t			 limit;
 	bool			 dnssec;
 
 	sim_addr_str(server, addr, sizeof(addr));
+	if (source != NULL)
+		sim_addr_str(source, src, sizeof(src));
 	sim_count(s, addr);
 	if (s->on_query != NULL)
 		s->on_query(s, s->queries, s->on_query_arg);
@@ -577,8 +585,8 @@ sim_serve(struct sim *s, const struct sockaddr *server, enum query_transport t,
 		ldns_pkt_free(q);
 		return;
 	}
-	if ((r = sim_match(s, addr, ldns_rr_owner(qrr), ldns_rr_get_type(qrr), t))
-	    != NULL) {
+	if ((r = sim_match(s, addr, source != NULL ? src : NULL, ldns_rr_owner(qrr),
+	    ldns_rr_get_type(qrr), t)) != NULL) {
 		b = r->behaviour;
 		out->delay_ms = r->delay_ms;
 		if (b == SIM_RATE_LIMIT) {
@@ -677,8 +685,7 @@ sim_reply(void *arg, const struct sockaddr *server, const struct sockaddr *sourc
 {
 	struct sim	*s = arg;
 
-	(void)source;
-	sim_serve(s, server, t, msg, len, out);
+	sim_serve(s, server, source, t, msg, len, out);
 	if (s->filter != NULL)
 		s->filter(s, s->filter_arg, (int)t, msg, len, out);
 }
@@ -693,7 +700,7 @@ sim_connect(void *arg, const struct sockaddr *sa, uint64_t *delay_ms)
 
 	sim_addr_str(sa, addr, sizeof(addr));
 	sim_count(s, addr);
-	if ((r = sim_match(s, addr, NULL, 0, QUERY_TCP)) != NULL) {
+	if ((r = sim_match(s, addr, NULL, NULL, 0, QUERY_TCP)) != NULL) {
 		*delay_ms = r->delay_ms;
 		switch (r->behaviour) {
 		case SIM_SILENT:

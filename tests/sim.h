@@ -29,6 +29,8 @@ enum sim_behaviour {
  * else enum query_transport. */
 struct sim_rule {
 	const char		*addr;		/* "127.0.0.1", "::1" */
+	const char		*source;	/* the query's source address, as
+						   bound (source_addresses) */
 	const char		*qname;		/* "a.example." */
 	uint16_t		 qtype;
 	int			 transport;
