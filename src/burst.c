@@ -1,6 +1,8 @@
 /* burst: the rate-limit probe, once per interval per server address. */
 #include "zhbuild.h"
 
+#include <sys/queue.h>
+
 #include <arpa/inet.h>
 
 #include <stdio.h>
@@ -23,6 +25,13 @@ struct burst_query {
 	unsigned		 index;		/* in sending order */
 };
 
+struct burst_wait {
+	struct burst_entry	*e;
+	burst_wait_fn		 fn;
+	void			*arg;
+	LIST_ENTRY(burst_wait)	 entry;
+};
+
 struct burst_entry {
 	ldns_rbnode_t		 node;
 	char			 key[INET6_ADDRSTRLEN + 8];
@@ -31,8 +40,12 @@ struct burst_entry {
 	struct burst_query	*qs;		/* the burst under way, or NULL */
 	unsigned		 pending;
 	struct burst_result	 running;	/* being counted */
-	struct burst_result	 last;		/* the last complete one */
-	bool			 has_last;
+	/* The last complete one per zone asked, most recent first: a
+	 * finding is the zone's whose burst it was; several zones limited
+	 * make the server's (check_rate_limit). */
+	struct burst_result	 last[BURST_ZONES];
+	size_t			 nlast;
+	LIST_HEAD(, burst_wait)	 waiters;
 };
 
 static void burst_entry_free(ldns_rbnode_t *, void *);
@@ -89,18 +102,65 @@ burst_result_clear(struct burst_result *r)
 static void
 burst_done(struct burst_entry *e)
 {
-	const struct burst_result	*r = &e->running;
+	const struct burst_result	*r;
+	struct burst_wait		*w;
+	size_t				 i;
 
-	burst_result_clear(&e->last);
-	e->last = e->running;
+	/* The same zone's older result goes, or else the oldest. */
+	for (i = 0; i < e->nlast; i++)
+		if (strcmp(e->last[i].zone, e->running.zone) == 0)
+			break;
+	if (i == e->nlast && e->nlast == BURST_ZONES)
+		i = BURST_ZONES - 1;
+	if (i < e->nlast)
+		burst_result_clear(&e->last[i]);
+	else
+		e->nlast++;
+	memmove(&e->last[1], &e->last[0], i * sizeof(e->last[0]));
+	e->last[0] = e->running;
 	memset(&e->running, 0, sizeof(e->running));
-	e->has_last = true;
 	free(e->qs);
 	e->qs = NULL;
-	r = &e->last;
+	r = &e->last[0];
 	log_debug("burst to %s (%s SOA): %u sent, %u answered, %u truncated, "
 	    "%u refused, %u dropped: %s", e->key, r->zone, r->sent, r->answered,
 	    r->truncated, r->refused, r->dropped, r->pattern);
+	/* Each waiter is off the list before its call, which may cancel
+	 * others (they leave the list themselves). */
+	while ((w = LIST_FIRST(&e->waiters)) != NULL) {
+		LIST_REMOVE(w, entry);
+		w->fn(w->arg);
+		free(w);
+	}
+}
+
+struct burst_wait *
+burster_wait(struct burster *b, const struct infra_addr *a, burst_wait_fn fn,
+    void *arg)
+{
+	struct burst_entry	*e;
+	struct burst_wait	*w;
+	char			 key[INET6_ADDRSTRLEN + 8];
+
+	evidence_addr_str(a, key, sizeof(key));
+	e = (struct burst_entry *)ldns_rbtree_search(b->entries, key);
+	if (e == NULL || e->qs == NULL)
+		return NULL;
+	w = xcalloc(1, sizeof(*w));
+	w->e = e;
+	w->fn = fn;
+	w->arg = arg;
+	LIST_INSERT_HEAD(&e->waiters, w, entry);
+	return w;
+}
+
+void
+burster_wait_cancel(struct burst_wait *w)
+{
+	if (w == NULL)
+		return;
+	LIST_REMOVE(w, entry);
+	free(w);
 }
 
 static void
@@ -145,6 +205,7 @@ burster_maybe(struct burster *b, const struct infra_addr *a, const char *zone)
 		snprintf(e->key, sizeof(e->key), "%s", key);
 		e->node.key = e->key;
 		e->addr = *a;
+		LIST_INIT(&e->waiters);
 		if (ldns_rbtree_insert(b->entries, &e->node) == NULL)
 			fatalx("burst: insert failed");
 	}
@@ -184,7 +245,18 @@ burster_get(const struct burster *b, const struct infra_addr *a)
 
 	evidence_addr_str(a, key, sizeof(key));
 	e = (const struct burst_entry *)ldns_rbtree_search(b->entries, key);
-	return e != NULL && e->has_last ? &e->last : NULL;
+	return e != NULL && e->nlast > 0 ? &e->last[0] : NULL;
+}
+
+const struct burst_result *
+burster_result(const struct burster *b, const struct infra_addr *a, size_t i)
+{
+	const struct burst_entry	*e;
+	char				 key[INET6_ADDRSTRLEN + 8];
+
+	evidence_addr_str(a, key, sizeof(key));
+	e = (const struct burst_entry *)ldns_rbtree_search(b->entries, key);
+	return e != NULL && i < e->nlast ? &e->last[i] : NULL;
 }
 
 void
@@ -197,8 +269,8 @@ burster_foreach(const struct burster *b,
 	for (n = ldns_rbtree_first(b->entries); n != LDNS_RBTREE_NULL;
 	    n = ldns_rbtree_next((ldns_rbnode_t *)n)) {
 		e = (const struct burst_entry *)n;
-		if (e->has_last)
-			fn(&e->addr, &e->last, arg);
+		if (e->nlast > 0)
+			fn(&e->addr, &e->last[0], arg);
 	}
 }
 
@@ -240,14 +312,20 @@ static void
 burst_entry_free(ldns_rbnode_t *node, void *arg)
 {
 	struct burst_entry	*e = (struct burst_entry *)node;
-	unsigned		 i;
+	struct burst_wait	*w;
+	size_t			 i;
 
 	for (i = 0; e->qs != NULL && i < e->running.sent; i++)
 		if (e->qs[i].q != NULL)
 			query_cancel(e->qs[i].q);
 	free(e->qs);
+	while ((w = LIST_FIRST(&e->waiters)) != NULL) {
+		LIST_REMOVE(w, entry);
+		free(w);
+	}
 	burst_result_clear(&e->running);
-	burst_result_clear(&e->last);
+	for (i = 0; i < e->nlast; i++)
+		burst_result_clear(&e->last[i]);
 	free(e);
 }
 

@@ -40,6 +40,20 @@ void burster_configure(struct burster *, unsigned size, uint64_t interval_ms);
 void burster_maybe(struct burster *, const struct infra_addr *, const char *zone);
 /* The last completed burst to addr, or NULL. */
 const struct burst_result *burster_get(const struct burster *, const struct infra_addr *);
+/* The i-th most recent completed burst to addr, one per zone asked (the
+ * last BURST_ZONES zones), or NULL past them. */
+#define BURST_ZONES	4
+const struct burst_result *burster_result(const struct burster *,
+    const struct infra_addr *, size_t i);
+
+/* Waiting for the burst under way at addr (--once judges after it). */
+struct burst_wait;
+typedef void (*burst_wait_fn)(void *arg);
+/* fn runs once that burst is complete; NULL when none is under way. */
+struct burst_wait *burster_wait(struct burster *, const struct infra_addr *,
+    burst_wait_fn, void *arg);
+/* No call follows. */
+void burster_wait_cancel(struct burst_wait *);
 /* Every address's last completed burst, in address order. */
 void burster_foreach(const struct burster *,
     void (*)(const struct infra_addr *, const struct burst_result *, void *), void *);

@@ -192,50 +192,111 @@ rate_judge_sources(const struct evidence *ev, size_t si, const struct infra_addr
 	buf_free(&b);
 }
 
+/* "N identical queries for the SOA of Z at once: ..." of one burst. */
+static void
+rate_describe(struct buf *b, const struct burst_result *r)
+{
+	buf_printf(b, "%s%u identical queries for the SOA of %s at once: %u "
+	    "answered, %u truncated, %u refused, %u dropped (in order: %s)",
+	    b->len > 0 ? "; " : "", r->sent, r->zone, r->answered, r->truncated,
+	    r->refused, r->dropped, r->pattern != NULL ? r->pattern : "");
+}
+
+static const struct ev_server *
+rate_server_of(const struct evidence *ev, const struct infra_addr *a)
+{
+	size_t	si, ai;
+
+	for (si = 0; si < ev->nservers; si++)
+		for (ai = 0; ai < ev->servers[si].naddrs; ai++)
+			if (evidence_addr_eq(&ev->servers[si].addrs[ai], a))
+				return &ev->servers[si];
+	return NULL;
+}
+
+/*
+ * The bursts to one address of the zone. A burst speaks for the zone it
+ * asked about: a server may limit one zone only (Knot's mod-rrl is per
+ * zone), so another zone's limited burst says nothing of this one. The
+ * server limits every zone only when bursts for two different zones were
+ * limited. This zone's own burst, when there is one, decides.
+ */
+static void
+rate_judge_addr(const struct evidence *ev, size_t first, struct findings *out)
+{
+	const struct infra_addr		*a = &ev->bursts[first].addr;
+	const struct burst_result	*own = NULL, *r;
+	const struct ev_server		*s = rate_server_of(ev, a);
+	const char			*why = NULL, *w;
+	struct paced			 p;
+	struct buf			 b, zones;
+	char				 addr[INET6_ADDRSTRLEN + 8];
+	size_t				 i, limited = 0;
+
+	rate_paced(ev, a, &p);
+	buf_init(&b);
+	buf_init(&zones);
+	for (i = first; i < ev->nbursts; i++)
+		if (evidence_addr_eq(&ev->bursts[i].addr, a) &&
+		    strcmp(ev->bursts[i].r.zone, ev->zone) == 0)
+			own = &ev->bursts[i].r;
+	if (own != NULL) {
+		if ((why = rate_verdict(own, &p)) != NULL)
+			rate_describe(&b, own);
+	} else
+		for (i = first; i < ev->nbursts; i++) {
+			r = &ev->bursts[i].r;
+			if (!evidence_addr_eq(&ev->bursts[i].addr, a) ||
+			    (w = rate_verdict(r, &p)) == NULL)
+				continue;
+			rate_describe(&b, r);
+			buf_printf(&zones, "%s%s", limited++ > 0 ? " and " : "", r->zone);
+			why = w;
+		}
+	if (why == NULL || (own == NULL && limited < 2)) {
+		buf_free(&b);
+		buf_free(&zones);
+		return;
+	}
+	evidence_addr_str(a, addr, sizeof(addr));
+	findings_add(out, CAUSE_RATE_LIMITED, SEVERITY_WARNING,
+	    s != NULL ? s->name : NULL, addr, own != NULL ?
+	    xasprintf("%s (%s) rate-limits: %s", s != NULL ? s->name : addr,
+	    addr, why) :
+	    xasprintf("%s (%s) rate-limits every zone: bursts for %s were "
+	    "limited (%s)", s != NULL ? s->name : addr, addr, zones.data, why),
+	    xasprintf("%s; at normal pace this run %u of %u UDP packets were "
+	    "answered", b.data, p.answered, p.attempts),
+	    xasprintf("The server at %s applies response rate limiting "
+	    "(RRL) strict enough to hit a burst of identical questions, "
+	    "which is what a resolver farm behind one address sends for a "
+	    "popular name: those resolvers get truncated or no answers "
+	    "and retry, or fail. Raise the limit (NSD rrl-ratelimit, "
+	    "BIND rate-limit responses-per-second, Knot mod-rrl rate-limit) "
+	    "or exempt the resolvers' networks (NSD rrl-whitelist, BIND "
+	    "exempt-clients); keep slip at 2 so limited clients can retry "
+	    "over TCP.", addr));
+	buf_free(&b);
+	buf_free(&zones);
+}
+
 static enum check_outcome
 rate_judge(const struct evidence *ev, const struct check_params *params,
     struct findings *out, struct check_memory *next)
 {
-	const struct ev_burst	*eb;
-	const struct ev_server	*s = NULL;
-	struct paced		 p;
-	const char		*why;
-	char			 addr[INET6_ADDRSTRLEN + 8];
-	size_t			 i, si, ai;
+	size_t	i, j, si, ai;
 
 	if (ev->nsources > 1)
 		for (si = 0; si < ev->nservers; si++)
 			for (ai = 0; ai < ev->servers[si].naddrs; ai++)
 				rate_judge_sources(ev, si, &ev->servers[si].addrs[ai], out);
+	/* Each address once, from its first burst on. */
 	for (i = 0; i < ev->nbursts; i++) {
-		eb = &ev->bursts[i];
-		rate_paced(ev, &eb->addr, &p);
-		if ((why = rate_verdict(&eb->r, &p)) == NULL)
-			continue;
-		for (si = 0, s = NULL; s == NULL && si < ev->nservers; si++)
-			for (ai = 0; ai < ev->servers[si].naddrs; ai++)
-				if (evidence_addr_eq(&ev->servers[si].addrs[ai], &eb->addr))
-					s = &ev->servers[si];
-		evidence_addr_str(&eb->addr, addr, sizeof(addr));
-		findings_add(out, CAUSE_RATE_LIMITED, SEVERITY_WARNING,
-		    s != NULL ? s->name : NULL, addr,
-		    xasprintf("%s (%s) rate-limits: %s", s != NULL ? s->name : addr,
-		    addr, why),
-		    xasprintf("%u identical queries for the SOA of %s at once: %u "
-		    "answered, %u truncated, %u refused, %u dropped (in order: %s); "
-		    "at normal pace this run %u of %u UDP packets were answered",
-		    eb->r.sent, eb->r.zone, eb->r.answered, eb->r.truncated,
-		    eb->r.refused, eb->r.dropped, eb->r.pattern != NULL ?
-		    eb->r.pattern : "", p.answered, p.attempts),
-		    xasprintf("The server at %s applies response rate limiting "
-		    "(RRL) strict enough to hit a burst of identical questions, "
-		    "which is what a resolver farm behind one address sends for a "
-		    "popular name: those resolvers get truncated or no answers "
-		    "and retry, or fail. Raise the limit (NSD rrl-ratelimit, "
-		    "BIND rate-limit responses-per-second, Knot mod-rrl rate-limit) "
-		    "or exempt the resolvers' networks (NSD rrl-whitelist, BIND "
-		    "exempt-clients); keep slip at 2 so limited clients can retry "
-		    "over TCP.", addr));
+		for (j = 0; j < i; j++)
+			if (evidence_addr_eq(&ev->bursts[j].addr, &ev->bursts[i].addr))
+				break;
+		if (j == i)
+			rate_judge_addr(ev, i, out);
 	}
 	return CHECK_RAN;
 }

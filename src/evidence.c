@@ -150,7 +150,8 @@ evidence_add_burst(struct evidence *ev, const struct infra_addr *a,
 	size_t	i;
 
 	for (i = 0; i < ev->nbursts; i++)
-		if (evidence_addr_eq(&ev->bursts[i].addr, a))
+		if (evidence_addr_eq(&ev->bursts[i].addr, a) &&
+		    strcmp(ev->bursts[i].r.zone, r->zone) == 0)
 			return;
 	ev->bursts = xreallocarray(ev->bursts, ev->nbursts + 1, sizeof(*ev->bursts));
 	ev->bursts[ev->nbursts].addr = *a;

@@ -142,9 +142,10 @@ once_main(const struct options *opts)
 	if ((o.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	o.sched = sched_new(cfg->max_concurrent_runs, (uint64_t)time(NULL));
-	/* A burst's result shows in the next run: one pass has none. */
-	cfg->burst_size = 0;
 	o.runner = runner_new(o.base, cfg, once_run_done, &o);
+	/* One pass: each run's bursts go out after its own queries and it is
+	 * judged after them, so an RRL failing resolvers now shows now. */
+	runner_bursts_first(o.runner, true);
 	if ((o.ev_sched = evtimer_new(o.base, once_start_due, &o)) == NULL)
 		fatalx("cannot create the scheduler timer");
 	zone_set_sync(&zones, cfg, NULL, NULL);

@@ -50,6 +50,7 @@ struct run_op {
 	struct walk		*wk;
 	struct chain_req	*cr;
 	struct tcpprobe		*tp;		/* service host: one address's port */
+	struct burst_wait	*bw;		/* --once: a burst under way */
 	size_t			 hi, hai;	/* service host and address indexes */
 	size_t			 ri;		/* resolver probe: its index */
 	bool			 cd;		/* resolver probe: the CD=1 retry */
@@ -84,6 +85,7 @@ struct run {
 	uint64_t		 started_ms;
 	struct event		*ev_done;
 	struct event		*ev_deadline;	/* the whole run's bound */
+	bool			 bursts_started;	/* --once: judged after them */
 	LIST_ENTRY(run)		 entry;
 };
 
@@ -96,6 +98,7 @@ struct runner {
 	struct burster		*burster;
 	struct event		*ev_maint;	/* caches: expiry and caps */
 	size_t			 infra_max;
+	bool			 bursts_first;	/* --once */
 	struct runner_conf	*conf;		/* for runs started from now */
 	runner_done_fn		 done;
 	void			*arg;
@@ -280,6 +283,12 @@ void
 runner_configure(struct runner *r, const struct config *cfg)
 {
 	runner_set_config(r, cfg);
+}
+
+void
+runner_bursts_first(struct runner *r, bool on)
+{
+	r->bursts_first = on;
 }
 
 const struct query_engine *
@@ -771,6 +780,7 @@ run_unlink_free(struct run *run)
 			walk_cancel(op->wk);
 		chain_cancel(op->cr);
 		tcpprobe_cancel(op->tp);
+		burster_wait_cancel(op->bw);
 		free(op);
 	}
 	if (run->ev_done != NULL)
@@ -793,12 +803,13 @@ run_attach_bursts(struct run *run)
 	const struct burst_result	*b;
 	const struct ev_server		*s;
 	struct served_result		 sr;
-	size_t				 si, ai;
+	size_t				 si, ai, bi;
 
 	for (si = 0; si < run->ev->nservers; si++) {
 		s = &run->ev->servers[si];
 		for (ai = 0; ai < s->naddrs; ai++) {
-			if ((b = burster_get(run->r->burster, &s->addrs[ai])) != NULL)
+			for (bi = 0; (b = burster_result(run->r->burster,
+			    &s->addrs[ai], bi)) != NULL; bi++)
 				evidence_add_burst(run->ev, &s->addrs[ai], b);
 			/* Only a zone the address serves makes a burst whose
 			 * refusals or drops say something about load. */
@@ -840,10 +851,57 @@ run_judge_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
+run_burst_done(void *arg)
+{
+	struct run_op	*op = arg;
+
+	op->bw = NULL;
+	run_op_done(op);
+}
+
+/* --once: bursts to the zone's serving addresses now, the run waiting for
+ * them; how many it waits for. */
+static unsigned
+run_start_bursts(struct run *run)
+{
+	const struct ev_server	*s;
+	struct served_result	 sr;
+	struct burst_wait	*w;
+	struct run_op		*op;
+	size_t			 si, ai;
+	unsigned		 n = 0;
+
+	for (si = 0; si < run->ev->nservers; si++) {
+		s = &run->ev->servers[si];
+		for (ai = 0; ai < s->naddrs; ai++) {
+			if (served_at(run->ev, si, &s->addrs[ai], &sr) != SERVED_OK)
+				continue;
+			burster_maybe(run->r->burster, &s->addrs[ai], run->ev->zone);
+			op = run_op_new(run);
+			if ((w = burster_wait(run->r->burster, &s->addrs[ai],
+			    run_burst_done, op)) == NULL) {
+				LIST_REMOVE(op, entry);
+				run->outstanding--;
+				free(op);
+				continue;
+			}
+			op->bw = w;
+			n++;
+		}
+	}
+	return n;
+}
+
+static void
 run_finish(struct run *run)
 {
 	struct timeval	now = { 0, 0 };
 
+	if (run->r->bursts_first && !run->bursts_started) {
+		run->bursts_started = true;
+		if (run_start_bursts(run) > 0)
+			return;
+	}
 	if ((run->ev_done = evtimer_new(run->r->base, run_judge_cb, run)) == NULL ||
 	    evtimer_add(run->ev_done, &now) == -1)
 		fatalx("runner: cannot schedule the judgement");
@@ -863,6 +921,7 @@ run_deadline_cb(evutil_socket_t fd, short what, void *arg)
 
 	if (run->ev_done != NULL)
 		return;		/* already being judged */
+	run->bursts_started = true;	/* out of time: judged as it is */
 	walk_cancel(run->walk);
 	run->walk = NULL;
 	while ((op = LIST_FIRST(&run->ops)) != NULL) {
@@ -873,6 +932,7 @@ run_deadline_cb(evutil_socket_t fd, short what, void *arg)
 			walk_cancel(op->wk);
 		chain_cancel(op->cr);
 		tcpprobe_cancel(op->tp);
+		burster_wait_cancel(op->bw);
 		free(op);
 	}
 	run->outstanding = 0;

@@ -27,6 +27,9 @@ void runner_start(struct runner *, struct zone *);
 /* Abandons z's run, if one is going; no callback follows. */
 void runner_cancel(struct runner *, struct zone *);
 void runner_free(struct runner *);
+/* --once: a run's bursts go out once its own queries are done, and the run
+ * is judged after them (in the daemon they show in the next run). */
+void runner_bursts_first(struct runner *, bool);
 
 const struct query_engine *runner_engine(const struct runner *);
 const struct infra *runner_infra(const struct runner *);

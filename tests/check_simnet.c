@@ -24,6 +24,7 @@
 #include "daemon.h"
 #include "infra.h"
 #include "log.h"
+#include "once.h"
 #include "query.h"
 #include "runner.h"
 #include "sim.h"
@@ -661,6 +662,78 @@ START_TEST(test_burst_rate_limited)
 }
 END_TEST
 
+/* Issue 13: one zone's burst was attached to every zone on the address,
+ * so healthy zones on a server that limits one zone only (Knot mod-rrl
+ * per zone) went to warning. */
+START_TEST(test_burst_speaks_for_its_zone)
+{
+	struct sim_rule	rrl = { .addr = OK_ADDR, .qname = "ok.example.",
+	    .transport = -1, .behaviour = SIM_RATE_LIMIT, .limit = 40 };
+	struct harness	h;
+	struct zone	*ok, *alias;
+
+	sim_add_rule(sim, &rrl);
+	harness_init(&h, load("[ok.example, alias.example]", "anchor1",
+	    "burst_size: 60\nburst_interval: 1m\n"));
+	ok = zone_named(&h, "ok.example.");
+	alias = zone_named(&h, "alias.example.");
+	/* ok.example. alone first: the address's burst asks for it. */
+	h.pending = 1;
+	runner_start(h.r, ok);
+	ck_assert_int_ne(event_base_dispatch(h.base), -1);
+	sleep_ms(1100);
+	harness_run(&h);
+	ck_assert(!h.timed_out);
+	print_zone(ok);
+	print_zone(alias);
+	ck_assert(has_cause(ok, CAUSE_RATE_LIMITED));
+	ck_assert(!has_cause(alias, CAUSE_RATE_LIMITED));
+	harness_free(&h);
+}
+END_TEST
+
+/* Issue 13: --once never reported rate_limited (bursts showed in the
+ * next run, and there is none). */
+START_TEST(test_once_judges_after_bursts)
+{
+	struct sim_rule	rrl = { .addr = OK_ADDR, .transport = -1,
+	    .behaviour = SIM_RATE_LIMIT, .limit = 40 };
+	struct options	opts;
+	char		path[256], out[256], *t, line[4096];
+	FILE		*fp;
+	int		saved, fd, rc;
+	bool		found = false;
+
+	sim_add_rule(sim, &rrl);
+	t = config_text("[ok.example]", "anchor1", "burst_size: 60\n");
+	snprintf(path, sizeof(path), "%s/once.yaml", dir);
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	fputs(t, fp);
+	fclose(fp);
+	free(t);
+	snprintf(out, sizeof(out), "%s/once.out", dir);
+	ck_assert_int_ge(fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600), 0);
+	fflush(stdout);
+	ck_assert_int_ge(saved = dup(1), 0);
+	ck_assert_int_eq(dup2(fd, 1), 1);
+	close(fd);
+	memset(&opts, 0, sizeof(opts));
+	opts.config_path = path;
+	opts.once = true;
+	opts.format = OUTPUT_JSON;
+	rc = once_main(&opts);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	ck_assert_int_ge(rc, 1);
+	ck_assert_ptr_nonnull(fp = fopen(out, "r"));
+	while (fgets(line, sizeof(line), fp) != NULL)
+		found |= strstr(line, "\"cause\":\"rate_limited\"") != NULL;
+	fclose(fp);
+	ck_assert_msg(found, "--once did not report the rate limit");
+}
+END_TEST
+
 /* Issue 13: on a host without IPv6 every AAAA server was reported as
  * refusing connections. */
 static struct zone *
@@ -1114,6 +1187,8 @@ simnet_suite(void)
 	tcase_add_test(tc, test_service_host_dead_member);
 	tcase_add_test(tc, test_burst_rate_limited);
 	tcase_add_test(tc, test_no_ipv6_route);
+	tcase_add_test(tc, test_burst_speaks_for_its_zone);
+	tcase_add_test(tc, test_once_judges_after_bursts);
 	tcase_add_test(tc, test_default_source_blocked);
 	tcase_add_test(tc, test_tcp_closed_is_not_malformed);
 	suite_add_tcase(s, tc);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# lab_rate: the real daemon, in daemon mode (bursts never run in --once),
+# lab_rate: the real daemon, in daemon mode (bursts show in the next run),
 # against the lab's rate-limit, blocked-source, blocked-resolver and
 # round-robin zones: rate_limited on the server with RRL and not on a lossy
 # path, source_blocked for the source a query ACL refuses, resolver_blocked
