@@ -115,18 +115,6 @@ deleg_addrs_str(const struct infra_addr *v, size_t n)
 	return buf_steal(&b, NULL);
 }
 
-/* Some query of server si to a got an answer. */
-static bool
-deleg_addr_answers(const struct evidence *ev, size_t si, const struct infra_addr *a)
-{
-	size_t	i;
-
-	for (i = 0; i < ev->nqueries; i++)
-		if (ev->queries[i].server == si && ev->queries[i].status == QUERY_OK &&
-		    evidence_addr_eq(&ev->queries[i].addr, a))
-			return true;
-	return false;
-}
 
 /* Glue against the NS host's own A/AAAA records (RFC 1034 4.2.2: glue
  * is a copy, the zone holding the name is the authority). */
@@ -155,7 +143,7 @@ deleg_judge_glue_of(const struct evidence *ev, size_t si, struct findings *out)
 			continue;
 		if (first == NULL)
 			first = &s->glue[i];
-		if (!deleg_addr_answers(ev, si, &s->glue[i])) {
+		if (!evidence_addr_answers(ev, &s->glue[i])) {
 			evidence_addr_str(&s->glue[i], addr, sizeof(addr));
 			buf_printf(&dead, "%s%s", dead.len > 0 ? ", " : "", addr);
 		}

@@ -14,18 +14,6 @@
 #include "value.h"
 #include "xmalloc.h"
 
-/* Some query to address a of server si was answered. */
-static bool
-rr_answers(const struct evidence *ev, size_t si, const struct infra_addr *a)
-{
-	size_t	i;
-
-	for (i = 0; i < ev->nqueries; i++)
-		if (ev->queries[i].server == si && ev->queries[i].status == QUERY_OK &&
-		    evidence_addr_eq(&ev->queries[i].addr, a))
-			return true;
-	return false;
-}
 
 /* Service hosts (config hosts:): every address accepts the port. */
 static void
@@ -124,12 +112,12 @@ rr_judge(const struct evidence *ev, const struct check_params *params,
 		judged++;
 		buf_init(&alive);
 		for (nalive = 0, ai = 0; ai < nv; ai++)
-			if (rr_answers(ev, si, &v[ai])) {
+			if (evidence_addr_answers(ev, &v[ai])) {
 				evidence_addr_str(&v[ai], addr, sizeof(addr));
 				buf_printf(&alive, "%s%s", nalive++ > 0 ? ", " : "", addr);
 			}
 		for (ai = 0; nalive > 0 && ai < nv; ai++) {
-			if (rr_answers(ev, si, &v[ai]))
+			if (evidence_addr_answers(ev, &v[ai]))
 				continue;
 			evidence_addr_str(&v[ai], addr, sizeof(addr));
 			findings_add(out, CAUSE_NS_ADDRESS_DEAD, SEVERITY_WARNING, s->name,

@@ -60,6 +60,7 @@ evidence_free(struct evidence *ev)
 	free(ev->sources);
 	walk_result_free(ev->walk);
 	free(ev->zone);
+	free(ev->index);
 	free(ev->untested);
 	free(ev);
 }
@@ -130,17 +131,106 @@ evidence_add_query(struct evidence *ev, enum probe probe, size_t server,
 	return q;
 }
 
+#define EV_ANY_SOURCE	INT32_MIN
+
+static uint64_t
+evidence_key_hash(enum probe probe, int source, const struct infra_addr *a)
+{
+	const uint8_t	*p = (const uint8_t *)&a->ss;
+	uint64_t	 h = 1469598103934665603ull;
+	size_t		 i;
+
+	h = (h ^ (uint64_t)probe) * 1099511628211ull;
+	h = (h ^ (uint64_t)(uint32_t)source) * 1099511628211ull;
+	for (i = 0; i < a->len; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+static bool
+evidence_key_eq(const struct ev_query *q, enum probe probe, int source,
+    const struct infra_addr *a)
+{
+	return q->probe == probe && (source == EV_ANY_SOURCE || q->source == source) &&
+	    evidence_addr_eq(&q->addr, a);
+}
+
+/* The slot of the key, found or empty. */
+static size_t
+evidence_slot(const struct evidence *ev, enum probe probe, int source,
+    const struct infra_addr *a)
+{
+	size_t	mask = ev->index_cap - 1, i;
+
+	for (i = evidence_key_hash(probe, source, a) & mask; ev->index[i] != 0;
+	    i = (i + 1) & mask)
+		if (evidence_key_eq(&ev->queries[ev->index[i] - 1], probe, source, a))
+			break;
+	return i;
+}
+
+void
+evidence_index(struct evidence *ev)
+{
+	const struct ev_query	*q;
+	size_t			 i, slot;
+
+	free(ev->index);
+	/* Two keys a query, at most half full. */
+	for (ev->index_cap = 16; ev->index_cap < 4 * ev->nqueries + 4; )
+		ev->index_cap *= 2;
+	ev->index = xcalloc(ev->index_cap, sizeof(*ev->index));
+	for (i = 0; i < ev->nqueries; i++) {
+		q = &ev->queries[i];
+		slot = evidence_slot(ev, q->probe, q->source, &q->addr);
+		if (ev->index[slot] == 0)
+			ev->index[slot] = (uint32_t)i + 1;
+		slot = evidence_slot(ev, q->probe, EV_ANY_SOURCE, &q->addr);
+		if (ev->index[slot] == 0)
+			ev->index[slot] = (uint32_t)i + 1;
+	}
+	ev->indexed = ev->nqueries;
+}
+
+/* The first query of probe to a from source (or any): by the index once
+ * built, else by a scan. */
+static const struct ev_query *
+evidence_lookup(const struct evidence *ev, enum probe probe, int source,
+    const struct infra_addr *a)
+{
+	size_t	i;
+
+	if (ev->index != NULL && ev->indexed == ev->nqueries) {
+		i = evidence_slot(ev, probe, source, a);
+		return ev->index[i] != 0 ? &ev->queries[ev->index[i] - 1] : NULL;
+	}
+	for (i = 0; i < ev->nqueries; i++)
+		if (evidence_key_eq(&ev->queries[i], probe, source, a))
+			return &ev->queries[i];
+	return NULL;
+}
+
+/* Names that share an address share its probes (one probe per address a
+ * run), so the server does not narrow the lookup. */
 const struct ev_query *
 evidence_find(const struct evidence *ev, enum probe probe, size_t server,
     const struct infra_addr *addr)
 {
-	size_t	i;
+	(void)server;
+	return evidence_lookup(ev, probe, EV_ANY_SOURCE, addr);
+}
 
-	for (i = 0; i < ev->nqueries; i++)
-		if (ev->queries[i].probe == probe && ev->queries[i].server == server &&
-		    evidence_addr_eq(&ev->queries[i].addr, addr))
-			return &ev->queries[i];
-	return NULL;
+bool
+evidence_addr_answers(const struct evidence *ev, const struct infra_addr *a)
+{
+	const struct ev_query	*q;
+	int			 p;
+
+	for (p = 0; p < PROBE_MAX; p++)
+		if ((q = evidence_lookup(ev, (enum probe)p, EV_ANY_SOURCE, a)) != NULL &&
+		    q->status == QUERY_OK)
+			return true;
+	return false;
 }
 
 void
@@ -206,14 +296,8 @@ const struct ev_query *
 evidence_find_src(const struct evidence *ev, enum probe probe, size_t server,
     const struct infra_addr *addr, int source)
 {
-	size_t	i;
-
-	for (i = 0; i < ev->nqueries; i++)
-		if (ev->queries[i].probe == probe && ev->queries[i].server == server &&
-		    ev->queries[i].source == source &&
-		    evidence_addr_eq(&ev->queries[i].addr, addr))
-			return &ev->queries[i];
-	return NULL;
+	(void)server;
+	return evidence_lookup(ev, probe, source, addr);
 }
 
 void
@@ -222,15 +306,16 @@ evidence_addr_str(const struct infra_addr *a, char *out, size_t len)
 	value_format_addr((const struct sockaddr *)&a->ss, out, len, 53);
 }
 
-/* Whether some probe of (si, a) went out: anything but no route. */
+/* Whether some probe of a went out: anything but no route. */
 static bool
-evidence_addr_tested(const struct evidence *ev, size_t si, const struct infra_addr *a)
+evidence_addr_tested(const struct evidence *ev, const struct infra_addr *a)
 {
-	size_t	i;
+	const struct ev_query	*q;
+	int			 p;
 
-	for (i = 0; i < ev->nqueries; i++)
-		if (ev->queries[i].server == si && ev->queries[i].status != QUERY_NO_ROUTE &&
-		    evidence_addr_eq(&ev->queries[i].addr, a))
+	for (p = 0; p < PROBE_MAX; p++)
+		if ((q = evidence_lookup(ev, (enum probe)p, EV_ANY_SOURCE, a)) != NULL &&
+		    q->status != QUERY_NO_ROUTE)
 			return true;
 	return false;
 }
@@ -244,7 +329,7 @@ evidence_drop_untested(struct evidence *ev)
 	for (si = 0; si < ev->nservers; si++) {
 		s = &ev->servers[si];
 		for (ai = keep = 0; ai < s->naddrs; ai++) {
-			if (evidence_addr_tested(ev, si, &s->addrs[ai])) {
+			if (evidence_addr_tested(ev, &s->addrs[ai])) {
 				s->addrs[keep++] = s->addrs[ai];
 				continue;
 			}

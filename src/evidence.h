@@ -126,6 +126,12 @@ struct evidence {
 	 * check judges them ("not tested from here"). */
 	struct infra_addr	*untested;
 	size_t			 nuntested;
+	/* evidence_index: the first query of each (probe, source, address)
+	 * and (probe, any source, address); slots hold index + 1, 0 empty.
+	 * Valid while indexed == nqueries, else lookups scan. */
+	uint32_t		*index;
+	size_t			 index_cap;
+	size_t			 indexed;
 };
 
 struct evidence *evidence_new(const char *zone, time_t started);
@@ -162,6 +168,12 @@ void evidence_addr_str(const struct infra_addr *, char *, size_t);
 /* Moves the addresses no probe reached for want of a route (or never
  * probed) from servers[].addrs to untested; before judging. */
 void evidence_drop_untested(struct evidence *);
+/* Indexes the queries for the lookups below: once gathering is done, so
+ * that judging is linear in what was gathered. */
+void evidence_index(struct evidence *);
+/* Some query to a was answered (whichever NS name it was asked under:
+ * names that share an address share its probes). */
+bool evidence_addr_answers(const struct evidence *, const struct infra_addr *a);
 /* Whether a is one of those. */
 bool evidence_untested(const struct evidence *, const struct infra_addr *a);
 

@@ -86,6 +86,8 @@ struct run {
 	struct event		*ev_done;
 	struct event		*ev_deadline;	/* the whole run's bound */
 	bool			 bursts_started;	/* --once: judged after them */
+	struct infra_addr	*probed;	/* each address once a run */
+	size_t			 nprobed;
 	LIST_ENTRY(run)		 entry;
 };
 
@@ -429,6 +431,10 @@ run_probe_address(struct run *run, size_t si, const struct infra_addr *a)
 	/* A family this host cannot use: not tested from here (the engine
 	 * said so once, in the log); dropped from the evidence at judgement. */
 	if (query_engine_family(run->r->qe, a->ss.ss_family) == QUERY_FAMILY_UNUSABLE)
+		return;
+	/* Names that share an address share its probes: 200 NS names on one
+	 * address cost one address's worth (evidence_find ignores the name). */
+	if (!evidence_addr_add(&run->probed, &run->nprobed, a))
 		return;
 
 	for (src = def + 1; def >= 0 && src < (int)c->nsources; src++)
@@ -788,6 +794,7 @@ run_unlink_free(struct run *run)
 	if (run->ev_deadline != NULL)
 		event_free(run->ev_deadline);
 	evidence_free(run->ev);
+	free(run->probed);
 	runner_conf_unref(run->conf);
 	free(run);
 }
@@ -837,6 +844,7 @@ run_judge_cb(evutil_socket_t fd, short what, void *arg)
 	params.now = time(NULL);
 	evidence_drop_untested(run->ev);
 	run_attach_bursts(run);
+	evidence_index(run->ev);
 	params.prev = &z->memory;	/* zero for a new zone, or from state_file */
 	memset(&memory, 0, sizeof(memory));
 	check_run_all(run->ev, &params, &fs, status, &memory);

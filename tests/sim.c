@@ -561,6 +561,22 @@ sim_wire(ldns_pkt *p, struct query_sim_reply *out)
 }
 
 static void
+sim_trace(const char *addr, enum query_transport t, const uint8_t *msg, size_t len)
+{
+	ldns_pkt	*q = NULL;
+	char		*qs;
+
+	if (ldns_wire2pkt(&q, msg, len) == LDNS_STATUS_OK &&
+	    ldns_rr_list_rr_count(ldns_pkt_question(q)) > 0 &&
+	    (qs = ldns_rr2str(ldns_rr_list_rr(ldns_pkt_question(q), 0))) != NULL) {
+		fprintf(stderr, "sim: %s %s %s", addr, t == QUERY_TCP ? "tcp" : "udp",
+		    qs);
+		free(qs);
+	}
+	ldns_pkt_free(q);
+}
+
+static void
 sim_serve(struct sim *s, const struct sockaddr *server, const struct sockaddr *source,
     enum query_transport t, const uint8_t *msg, size_t len,
     struct query_sim_reply *out)
@@ -577,6 +593,8 @@ sim_serve(struct sim *s, const struct sockaddr *server, const struct sockaddr *s
 	if (source != NULL)
 		sim_addr_str(source, src, sizeof(src));
 	sim_count(s, addr);
+	if (getenv("SIM_TRACE") != NULL)	/* what each server is asked */
+		sim_trace(addr, t, msg, len);
 	if (s->on_query != NULL)
 		s->on_query(s, s->queries, s->on_query_arg);
 	if (ldns_wire2pkt(&q, msg, len) != LDNS_STATUS_OK)
