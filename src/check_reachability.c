@@ -13,6 +13,8 @@
 #include "value.h"
 #include "xmalloc.h"
 
+#define REACH_EDNS_BUFFER	1232	/* the UDP size our queries advertise */
+
 /* Per address: which causes apply. */
 struct reach_state {
 	bool	timeout_udp, timeout_tcp;
@@ -21,6 +23,8 @@ struct reach_state {
 	bool	qtype_dropped;
 	bool	wrong_source;
 	bool	malformed_udp, malformed_tcp;
+	size_t	oversize;		/* bytes of a UDP answer past our
+					   buffer, without TC; 0: none */
 	bool	answers;		/* answers SOA by some means */
 };
 
@@ -91,6 +95,14 @@ reach_judge_addr(const struct evidence *ev, size_t si, const struct infra_addr *
 		else if (t->status == QUERY_MALFORMED)
 			st->malformed_tcp = true;
 	}
+	/* RFC 6891 6.2.5: no UDP answer larger than the buffer asked for;
+	 * on real paths it fragments and is lost (DNS flag day 2020). */
+	if (u != NULL && u->status == QUERY_OK && u->transport == QUERY_UDP &&
+	    !u->truncated && u->size > REACH_EDNS_BUFFER)
+		st->oversize = u->size;
+	if (k != NULL && k->status == QUERY_OK && k->transport == QUERY_UDP &&
+	    !k->truncated && k->size > REACH_EDNS_BUFFER && k->size > st->oversize)
+		st->oversize = k->size;
 	if (!st->answers && reach_answers_elsewhere(ev, si, a)) {
 		st->timeout_udp = st->timeout_tcp = false;
 		st->refused_udp = st->refused_tcp = false;
@@ -140,8 +152,9 @@ reach_describe(struct buf *b, const struct ev_query *q, const char *what,
 		    "port unreachable (ICMP)");
 		break;
 	case QUERY_MALFORMED:
-		buf_printf(b, "only answers that do not parse (%u tries)",
-		    q->attempts);
+		buf_printf(b, "only answers that do not parse (%u tries)%s%s",
+		    q->attempts, q->malformed_why != NULL ? ": " : "",
+		    q->malformed_why != NULL ? q->malformed_why : "");
 		break;
 	case QUERY_CLOSED:
 		buf_printf(b, "TCP connection closed without an answer (%u tries)",
@@ -264,6 +277,21 @@ reach_judge(const struct evidence *ev, const struct check_params *params,
 				    "records or over 512 bytes; validating resolvers need "
 				    "EDNS0.", addr));
 			}
+			if (st[i].oversize > 0)
+				findings_add(out, CAUSE_EDNS_BROKEN, SEVERITY_WARNING,
+				    s->name, addr,
+				    xasprintf("%s (%s) sends answers larger than the "
+				    "%u-byte buffer asked for, without TC, over UDP",
+				    s->name, addr, REACH_EDNS_BUFFER),
+				    xasprintf("a %zu-byte answer over UDP to a query "
+				    "advertising %u bytes (EDNS0), TC clear", st[i].oversize,
+				    REACH_EDNS_BUFFER),
+				    xasprintf("The server at %s ignores the requester's EDNS0 "
+				    "buffer size (RFC 6891 6.2.5): answers that large fragment "
+				    "and are lost on real paths (DNS flag day 2020). Set its "
+				    "UDP size to 1232 (NSD ipv4-edns-size, BIND "
+				    "max-udp-size, Knot udp-max-payload) so it truncates and "
+				    "resolvers retry over TCP.", addr));
 			if (st[i].qtype_dropped) {
 				sev = SEVERITY(CAUSE_QTYPE_DROPPED);
 				findings_add(out, CAUSE_QTYPE_DROPPED, sev, s->name, addr,

@@ -47,6 +47,8 @@ struct ev_query {
 	bool			 truncated;
 	unsigned		 mismatched;
 	struct sockaddr_storage	 wrong_source;
+	size_t			 size;		/* bytes of the answer */
+	const char		*malformed_why;	/* static, or NULL */
 };
 
 /* An NS host of the zone, from the parent's NS set, the child's, or both. */

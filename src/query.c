@@ -849,9 +849,61 @@ query_errno_event(int err, const char *what)
  * without a question section (FORMERR from servers that reject EDNS), and
  * are still answers as far as the id goes.
  */
+/*
+ * What ldns lets through but resolvers reject (RFC 6891 6.1.1): more than
+ * one OPT record, or an OPT whose options run past its data. Walks the
+ * message as sent (ldns parsed it, so its names and lengths hold).
+ * Returns why, or NULL.
+ */
+static const char *
+query_wire_opt_problem(const uint8_t *d, size_t len)
+{
+	size_t		 off = LDNS_HEADER_SIZE, rdlen, end, o;
+	unsigned	 counts[4], sec, i, opts = 0;
+	uint16_t	 type;
+
+	if (len < LDNS_HEADER_SIZE)
+		return NULL;
+	for (sec = 0; sec < 4; sec++)
+		counts[sec] = (unsigned)d[4 + 2 * sec] << 8 | d[5 + 2 * sec];
+	for (sec = 0; sec < 4; sec++)
+		for (i = 0; i < counts[sec]; i++) {
+			/* The owner: labels up to the root or a pointer. */
+			while (off < len && d[off] != 0 && (d[off] & 0xc0) != 0xc0)
+				off += (size_t)d[off] + 1;
+			off += off < len && d[off] != 0 ? 2 : 1;
+			if (sec == 0) {
+				off += 4;
+				continue;
+			}
+			if (off + 10 > len)
+				return NULL;
+			type = (uint16_t)(d[off] << 8 | d[off + 1]);
+			rdlen = (size_t)d[off + 8] << 8 | d[off + 9];
+			off += 10;
+			if (off + rdlen > len)
+				return NULL;
+			if (type == LDNS_RR_TYPE_OPT) {
+				if (++opts > 1)
+					return "two OPT records (a FORMERR to "
+					    "resolvers, RFC 6891 6.1.1)";
+				for (o = off, end = off + rdlen; o < end; ) {
+					if (o + 4 > end || o + 4 +
+					    ((size_t)d[o + 2] << 8 | d[o + 3]) > end)
+						return "an EDNS option that runs past "
+						    "its OPT record (RFC 6891 6.1.2)";
+					o += 4 + ((size_t)d[o + 2] << 8 | d[o + 3]);
+				}
+			}
+			off += rdlen;
+		}
+	return NULL;
+}
+
 static enum query_match
 query_match(struct query *q, const uint8_t *data, size_t len, ldns_pkt **pktp)
 {
+	const char	*why;
 	ldns_pkt	*pkt;
 	ldns_rr_list	*qs;
 	ldns_rr		*rr;
@@ -861,9 +913,12 @@ query_match(struct query *q, const uint8_t *data, size_t len, ldns_pkt **pktp)
 	*pktp = NULL;
 	/* Unparseable with our id is the server's bad answer; with another
 	 * id it is noise (a flood, a late answer), not ours to judge. */
-	if (ldns_wire2pkt(&pkt, data, len) != LDNS_STATUS_OK)
-		return len >= 2 && ((uint16_t)data[0] << 8 | data[1]) == q->id ?
-		    QUERY_MATCH_GARBAGE : QUERY_MATCH_OTHER;
+	if (ldns_wire2pkt(&pkt, data, len) != LDNS_STATUS_OK) {
+		if (len < 2 || ((uint16_t)data[0] << 8 | data[1]) != q->id)
+			return QUERY_MATCH_OTHER;
+		q->result.malformed_why = "does not parse";
+		return QUERY_MATCH_GARBAGE;
+	}
 	ok = ldns_pkt_qr(pkt) && ldns_pkt_id(pkt) == q->id &&
 	    ldns_pkt_get_opcode(pkt) == LDNS_PACKET_QUERY;
 	if (ok) {
@@ -885,6 +940,12 @@ query_match(struct query *q, const uint8_t *data, size_t len, ldns_pkt **pktp)
 		ldns_pkt_free(pkt);
 		return QUERY_MATCH_OTHER;
 	}
+	if ((why = query_wire_opt_problem(data, len)) != NULL) {
+		q->result.malformed_why = why;
+		ldns_pkt_free(pkt);
+		return QUERY_MATCH_GARBAGE;
+	}
+	q->result.size = len;
 	*pktp = pkt;
 	return ldns_pkt_tc(pkt) ? QUERY_MATCH_TRUNCATED : QUERY_MATCH_OK;
 }

@@ -78,6 +78,9 @@ struct query_result {
 	struct sockaddr_storage	 wrong_source;
 	const struct sockaddr	*server;	/* as asked */
 	const struct sockaddr	*source;	/* as bound, NULL: any */
+	size_t			 size;		/* bytes of the answer when QUERY_OK */
+	const char		*malformed_why;	/* static: why the last answer
+						   that was ours did not count */
 };
 
 /* Called exactly once per query, from the event loop, never from inside

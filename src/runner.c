@@ -526,6 +526,8 @@ run_record(struct ev_query *q, struct query_result *res)
 	q->truncated = res->truncated;
 	q->mismatched = res->mismatched;
 	q->wrong_source = res->wrong_source;
+	q->size = res->size;
+	q->malformed_why = res->malformed_why;
 	q->pkt = res->pkt;
 	res->pkt = NULL;
 }

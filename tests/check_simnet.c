@@ -859,6 +859,55 @@ START_TEST(test_tcp_closed_is_not_malformed)
 }
 END_TEST
 
+/* Issue 13: answers validating resolvers reject were reported healthy. */
+static struct zone *
+run_spoilt(struct harness *h, enum sim_behaviour how, uint16_t qtype)
+{
+	struct sim_rule	r = { .addr = OK_ADDR, .qname = "ok.example.",
+	    .qtype = qtype, .transport = -1, .behaviour = how };
+
+	sim_clear_rules(sim);
+	sim_add_rule(sim, &r);
+	return run_zones(h, "[ok.example]", "ok.example.");
+}
+
+static const struct finding *
+finding_of(const struct zone *z, enum cause c)
+{
+	size_t	i;
+
+	for (i = 0; i < z->findings.n; i++)
+		if (z->findings.v[i].cause == c)
+			return &z->findings.v[i];
+	return NULL;
+}
+
+START_TEST(test_answers_resolvers_reject)
+{
+	struct harness		 h;
+	struct zone		*z;
+	const struct finding	*f;
+
+	z = run_spoilt(&h, SIM_TWO_OPT, 0);
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_MALFORMED_ANSWER));
+	ck_assert_ptr_nonnull(strstr(f->evidence, "two OPT records"));
+	harness_free(&h);
+
+	z = run_spoilt(&h, SIM_OPT_OVERRUN, 0);
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_MALFORMED_ANSWER));
+	ck_assert_ptr_nonnull(strstr(f->evidence, "runs past its OPT record"));
+	harness_free(&h);
+
+	/* Past the buffer we asked for, TC clear: fragments on real paths. */
+	z = run_spoilt(&h, SIM_OVERSIZE, LDNS_RR_TYPE_SOA);
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_EDNS_BROKEN));
+	ck_assert_int_eq(f->severity, SEVERITY_WARNING);
+	ck_assert_ptr_nonnull(strstr(f->summary, "larger than the 1232-byte buffer"));
+	ck_assert(!has_cause(z, CAUSE_MALFORMED_ANSWER));
+	harness_free(&h);
+}
+END_TEST
+
 /* ---- cancellation and reloads at every point of a run ---- */
 
 #define ALL_ZONES "[ok.example, cyca.example, cycb.example, five.example, " \
@@ -1193,6 +1242,7 @@ simnet_suite(void)
 	tcase_add_test(tc, test_burst_rate_limited);
 	tcase_add_test(tc, test_no_ipv6_route);
 	tcase_add_test(tc, test_burst_speaks_for_its_zone);
+	tcase_add_test(tc, test_answers_resolvers_reject);
 	tcase_add_test(tc, test_once_judges_after_bursts);
 	tcase_add_test(tc, test_default_source_blocked);
 	tcase_add_test(tc, test_tcp_closed_is_not_malformed);

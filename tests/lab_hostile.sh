@@ -36,7 +36,7 @@ hcomploop.lab. malformed_answer UDP and TCP
 hwrongid.lab. server_timeout UDP and TCP
 hwrongquestion.lab. server_timeout UDP and TCP
 htrickle.lab. server_timeout TCP
-hoversized.lab. -
+hoversized.lab. edns_broken UDP
 hnoclose.lab. -
 hflood.lab. -
 EOF

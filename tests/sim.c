@@ -560,6 +560,9 @@ sim_wire(ldns_pkt *p, struct query_sim_reply *out)
 	out->len = len;
 }
 
+static void	sim_pad(ldns_pkt *, unsigned);
+static void	sim_append_opt(struct query_sim_reply *, bool);
+
 static void
 sim_trace(const char *addr, enum query_transport t, const uint8_t *msg, size_t len)
 {
@@ -676,8 +679,15 @@ sim_serve(struct sim *s, const struct sockaddr *server, const struct sockaddr *s
 		    dnssec, p);
 	if (b == SIM_WRONG_ID)
 		ldns_pkt_set_id(p, (uint16_t)(ldns_pkt_id(q) ^ 0x5a5a));
+	if (b == SIM_OPT_OVERRUN)
+		ldns_pkt_set_edns_udp_size(p, 0);	/* ours replaces it */
+	if (b == SIM_OVERSIZE)
+		sim_pad(p, 100);
 	sim_wire(p, out);
-	if ((b == SIM_TRUNCATE || out->len > limit) && t == QUERY_UDP) {
+	if (b == SIM_TWO_OPT || b == SIM_OPT_OVERRUN)
+		sim_append_opt(out, b == SIM_OPT_OVERRUN);
+	if ((b == SIM_TRUNCATE || out->len > limit) && t == QUERY_UDP &&
+	    b != SIM_OVERSIZE) {
 		/* Too big for the datagram: the header and question, TC=1. */
 		free(out->data);
 		ldns_rr_list_deep_free(ldns_pkt_answer(p));
@@ -694,6 +704,49 @@ sim_serve(struct sim *s, const struct sockaddr *server, const struct sockaddr *s
 	}
 	ldns_pkt_free(p);
 	ldns_pkt_free(q);
+}
+
+/* n A records for the question's name in the additional section. */
+static void
+sim_pad(ldns_pkt *p, unsigned n)
+{
+	const ldns_rr	*qrr = ldns_rr_list_rr(ldns_pkt_question(p), 0);
+	ldns_rr		*rr;
+	char		*owner, text[512];
+	unsigned	 i;
+
+	if ((owner = ldns_rdf2str(ldns_rr_owner(qrr))) == NULL)
+		abort();
+	for (i = 0; i < n; i++) {
+		snprintf(text, sizeof(text), "%s 60 IN A 192.0.2.%u", owner, i % 250 + 1);
+		if (ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) != LDNS_STATUS_OK)
+			abort();
+		ldns_pkt_push_rr(p, LDNS_SECTION_ADDITIONAL, rr);
+	}
+	free(owner);
+}
+
+/* One more OPT record at the end: well formed (a second one), or with an
+ * option that claims 8 bytes of a 4-byte record. */
+static void
+sim_append_opt(struct query_sim_reply *out, bool overrun)
+{
+	static const uint8_t	good[] = { 0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t	bad[] = { 0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 4,
+				    0, 10, 0, 8 };
+	const uint8_t		*opt = overrun ? bad : good;
+	size_t			 n = overrun ? sizeof(bad) : sizeof(good);
+	unsigned		 ar;
+
+	out->data = realloc(out->data, out->len + n);
+	if (out->data == NULL)
+		abort();
+	memcpy(out->data + out->len, opt, n);
+	out->len += n;
+	ar = (unsigned)out->data[10] << 8 | out->data[11];
+	ar++;
+	out->data[10] = (uint8_t)(ar >> 8);
+	out->data[11] = (uint8_t)ar;
 }
 
 static void

@@ -23,6 +23,10 @@ enum sim_behaviour {
 	SIM_BYTES,		/* the rule's bytes, with the query's id */
 	SIM_RATE_LIMIT,		/* answers limit attempts a second, then silence
 				   (response rate limiting, RRL) */
+	SIM_TWO_OPT,		/* the answer with a second OPT record */
+	SIM_OPT_OVERRUN,	/* the answer's OPT has an option longer than
+				   the record */
+	SIM_OVERSIZE,		/* 100 extra A records, never truncated */
 };
 
 /* A rule's match: NULL or 0 fields match anything. transport: -1 any,
