@@ -65,6 +65,9 @@ struct check_params {
 	uint64_t			 serial_grace_s;
 	uint64_t			 expiry_warning_s;
 	const ldns_rr_list		*trust_anchor;	/* DS or DNSKEY for "." */
+	bool				 no_anchor;	/* trust_anchor: none: each
+							   zone from its DS as
+							   served */
 	time_t				 now;
 	const struct check_memory	*prev;		/* last run's, or NULL */
 };

@@ -601,14 +601,17 @@ dnssec_judge(const struct evidence *ev, const struct check_params *params,
 	struct dnssec_addr	*das;
 	struct dnssec_expiry	 exp;
 	ldns_rr_list		*keys = NULL, *trusted;
+	const ldns_rr_list	*parent_keys;
 	size_t			 i, n = 0, si, ai, c;
 	const char		*parent;
+	bool			 above_broken = false;
 
 	if (ev->walk == NULL || ev->walk->status != WALK_OK || !ev->chain_fetched ||
-	    params->trust_anchor == NULL || ev->nchain == 0)
+	    (params->trust_anchor == NULL && !params->no_anchor) || ev->nchain == 0)
 		return CHECK_COULD_NOT_RUN;
-	/* From the trust anchor down to the parent. */
-	for (i = 0; i < ev->nchain; i++) {
+	/* From the trust anchor down to the parent (none: straight to the
+	 * zone, from its DS as served). */
+	for (i = 0; !params->no_anchor && !above_broken && i < ev->nchain; i++) {
 		sig_link(ev->chain[i]->zone, keys, params->trust_anchor,
 		    ev->chain[i]->ds, ev->chain[i]->dnskey, params->now, &lr);
 		ldns_rr_list_deep_free(keys);
@@ -634,16 +637,21 @@ dnssec_judge(const struct evidence *ev, const struct check_params *params,
 			    strcmp(ev->chain[i]->zone, ".") == 0 ? " (for the root: "
 			    "check that trust_anchor holds the current root KSK)" : "",
 			    ev->zone));
-			return CHECK_RAN;
+			/* The zone's own keys and signatures still get checked,
+			 * from its DS as served: its owner learns what is theirs
+			 * to fix meanwhile (or after the chain is repaired). */
+			above_broken = true;
+			break;
 		}
 	}
+	parent_keys = params->no_anchor || above_broken ? SIG_DS_AS_SERVED : keys;
 	/* The zone's own DS, asked of the parent's servers. */
 	parent = ev->nchain > 0 ? ev->chain[ev->nchain - 1]->zone : ".";
 	if (ev->ds == NULL) {
 		ldns_rr_list_deep_free(keys);
 		return CHECK_COULD_NOT_RUN;
 	}
-	sig_link(ev->zone, keys, NULL, ev->ds, NULL, params->now, &lr);
+	sig_link(ev->zone, parent_keys, NULL, ev->ds, NULL, params->now, &lr);
 	if (lr.state == LINK_INSECURE) {
 		ldns_rr_list_deep_free(keys);
 		return CHECK_RAN;
@@ -655,8 +663,8 @@ dnssec_judge(const struct evidence *ev, const struct check_params *params,
 		    xasprintf("%s's signatures over its DS RRset for %s fail: the "
 		    "operator of %s must re-sign it. Validating resolvers answer "
 		    "SERVFAIL for %s meanwhile.", parent, ev->zone, parent, ev->zone));
-		ldns_rr_list_deep_free(keys);
-		return CHECK_RAN;
+		/* As above: the zone's own part is still checked. */
+		parent_keys = SIG_DS_AS_SERVED;
 	}
 	next->dnssec_signed = true;
 
@@ -664,7 +672,7 @@ dnssec_judge(const struct evidence *ev, const struct check_params *params,
 		n += ev->servers[si].naddrs;
 	das = xcalloc(n > 0 ? n : 1, sizeof(*das));
 	memset(&exp, 0, sizeof(exp));
-	trusted = dnssec_trusted(ev, keys, params->now);
+	trusted = dnssec_trusted(ev, parent_keys, params->now);
 	for (i = 0, si = 0; si < ev->nservers; si++)
 		for (ai = 0; ai < ev->servers[si].naddrs; ai++, i++) {
 			struct dnssec_expiry	 ae;
@@ -672,7 +680,7 @@ dnssec_judge(const struct evidence *ev, const struct check_params *params,
 
 			memset(&ae, 0, sizeof(ae));
 			dnssec_judge_addr(ev, params, si, &ev->servers[si].addrs[ai],
-			    keys, trusted, &das[i], &ae);
+			    parent_keys, trusted, &das[i], &ae);
 			if (!ae.has)
 				continue;
 			d = check_memory_detail(next, ev->servers[si].name, ae.addr);

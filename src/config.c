@@ -1118,6 +1118,13 @@ static void
 config_load_rootdata(struct config *cfg, struct config_errors *errs)
 {
 	cfg->root_hints = rootdata_load_hints(cfg->root_hints_path, errs);
+	/* "none": a private namespace under an unsigned private root; each
+	 * zone is checked from its parent's DS as served. */
+	if (cfg->trust_anchor_path != NULL &&
+	    strcmp(cfg->trust_anchor_path, "none") == 0) {
+		cfg->trust_anchor_none = true;
+		return;
+	}
 	cfg->trust_anchor = rootdata_load_anchor(cfg->trust_anchor_path, errs);
 }
 

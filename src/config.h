@@ -52,7 +52,8 @@ struct config {
 	char			*root_hints_path;	/* NULL: built-in copy */
 	char			*trust_anchor_path;	/* NULL: built-in copy */
 	ldns_rr_list		*root_hints;
-	ldns_rr_list		*trust_anchor;
+	ldns_rr_list		*trust_anchor;	/* NULL with trust_anchor_none */
+	bool			 trust_anchor_none;	/* trust_anchor: none */
 	struct config_addr_list	 source_addresses;
 	struct config_addr_list	 resolvers;
 	unsigned		 server_qps;

@@ -198,6 +198,7 @@ runner_conf_new(const struct config *cfg)
 	    (c->trust_anchor = ldns_rr_list_clone(cfg->trust_anchor)) == NULL)
 		fatalx("out of memory");
 	c->params.trust_anchor = c->trust_anchor;
+	c->params.no_anchor = cfg->trust_anchor_none;
 	c->sources = xcalloc(cfg->source_addresses.n + 1, sizeof(*c->sources));
 	for (i = 0; i < cfg->source_addresses.n; i++) {
 		memcpy(&c->sources[i].ss, &cfg->source_addresses.addrs[i].ss,

@@ -71,6 +71,10 @@ struct link_result {
  * For the root, anchors (DS or DNSKEY records) stand in for the DS and
  * parent_keys and ds_pkt are unused.
  */
+/* As parent_keys: take the DS RRset as the parent served it, unverified
+ * (the chain above is broken, or trust_anchor: none). */
+extern const ldns_rr_list *const SIG_DS_AS_SERVED;
+
 void sig_link(const char *zone, const ldns_rr_list *parent_keys,
     const ldns_rr_list *anchors, const ldns_pkt *ds_pkt, const ldns_pkt *dnskey_pkt,
     time_t now, struct link_result *);

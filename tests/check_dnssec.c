@@ -659,6 +659,59 @@ START_TEST(test_dnssec_chain_verdicts)
 }
 END_TEST
 
+/* Issue 13: under a broken chain the zone's own checks stopped, so its
+ * owner learnt nothing of what is theirs to fix. */
+START_TEST(test_own_checks_under_broken_chain)
+{
+	struct world		 w;
+	struct findings		 fs = { NULL, 0 };
+	struct check_memory	 m;
+	struct check_params	 p;
+	struct zkeys		 other;
+	int			 status[CHECK_MAX];
+
+	world_new(&w);
+	p = params_for(&w);
+	/* The zone's signatures expired a day ago. */
+	signed_server(&w, "ns1.example.", "192.0.2.1", NOW - 20 * DAY, NOW - DAY);
+	zkeys_new(&other, ".");
+	ldns_rr_list_deep_free(w.anchor);
+	w.anchor = ldns_rr_list_new();
+	ldns_rr_list_push_rr(w.anchor, ldns_key_rr2ds(other.ksk_rr, LDNS_SHA256));
+	p.trust_anchor = w.anchor;
+	judge(&w, &p, &fs, &m, status);
+	ck_assert_ptr_nonnull(find(&fs, CAUSE_ANCESTOR_CHAIN_BROKEN, NULL));
+	ck_assert_ptr_nonnull(find(&fs, CAUSE_RRSIG_EXPIRED, "ns1.example."));
+	check_memory_clear(&m);
+
+	/* trust_anchor: none: the zone from its DS as served. */
+	p.trust_anchor = NULL;
+	p.no_anchor = true;
+	judge(&w, &p, &fs, &m, status);
+	ck_assert_ptr_null(find(&fs, CAUSE_ANCESTOR_CHAIN_BROKEN, NULL));
+	ck_assert_ptr_nonnull(find(&fs, CAUSE_RRSIG_EXPIRED, "ns1.example."));
+	ck_assert(m.dnssec_signed);
+	check_memory_clear(&m);
+	findings_clear(&fs);
+	zkeys_free(&other);
+	world_free(&w);
+
+	/* And a healthy zone under none: nothing to say. */
+	world_new(&w);
+	p = params_for(&w);
+	p.trust_anchor = NULL;
+	p.no_anchor = true;
+	signed_server(&w, "ns1.example.", "192.0.2.1", NOW - DAY, NOW + 20 * DAY);
+	judge(&w, &p, &fs, &m, status);
+	ck_assert_uint_eq(dnssec_findings(&fs), 0);
+	ck_assert_int_eq(status[CHECK_DNSSEC], 0);
+	ck_assert(m.dnssec_signed);
+	check_memory_clear(&m);
+	findings_clear(&fs);
+	world_free(&w);
+}
+END_TEST
+
 START_TEST(test_dnskey_inconsistent)
 {
 	struct world		 w;
@@ -710,6 +763,7 @@ main(void)
 	tcase_add_test(tc, test_links);
 	tcase_add_test(tc, test_dnssec_healthy_and_expiry);
 	tcase_add_test(tc, test_expiry_tie_names_one_server);
+	tcase_add_test(tc, test_own_checks_under_broken_chain);
 	tcase_add_test(tc, test_dnssec_per_server_causes);
 	tcase_add_test(tc, test_dnssec_chain_verdicts);
 	tcase_add_test(tc, test_dnskey_inconsistent);
