@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "check.h"
 #include "evidence.h"
+#include "parent.h"
 #include "served.h"
 #include "xmalloc.h"
 
@@ -361,6 +362,7 @@ deleg_judge(const struct evidence *ev, const struct check_params *params,
 		deleg_judge_glue(ev, out);
 		deleg_judge_lame(ev, out);
 		deleg_judge_ns_sets(ev, out);
+		parent_judge(ev, out);
 		return CHECK_RAN;
 	case WALK_NXDOMAIN:
 		findings_add(out, CAUSE_ZONE_NOT_DELEGATED, SEVERITY_CRITICAL,

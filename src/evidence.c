@@ -60,6 +60,15 @@ evidence_free(struct evidence *ev)
 	free(ev->sources);
 	walk_result_free(ev->walk);
 	free(ev->zone);
+	for (i = 0; i < ev->nparents; i++) {
+		free(ev->parents[i].name);
+		if (ev->parents[i].ns.pkt != NULL)
+			ldns_pkt_free(ev->parents[i].ns.pkt);
+		if (ev->parents[i].ds.pkt != NULL)
+			ldns_pkt_free(ev->parents[i].ds.pkt);
+	}
+	free(ev->parents);
+	free(ev->parent);
 	free(ev->index);
 	free(ev->untested);
 	free(ev);
@@ -274,6 +283,22 @@ evidence_add_resolver(struct evidence *ev, const struct infra_addr *a)
 	r->q.addr = r->cd.addr = *a;
 	r->q.status = r->cd.status = QUERY_CANCELLED;
 	return ev->nresolvers++;
+}
+
+size_t
+evidence_add_parent(struct evidence *ev, const char *name, const struct infra_addr *a)
+{
+	struct ev_parent	*p;
+
+	ev->parents = xreallocarray(ev->parents, ev->nparents + 1,
+	    sizeof(*ev->parents));
+	p = &ev->parents[ev->nparents];
+	memset(p, 0, sizeof(*p));
+	p->name = xstrdup(name);
+	p->addr = p->ns.addr = p->ds.addr = *a;
+	p->ns.status = p->ds.status = QUERY_CANCELLED;
+	p->ns.source = p->ds.source = -1;
+	return ev->nparents++;
 }
 
 void

@@ -77,6 +77,15 @@ struct ev_resolver {
 					   QUERY_CANCELLED when not asked */
 };
 
+/* One address of a server of the parent zone, asked for the zone's
+ * delegation and DS: parent servers that disagree (parent_inconsistent). */
+struct ev_parent {
+	char			*name;		/* the parent NS name */
+	struct infra_addr	 addr;
+	struct ev_query		 ns;		/* zone NS, DO */
+	struct ev_query		 ds;		/* zone DS, DO */
+};
+
 /* The last rate-limit burst to one of the zone's server addresses. */
 struct ev_burst {
 	struct infra_addr	 addr;
@@ -123,6 +132,9 @@ struct evidence {
 	size_t			 nsources;
 	struct ev_host		*hosts;
 	size_t			 nhosts;
+	char			*parent;	/* the parent zone asked, or NULL */
+	struct ev_parent	*parents;	/* every address of its servers */
+	size_t			 nparents;
 	/* Server addresses of a family this host cannot use: never probed,
 	 * or every probe ended QUERY_NO_ROUTE; not in servers[].addrs, so no
 	 * check judges them ("not tested from here"). */
@@ -159,6 +171,9 @@ void evidence_add_burst(struct evidence *, const struct infra_addr *,
 size_t evidence_add_host(struct evidence *, const char *name, uint16_t port);
 /* Adds a resolver to ask; returns its index. */
 size_t evidence_add_resolver(struct evidence *, const struct infra_addr *);
+/* A parent server address to ask; its index. */
+size_t evidence_add_parent(struct evidence *, const char *name,
+    const struct infra_addr *);
 /* Keeps references to the links and takes ds. */
 void evidence_set_chain(struct evidence *, struct chain_link **, size_t, ldns_pkt *ds,
     const struct infra_addr *ds_from);

@@ -66,6 +66,7 @@ static const struct {
 	[CAUSE_HOST_ADDRESS_DEAD] = { "host_address_dead", CHECK_ROUND_ROBIN },
 	[CAUSE_MALFORMED_ANSWER] = { "malformed_answer", CHECK_REACHABILITY },
 	[CAUSE_NS_DEPENDENCY_CYCLE] = { "ns_dependency_cycle", CHECK_DELEGATION },
+	[CAUSE_PARENT_INCONSISTENT] = { "parent_inconsistent", CHECK_DELEGATION },
 };
 
 const char *

@@ -60,6 +60,7 @@ enum cause {
 	CAUSE_MALFORMED_ANSWER,		/* added after the catalogue: last, so
 					 * the others keep their order */
 	CAUSE_NS_DEPENDENCY_CYCLE,
+	CAUSE_PARENT_INCONSISTENT,
 	CAUSE_MAX,
 };
 

@@ -53,6 +53,8 @@ struct run_op {
 	struct burst_wait	*bw;		/* --once: a burst under way */
 	size_t			 hi, hai;	/* service host and address indexes */
 	size_t			 ri;		/* resolver probe: its index */
+	size_t			 pi;		/* parent probe: its index */
+	bool			 pds;		/* parent probe: the DS question */
 	bool			 cd;		/* resolver probe: the CD=1 retry */
 	LIST_ENTRY(run_op)	 entry;
 };
@@ -740,6 +742,77 @@ run_fetch_chain(struct run *run)
 	op->cr = chain_get(run->r->chain, run->ev->zone, run_chain_cb, op);
 }
 
+#define RUN_PARENT_ADDRS_MAX	16	/* parent server addresses asked */
+
+static void
+run_parent_cb(struct query_result *res, void *arg)
+{
+	struct run_op		*op = arg;
+	struct ev_parent	*p = &op->run->ev->parents[op->pi];
+
+	op->q = NULL;
+	run_record(op->pds ? &p->ds : &p->ns, res);
+	run_op_done(op);
+}
+
+static void
+run_ask_parent(struct run *run, size_t pi, bool ds)
+{
+	struct run_op	*op;
+	ldns_rdf	*qname;
+
+	op = run_op_new(run);
+	op->pi = pi;
+	op->pds = ds;
+	if ((qname = ldns_dname_new_frm_str(run->ev->zone)) == NULL)
+		fatalx("bad zone name %s", run->ev->zone);
+	op->q = query_engine_send(run->r->qe, qname, ds ? LDNS_RR_TYPE_DS :
+	    LDNS_RR_TYPE_NS, (const struct sockaddr *)&run->ev->parents[pi].addr.ss,
+	    NULL, QUERY_F_DO, run_parent_cb, op);
+	ldns_rdf_deep_free(qname);
+}
+
+/*
+ * Every address of every server of the parent (the walk asked one) for
+ * the zone's delegation and DS: a resolver may ask any of them, and one
+ * serving a stale delegation or DS fails it (parent_inconsistent). The
+ * addresses are those the walk knows (glue, cached hosts), at most
+ * RUN_PARENT_ADDRS_MAX, whatever the parent says.
+ */
+static void
+run_probe_parents(struct run *run, const char *parent)
+{
+	const struct infra_deleg	*d;
+	const struct infra_host		*h;
+	const struct infra_addr		*v;
+	struct infra_addr		*seen = NULL;
+	size_t				 i, j, n, nseen = 0;
+	uint64_t			 now = clock_mono_ms();
+
+	if (parent == NULL ||
+	    (d = infra_get_deleg(run->r->infra, parent, now)) == NULL)
+		return;
+	run->ev->parent = xstrdup(parent);
+	for (i = 0; i < d->nns && nseen < RUN_PARENT_ADDRS_MAX; i++) {
+		v = d->ns[i].glue;
+		n = d->ns[i].nglue;
+		if (n == 0 && (h = infra_get_host(run->r->infra, d->ns[i].name,
+		    now)) != NULL && h->state == INFRA_HOST_OK) {
+			v = h->addrs;
+			n = h->naddrs;
+		}
+		for (j = 0; j < n && nseen < RUN_PARENT_ADDRS_MAX; j++) {
+			if (query_engine_family(run->r->qe, v[j].ss.ss_family) ==
+			    QUERY_FAMILY_UNUSABLE || !evidence_addr_add(&seen, &nseen, &v[j]))
+				continue;
+			run_ask_parent(run, evidence_add_parent(run->ev,
+			    d->ns[i].name, &v[j]), false);
+			run_ask_parent(run, run->ev->nparents - 1, true);
+		}
+	}
+	free(seen);
+}
+
 static void
 run_walk_cb(struct walk_result *res, void *arg)
 {
@@ -752,6 +825,7 @@ run_walk_cb(struct walk_result *res, void *arg)
 	run->ev->walk = res;
 	if (res->status == WALK_OK) {
 		run_fetch_chain(run);
+		run_probe_parents(run, res->parent);
 		d = res->referral;
 		for (i = 0; i < d->nns; i++) {
 			if (d->ns[i].nglue == 0) {

@@ -188,6 +188,9 @@ sched_set_interval(struct sched *s, struct sched_entry *e, uint64_t interval_ms,
     uint64_t now)
 {
 	e->interval_ms = interval_ms == 0 ? 1 : interval_ms;
+	/* A reload is a fresh start: what failed may work with the new
+	 * config, so the backoff starts again from one interval. */
+	e->failures = 0;
 	if (e->heap_index == SIZE_MAX || e->due_ms <= now + e->interval_ms)
 		return;
 	e->due_ms = now + e->interval_ms;

@@ -40,7 +40,8 @@ uint64_t sched_spread_ms(size_t n, unsigned max_running, uint64_t interval_ms);
 void sched_add_at(struct sched *, struct sched_entry *, uint64_t due);
 /* Takes an entry out of the queue (or forgets it is running). */
 void sched_remove(struct sched *, struct sched_entry *);
-/* Changes an entry's interval (reload); requeues it no later than now + interval. */
+/* Changes an entry's interval (reload); requeues it no later than now +
+ * interval, and forgets its failures (the backoff starts again). */
 void sched_set_interval(struct sched *, struct sched_entry *, uint64_t interval_ms, uint64_t now);
 /* When the next entry may start: its due time if a run slot is free, else
  * SCHED_NEVER (a finishing run wakes the caller instead). */

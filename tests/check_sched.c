@@ -196,6 +196,18 @@ START_TEST(test_failures_back_off_and_reset)
 	sched_done(s, &e, now, true);
 	ck_assert_uint_eq(e.failures, 0);
 	ck_assert_uint_le(e.due_ms, now + MIN_MS + 6000);
+
+	/* A reload while a failing zone runs: the backoff starts again, so
+	 * the new config is tried after one interval, not after 2^n. */
+	now = e.due_ms;
+	ck_assert_ptr_eq(sched_pop_due(s, now), &e);
+	sched_done(s, &e, now, false);
+	now = e.due_ms;
+	ck_assert_ptr_eq(sched_pop_due(s, now), &e);
+	sched_set_interval(s, &e, MIN_MS, now);
+	sched_done(s, &e, now, false);
+	ck_assert_uint_eq(e.failures, 1);
+	ck_assert_uint_eq(e.due_ms, now + 2 * MIN_MS);
 	sched_free(s);
 }
 END_TEST

@@ -29,6 +29,7 @@
 #include "runner.h"
 #include "sim.h"
 #include "walk.h"
+#include "xmalloc.h"
 #include "zone.h"
 
 #define ROOT_ADDR	"127.0.90.1"
@@ -40,6 +41,7 @@
 #define SILENT_ADDR	"127.0.90.7"
 #define LOOP_ADDR	"127.0.90.8"
 #define DUAL_ADDR	"127.0.90.13"
+#define TLD2_ADDR	"127.0.90.14"
 
 static struct sim	*sim;
 static char		 dir[128];
@@ -63,7 +65,7 @@ write_file(const char *name, const char *text)
 static void
 world(void)
 {
-	char	*many, *tld, *p;
+	char	*many, *tld, *tld2, *p, *signed_zone, *ds, *other_ds;
 	size_t	 i, len = 65536;
 
 	ck_assert_int_eq(sim_zone(sim, ROOT_ADDR, ".",
@@ -71,13 +73,18 @@ world(void)
 	    ". NS ns.root.\n"
 	    "ns.root. A " ROOT_ADDR "\n"
 	    "example. NS ns1.example.\n"
-	    "ns1.example. A " TLD_ADDR "\n"), 0);
-	/* example., with 300 NS names of many.example. and their glue. */
+	    "example. NS ns2.example.\n"
+	    "ns1.example. A " TLD_ADDR "\n"
+	    "ns2.example. A " TLD2_ADDR "\n"), 0);
+	/* example., with 300 NS names of many.example. and their glue, on
+	 * two servers that agree on everything but split. and sig. */
 	tld = p = malloc(len);
 	ck_assert_ptr_nonnull(tld);
 	p += snprintf(p, len,
 	    "example. SOA ns1.example. h.example. 1 3600 600 86400 60\n"
 	    "example. NS ns1.example.\n"
+	    "example. NS ns2.example.\n"
+	    "ns2.example. A " TLD2_ADDR "\n"
 	    "ns1.example. A " TLD_ADDR "\n"
 	    "ok.example. NS ns1.ok.example.\n"
 	    "ok.example. NS ns2.ok.example.\n"
@@ -112,8 +119,36 @@ world(void)
 		p += snprintf(p, len - (size_t)(p - tld),
 		    "many.example. NS ns%zu.many.example.\n"
 		    "ns%zu.many.example. A " MANY_ADDR "\n", i, i);
+	/* A signed zone whose DS the second server has from another key. */
+	signed_zone = sim_sign("sig.example.",
+	    "sig.example. SOA ns1.ok.example. h.sig.example. 1 3600 600 86400 60\n"
+	    "sig.example. NS ns1.ok.example.\n"
+	    "www.sig.example. A " OK_ADDR "\n", false, &ds);
+	ck_assert_ptr_nonnull(signed_zone);
+	ck_assert_int_eq(sim_zone(sim, OK_ADDR, "sig.example.", signed_zone), 0);
+	free(signed_zone);
+	ck_assert_ptr_nonnull(signed_zone = sim_sign("sig.example.",
+	    "sig.example. SOA ns1.ok.example. h.sig.example. 1 3600 600 86400 60\n",
+	    false, &other_ds));
+	free(signed_zone);
+	tld2 = xasprintf("%s"
+	    "split.example. NS ns9.split.example.\n"
+	    "ns9.split.example. A " OK_ADDR "\n"
+	    "sig.example. NS ns1.ok.example.\n%s", tld, other_ds);
+	p += snprintf(p, len - (size_t)(p - tld),
+	    "split.example. NS ns1.split.example.\n"
+	    "ns1.split.example. A " OK_ADDR "\n"
+	    "sig.example. NS ns1.ok.example.\n%s", ds);
 	ck_assert_int_eq(sim_zone(sim, TLD_ADDR, "example.", tld), 0);
+	ck_assert_int_eq(sim_zone(sim, TLD2_ADDR, "example.", tld2), 0);
 	free(tld);
+	free(tld2);
+	free(ds);
+	free(other_ds);
+	ck_assert_int_eq(sim_zone(sim, OK_ADDR, "split.example.",
+	    "split.example. SOA ns1.split.example. h.split.example. 1 3600 600 86400 60\n"
+	    "split.example. NS ns1.split.example.\n"
+	    "ns1.split.example. A " OK_ADDR "\n"), 0);
 	ck_assert_int_eq(sim_zone(sim, OK_ADDR, "ok.example.",
 	    "ok.example. SOA ns1.ok.example. h.ok.example. 7 3600 600 86400 60\n"
 	    "ok.example. NS ns1.ok.example.\n"
@@ -908,6 +943,37 @@ START_TEST(test_answers_resolvers_reject)
 }
 END_TEST
 
+/* Issue 13: the delegation and DS were asked of one parent server. */
+START_TEST(test_parent_servers_disagree)
+{
+	struct harness		 h;
+	struct zone		*z;
+	const struct finding	*f;
+	size_t			 i;
+
+	z = run_zones(&h, "[split.example, sig.example, ok.example]", "split.example.");
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_PARENT_INCONSISTENT));
+	ck_assert_str_eq(f->server, "ns2.example.");
+	ck_assert_str_eq(f->address, TLD2_ADDR);
+	ck_assert_int_eq(f->severity, SEVERITY_WARNING);
+	ck_assert_ptr_nonnull(strstr(f->summary, "different delegation"));
+	z = zone_named(&h, "sig.example.");
+	print_zone(z);
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_PARENT_INCONSISTENT));
+	ck_assert_str_eq(f->server, "ns2.example.");
+	ck_assert_ptr_nonnull(strstr(f->summary, "different DS"));
+	/* That DS matches no key of the zone: resolvers asking there fail. */
+	ck_assert_int_eq(f->severity, SEVERITY_CRITICAL);
+	z = zone_named(&h, "ok.example.");
+	ck_assert(!has_cause(z, CAUSE_PARENT_INCONSISTENT));
+	/* Both parent servers were asked, for every zone. */
+	ck_assert_uint_gt(sim_queries(sim, TLD2_ADDR), 0);
+	for (i = 0; i < z->findings.n; i++)
+		ck_assert_int_eq(z->findings.v[i].check, CHECK_DNSSEC);
+	harness_free(&h);
+}
+END_TEST
+
 /* ---- cancellation and reloads at every point of a run ---- */
 
 #define ALL_ZONES "[ok.example, cyca.example, cycb.example, five.example, " \
@@ -1243,6 +1309,7 @@ simnet_suite(void)
 	tcase_add_test(tc, test_no_ipv6_route);
 	tcase_add_test(tc, test_burst_speaks_for_its_zone);
 	tcase_add_test(tc, test_answers_resolvers_reject);
+	tcase_add_test(tc, test_parent_servers_disagree);
 	tcase_add_test(tc, test_once_judges_after_bursts);
 	tcase_add_test(tc, test_default_source_blocked);
 	tcase_add_test(tc, test_tcp_closed_is_not_malformed);
