@@ -17,6 +17,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "file.h"
 #include "query.h"
 #include "log.h"
 #include "rootdata.h"
@@ -58,6 +59,7 @@ enum config_type {
 #define CONFIG_READABLE		0x04	/* paths: must be readable */
 #define CONFIG_IF_EXISTS	0x08	/* paths: default if it exists */
 #define CONFIG_WITH_PORT	0x10	/* addresses: may have a port */
+#define CONFIG_REGULAR		0x20	/* paths: if it exists, a regular file */
 
 /* One key of a mapping: where its value goes and what it may be. */
 struct config_option {
@@ -150,7 +152,7 @@ static const struct config_option config_options[] = {
 	  .min = CONFIG_MINUTE, .max = 7 * CONFIG_DAY, .def = "1h",
 	  .help = "how often each server address is probed" },
 	{ .name = "state_file", .type = CONFIG_PATH,
-	  .off = CONFIG_OFF(state_file),
+	  .off = CONFIG_OFF(state_file), .flags = CONFIG_REGULAR,
 	  .help = "findings and since-times kept across restarts" },
 	{ .name = "server_detail_metrics", .type = CONFIG_BOOL,
 	  .off = CONFIG_OFF(server_detail_metrics), .def = "false",
@@ -405,20 +407,26 @@ static int
 config_set_path(const struct config_option *o, const char *s, void *base,
     char **msg)
 {
-	int	fd;
+	struct stat	 st;
+	const char	*why;
 
 	if (*s == '\0') {
 		*msg = xstrdup("empty path");
 		return -1;
 	}
+	/* A device or FIFO as the state file would be read forever or wait
+	 * for a writer, and be renamed over at shutdown. */
+	if ((o->flags & CONFIG_REGULAR) && stat(s, &st) == 0 &&
+	    !S_ISREG(st.st_mode)) {
+		*msg = xasprintf("\"%s\" is not a regular file", s);
+		return -1;
+	}
 	if (o->flags & CONFIG_READABLE) {
 		/* Found now, not at the first TLS handshake. */
-		if ((fd = open(s, O_RDONLY)) == -1) {
-			*msg = xasprintf("cannot read \"%s\": %s", s,
-			    strerror(errno));
+		if (file_check_regular(s, &why) == -1) {
+			*msg = xasprintf("cannot read \"%s\": %s", s, why);
 			return -1;
 		}
-		close(fd);
 	}
 	config_set_string(base, o->off, s);
 	return 0;
@@ -1260,30 +1268,26 @@ config_load_fp(const char *path, FILE *fp, int flags,
 	return cfg;
 }
 
+/* A generated list of a hosting provider's zones is a few MiB. */
+#define CONFIG_FILE_MAX		(64u << 20)
+
 struct config *
 config_load(const char *path, int flags, struct config_errors *errs)
 {
-	struct stat	 st;
-	FILE		*fp;
-	int		 error = 0;
+	struct config	*cfg;
+	const char	*why;
+	char		*text;
+	size_t		 len;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		config_errors_add(errs, path, 1, 1, "cannot read file: %s",
-		    strerror(errno));
+	/* Whole and checked first: a directory, device or FIFO named as
+	 * the config is refused, not read forever or waited on. */
+	if ((text = file_read(path, CONFIG_FILE_MAX, &len, &why)) == NULL) {
+		config_errors_add(errs, path, 1, 1, "cannot read file: %s", why);
 		return NULL;
 	}
-	/* A directory opens fine and fails at the first read. */
-	if (fstat(fileno(fp), &st) == -1)
-		error = errno;
-	else if (S_ISDIR(st.st_mode))
-		error = EISDIR;
-	if (error != 0) {
-		config_errors_add(errs, path, 1, 1, "cannot read file: %s",
-		    strerror(error));
-		fclose(fp);
-		return NULL;
-	}
-	return config_load_fp(path, fp, flags, errs);
+	cfg = config_load_buffer(path, text, len, flags, errs);
+	free(text);
+	return cfg;
 }
 
 struct config *

@@ -12,6 +12,7 @@
 #include <ldns/ldns.h>
 
 #include "config.h"
+#include "file.h"
 #include "log.h"
 #include "rootdata.h"
 
@@ -24,9 +25,14 @@ enum rootdata_kind {
 };
 
 /* One file being read: its name in messages and the errors found so far. */
+/* Root hints or a trust anchor of more than this is not one (the real
+ * ones are a few KiB); a device or a FIFO is refused before reading. */
+#define ROOTDATA_FILE_MAX	(1u << 20)
+
 struct rootdata_file {
 	const char		*name;
 	FILE			*fp;
+	char			*text;		/* the file read whole */
 	struct config_errors	*errs;
 	size_t			 nerrors;
 };
@@ -63,6 +69,8 @@ static int
 rootdata_open(struct rootdata_file *f, const char *path, const char *text,
     size_t len, const char *name, struct config_errors *errs)
 {
+	const char	*why;
+
 	memset(f, 0, sizeof(*f));
 	f->errs = errs;
 	if (path == NULL) {
@@ -71,9 +79,15 @@ rootdata_open(struct rootdata_file *f, const char *path, const char *text,
 		f->fp = fmemopen((void *)(uintptr_t)text, len, "r");
 	} else {
 		f->name = path;
-		f->fp = fopen(path, "r");
+		if ((f->text = file_read(path, ROOTDATA_FILE_MAX, &len, &why)) == NULL) {
+			config_errors_add(errs, f->name, 1, 1, "cannot read file: %s",
+			    why);
+			return -1;
+		}
+		f->fp = fmemopen(f->text, len, "r");
 	}
 	if (f->fp == NULL) {
+		free(f->text);
 		config_errors_add(errs, f->name, 1, 1, "cannot read file: %s",
 		    strerror(errno));
 		return -1;
@@ -294,6 +308,7 @@ rootdata_load(const char *path, const char *text, size_t len,
 		return NULL;
 	all = rootdata_read(&f, kind);
 	fclose(f.fp);
+	free(f.text);
 	if (f.nerrors == 0 && kind == ROOTDATA_HINTS) {
 		out = rootdata_hints_select(&f, all);
 		ldns_rr_list_deep_free(all);

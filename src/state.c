@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "file.h"
 #include "state.h"
 #include "xmalloc.h"
 #include "zone.h"
@@ -124,6 +125,7 @@ int
 state_save(const char *path, const struct zone_set *zones, char *err, size_t errlen)
 {
 	struct buf	 b;
+	struct stat	 st;
 	char		*tmp;
 	size_t		 i;
 	int		 fd, rc = -1;
@@ -134,7 +136,17 @@ state_save(const char *path, const struct zone_set *zones, char *err, size_t err
 		state_put_zone(&b, zones->v[i]);
 	buf_puts(&b, "end\n");
 	tmp = xasprintf("%s.tmp", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1) {
+	/* Only ever over a regular file of ours: state_file naming a device
+	 * would have had it renamed over (and /dev/zero gone for a moment). */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		state_err(err, errlen, "%s: not a regular file: not replaced", path);
+		goto out;
+	}
+	/* A fresh file, whatever was left at tmp (never followed, never a
+	 * FIFO that would block the open). */
+	(void)unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) == -1) {
 		state_err(err, errlen, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
@@ -318,39 +330,19 @@ state_parse(char *text, struct state_read *r, char *err, size_t errlen)
 static char *
 state_slurp(const char *path, int *missing, char *err, size_t errlen)
 {
-	struct stat	 st;
+	const char	*why;
 	char		*text;
-	size_t		 got = 0;
-	ssize_t		 r;
-	int		 fd;
+	size_t		 len;
 
 	*missing = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((text = file_read(path, STATE_MAX_SIZE, &len, &why)) == NULL) {
 		if (errno == ENOENT)
 			*missing = 1;
 		else
-			state_err(err, errlen, "%s: %s", path, strerror(errno));
+			state_err(err, errlen, "%s: %s", path, why);
 		return NULL;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > STATE_MAX_SIZE) {
-		state_err(err, errlen, "%s: not a regular file of at most %u bytes",
-		    path, STATE_MAX_SIZE);
-		close(fd);
-		return NULL;
-	}
-	text = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		if ((r = read(fd, text + got, (size_t)st.st_size - got)) == -1 &&
-		    errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	text[got] = '\0';
-	if (memchr(text, '\0', got) != NULL) {
+	if (memchr(text, '\0', len) != NULL) {
 		state_err(err, errlen, "%s: binary data", path);
 		free(text);
 		return NULL;

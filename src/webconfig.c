@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "file.h"
 #include "webconfig.h"
 #include "xmalloc.h"
 
@@ -313,52 +314,7 @@ webconfig_resolve(const struct webconfig_load *l, const char *path)
 static char *
 webconfig_read_file(const char *path, const char **why)
 {
-	struct stat	 st;
-	char		*text;
-	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		*why = strerror(errno);
-		return NULL;
-	}
-	if (fstat(fd, &st) == -1) {
-		*why = strerror(errno);
-		close(fd);
-		return NULL;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		*why = strerror(EISDIR);
-		close(fd);
-		return NULL;
-	}
-	text = xmalloc(WEBCONFIG_FILE_MAX + 1);
-	for (;;) {
-		n = read(fd, text + len, WEBCONFIG_FILE_MAX + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			*why = strerror(errno);
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > WEBCONFIG_FILE_MAX) {
-			*why = "larger than 1 MiB";
-			goto fail;
-		}
-	}
-	close(fd);
-	text[len] = '\0';
-	return xreallocarray(text, len + 1, 1);
-fail:
-	/* It may have been a key. */
-	explicit_bzero(text, len);
-	free(text);
-	close(fd);
-	return NULL;
+	return file_read(path, WEBCONFIG_FILE_MAX, NULL, why);
 }
 
 static void
@@ -709,26 +665,27 @@ webconfig_load_fp(const char *name, FILE *fp, struct config_errors *errs)
 struct webconfig *
 webconfig_load(const char *path, struct config_errors *errs)
 {
-	struct stat	 st;
-	FILE		*fp;
-	int		 error = 0;
+	struct webconfig	*wc;
+	const char		*why;
+	char			*text;
+	size_t			 len;
+	FILE			*fp;
 
-	if ((fp = fopen(path, "re")) == NULL) {
+	/* Whole and checked first: never a device or a FIFO (a reload
+	 * would hang on it). */
+	if ((text = file_read(path, WEBCONFIG_FILE_MAX, &len, &why)) == NULL) {
+		config_errors_add(errs, path, 1, 1, "cannot read file: %s", why);
+		return NULL;
+	}
+	if ((fp = fmemopen(text, len, "r")) == NULL) {
 		config_errors_add(errs, path, 1, 1, "cannot read file: %s",
 		    strerror(errno));
+		free(text);
 		return NULL;
 	}
-	if (fstat(fileno(fp), &st) == -1)
-		error = errno;
-	else if (S_ISDIR(st.st_mode))
-		error = EISDIR;
-	if (error != 0) {
-		config_errors_add(errs, path, 1, 1, "cannot read file: %s",
-		    strerror(error));
-		fclose(fp);
-		return NULL;
-	}
-	return webconfig_load_fp(path, fp, errs);
+	wc = webconfig_load_fp(path, fp, errs);
+	free(text);
+	return wc;
 }
 
 struct webconfig *
