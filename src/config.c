@@ -284,8 +284,11 @@ config_errors_vadd(struct config_errors *errs, const char *file,
 		fatalx("config error message: bad format \"%s\"", fmt);
 	msg = xmalloc((size_t)len + 1);
 	vsnprintf(msg, (size_t)len + 1, fmt, ap);
-	errs->msgs = xreallocarray(errs->msgs, errs->n + 1,
-	    sizeof(*errs->msgs));
+	/* Doubling: a config of 80,000 bad keys must not copy the list
+	 * once per error. */
+	if (errs->n == 0 || (errs->n >= 8 && (errs->n & (errs->n - 1)) == 0))
+		errs->msgs = xreallocarray(errs->msgs, errs->n == 0 ? 8 :
+		    2 * errs->n, sizeof(*errs->msgs));
 	errs->msgs[errs->n++] = xasprintf("%s:%lu:%lu: error: %s", file, line,
 	    col, msg);
 	free(msg);
@@ -719,21 +722,35 @@ config_suggest(const char *key, const struct config_option *table, size_t n)
 	return best;
 }
 
-/* The earlier key in map equal to pair's key, or NULL. */
-static yaml_node_t *
-config_earlier_key(struct config_load *l, yaml_node_t *map,
-    yaml_node_pair_t *pair)
-{
-	yaml_node_pair_t	*p;
-	yaml_node_t		*key, *k;
+/* The keys of one mapping seen so far: a generated config may have tens
+ * of thousands, and a scan of the earlier ones per key was quadratic
+ * (80,000 keys: 29 s under -t). */
+struct config_keyset {
+	yaml_node_t	**slots;
+	size_t		  mask;
+};
 
-	key = yaml_document_get_node(&l->doc, pair->key);
-	for (p = map->data.mapping.pairs.start; p < pair; p++) {
-		k = yaml_document_get_node(&l->doc, p->key);
-		if (k != NULL && k->type == YAML_SCALAR_NODE &&
-		    strcmp(config_scalar(k), config_scalar(key)) == 0)
-			return k;
-	}
+static uint64_t
+config_key_hash(const char *s)
+{
+	uint64_t	h = 1469598103934665603ull;
+
+	while (*s != '\0')
+		h = (h ^ (uint8_t)*s++) * 1099511628211ull;
+	return h;
+}
+
+/* The earlier key equal to key, or NULL after remembering key. */
+static yaml_node_t *
+config_keyset_add(struct config_keyset *ks, yaml_node_t *key)
+{
+	size_t	i;
+
+	for (i = config_key_hash(config_scalar(key)) & ks->mask;
+	    ks->slots[i] != NULL; i = (i + 1) & ks->mask)
+		if (strcmp(config_scalar(ks->slots[i]), config_scalar(key)) == 0)
+			return ks->slots[i];
+	ks->slots[i] = key;
 	return NULL;
 }
 
@@ -766,10 +783,16 @@ config_walk(struct config_load *l, yaml_node_t *map,
 	yaml_node_pair_t		*pair;
 	yaml_node_t			*key, *value, *first;
 	bool				 seen[CONFIG_KEYS_MAX] = { false };
-	size_t				 i;
+	struct config_keyset		 ks;
+	size_t				 i, npairs;
 
 	if (n > CONFIG_KEYS_MAX)
 		fatalx("config table larger than CONFIG_KEYS_MAX");
+	npairs = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+	for (i = 16; i < 2 * npairs; i *= 2)
+		;
+	ks.slots = xcalloc(i, sizeof(*ks.slots));
+	ks.mask = i - 1;
 	for (pair = map->data.mapping.pairs.start;
 	    pair < map->data.mapping.pairs.top; pair++) {
 		key = yaml_document_get_node(&l->doc, pair->key);
@@ -781,7 +804,7 @@ config_walk(struct config_load *l, yaml_node_t *map,
 			    config_node_kind(key));
 			continue;
 		}
-		if ((first = config_earlier_key(l, map, pair)) != NULL) {
+		if ((first = config_keyset_add(&ks, key)) != NULL) {
 			config_error(l, key, "duplicate key \"%s\" (first at "
 			    "line %lu)", config_scalar(key),
 			    (unsigned long)first->start_mark.line + 1);
@@ -804,6 +827,7 @@ config_walk(struct config_load *l, yaml_node_t *map,
 		seen[i] = true;
 		config_set(l, &table[i], value, base);
 	}
+	free(ks.slots);
 	for (i = 0; i < n; i++) {
 		o = &table[i];
 		if (!seen[i] && ((o->flags & CONFIG_REQUIRED) ||
