@@ -159,6 +159,8 @@ check "root.key holds the root's DS" grep -q '^\.[[:space:]].*DS[[:space:]]*[0-9
 check "zonehealth.yaml listens on 127.0.0.1:0" grep -qx 'listen: "127.0.0.1:0"' "$D1/zonehealth.yaml"
 check "zonehealth.yaml lists the lab's zones" \
 	bash -c 'for z in lab. ok.lab. dead.lab. silent.lab. udponly.lab. alldead.lab. lame.lab. stale.lab. gone.lab.; do grep -qx "  - name: $z" "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
+check "zonehealth.yaml lists the dependency-cycle zones" \
+	bash -c 'for z in cyca cycb fivens; do grep -qx "  - name: $z.lab." "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
 check "zonehealth.yaml lists the DNSSEC zones" \
 	bash -c 'for z in nsec nsec3 optout expired notyet expiring dsmismatch kskunsigned bogus brokennsec3 stalesig child.brokenparent cdsmismatch unsigned; do grep -qx "  - name: $z.lab." "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
 check "zonehealth.yaml lists the rate-limit and round-robin zones" \
@@ -211,6 +213,13 @@ done <<'EOF'
 127.0.67.2  servfail.lab. SERVFAIL SERVFAIL zone-not-loaded
 127.0.54.1  noaa.lab.     noaa     noaa     parent-NSD
 127.0.69.2  stale.lab.    aa       aa       stale-copy
+127.0.79.1  cyca.lab.     aa       aa       cycle-NSD
+127.0.79.2  cycb.lab.     aa       aa       cycle-Knot
+127.0.55.1  fivens.lab.   REFUSED  REFUSED  glued-not-serving-NSD
+127.0.55.2  fivens.lab.   REFUSED  REFUSED  glued-not-serving-Knot
+127.0.95.3  fivens.lab.   aa       aa       own-NSD-no-glue
+127.0.95.4  fivens.lab.   aa       aa       own-Knot-no-glue
+127.0.95.5  fivens.lab.   aa       aa       own-NSD-no-glue
 127.0.80.1  nsec.lab.     aa       aa       NSD
 127.0.80.2  nsec.lab.     aa       aa       Knot
 127.0.81.1  nsec3.lab.    aa       aa       NSD
@@ -281,6 +290,23 @@ check "nsalias.ok.lab. is a CNAME" grep -q '^nsalias\.ok\.lab\..*CNAME.*ns1\.cna
 out=$(timeout 10 dig +norec +time=2 +tries=1 @127.0.54.1 gone.lab. SOA)
 check "gone.lab. is not delegated (NXDOMAIN from lab.)" grep -q 'status: NXDOMAIN' <<<"$out"
 expect_eq "resolver: stale.lab. SOA" NOERROR+ad "$(resolve stale.lab. SOA 10)"
+# the dependency cycles: no glue at lab. for cyca.lab.'s and cycb.lab.'s
+# NS (each under the other), glue for fivens.lab.'s ns1 and ns2 only (the
+# servers that refuse it); each zone's NS address is in the zone that needs
+# it; the resolver gives up on all three
+for z in cyca.lab. cycb.lab.; do
+	glue=$(timeout 10 dig +norec +time=2 +tries=1 @127.0.54.1 $z NS | awk '$4 == "A"')
+	check "$z: no glue at lab." test -z "$glue"
+done
+expect_eq "cyca.lab.: ns.cycb.lab.'s A, in cycb.lab." 127.0.79.1 "$(timeout 10 dig +norec +short +time=2 +tries=1 @127.0.79.2 ns.cycb.lab. A)"
+expect_eq "cycb.lab.: ns.cyca.lab.'s A, in cyca.lab." 127.0.79.2 "$(timeout 10 dig +norec +short +time=2 +tries=1 @127.0.79.1 ns.cyca.lab. A)"
+glue=$(timeout 10 dig +norec +time=2 +tries=1 @127.0.54.1 fivens.lab. NS | awk '$4 == "A" {print $1, $5}' | sort | xargs)
+expect_eq "fivens.lab.: the parent's glue" "ns1.fivens.lab. 127.0.55.1 ns2.fivens.lab. 127.0.55.2" "$glue"
+expect_eq "fivens.lab.: five NS at the parent" 5 "$(timeout 10 dig +norec +time=2 +tries=1 @127.0.54.1 fivens.lab. NS | awk '$4 == "NS"' | wc -l)"
+expect_eq "fivens.lab.: ns4's A, in the zone" 127.0.95.4 "$(timeout 10 dig +norec +short +time=2 +tries=1 @127.0.95.3 ns4.fivens.lab. A)"
+for z in cyca.lab. cycb.lab. fivens.lab.; do
+	expect_eq "resolver: $z SOA (no server can be found)" SERVFAIL "$(resolve $z SOA 20)"
+done
 
 # ---- the DNSSEC zones (README.md, third table) --------------------------------
 # what the validating resolver makes of each
