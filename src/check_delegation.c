@@ -346,6 +346,36 @@ deleg_judge_ns_sets(const struct evidence *ev, struct findings *out)
 	ns_set_clear(&parent);
 }
 
+/* A zone that names more servers or addresses than a run probes: what
+ * was probed was judged, and this says what was not. */
+static void
+deleg_judge_capped(const struct evidence *ev, struct findings *out)
+{
+	struct buf	b;
+
+	if (ev->capped.names == 0 && ev->capped.addrs == 0 && ev->capped.queries == 0)
+		return;
+	buf_init(&b);
+	if (ev->capped.names > 0)
+		buf_printf(&b, "%u NS names left out (max_ns_names %u)",
+		    ev->capped.names, ev->capped.max_names);
+	if (ev->capped.addrs > 0)
+		buf_printf(&b, "%s%u addresses left out (max_addresses_per_name %u)",
+		    b.len > 0 ? "; " : "", ev->capped.addrs, ev->capped.max_addrs);
+	if (ev->capped.queries > 0)
+		buf_printf(&b, "%s%u queries not sent (max_queries_per_run %u)",
+		    b.len > 0 ? "; " : "", ev->capped.queries, ev->capped.max_queries);
+	findings_add(out, CAUSE_FANOUT_LIMITED, SEVERITY_WARNING, NULL, NULL,
+	    xasprintf("%s names more servers or addresses than a run probes: "
+	    "not all were tested", ev->zone),
+	    buf_steal(&b, NULL),
+	    xstrdup("A zone with that many name servers or addresses is unusual, "
+	    "and costly for resolvers as well: trim its NS set and the servers' "
+	    "address records. If the size is intended, raise the limits in "
+	    "zonehealth.yaml (they keep one zone from aiming the monitor's "
+	    "queries at a crowd of addresses)."));
+}
+
 static enum check_outcome
 deleg_judge(const struct evidence *ev, const struct check_params *params,
     struct findings *out, struct check_memory *next)
@@ -363,6 +393,7 @@ deleg_judge(const struct evidence *ev, const struct check_params *params,
 		deleg_judge_lame(ev, out);
 		deleg_judge_ns_sets(ev, out);
 		parent_judge(ev, out);
+		deleg_judge_capped(ev, out);
 		return CHECK_RAN;
 	case WALK_NXDOMAIN:
 		findings_add(out, CAUSE_ZONE_NOT_DELEGATED, SEVERITY_CRITICAL,

@@ -102,8 +102,11 @@ rr_judge(const struct evidence *ev, const struct check_params *params,
 		/* What this host could not query is not dead, only untested. */
 		free(tested);
 		tested = xcalloc(nv + 1, sizeof(*tested));
+		/* Untested from here (no route), or past the probe cap: not
+		 * dead, just not asked. */
 		for (ai = 0, nalive = 0; ai < nv; ai++)
-			if (!evidence_untested(ev, &v[ai]))
+			if (!evidence_untested(ev, &v[ai]) &&
+			    evidence_addr_in(s->addrs, s->naddrs, &v[ai]))
 				tested[nalive++] = v[ai];
 		v = tested;
 		nv = nalive;

@@ -62,6 +62,9 @@ struct config {
 	uint64_t		 expiry_warning_ms;
 	uint64_t		 serial_grace_ms;
 	unsigned		 clear_after;	/* clean runs before a finding clears */
+	unsigned		 max_ns_names;		/* per zone run */
+	unsigned		 max_addresses_per_name;
+	unsigned		 max_queries_per_run;
 	unsigned		 burst_size;
 	uint64_t		 burst_interval_ms;
 	char			*state_file;		/* NULL: no state kept */

@@ -57,6 +57,7 @@ struct ev_server {
 	bool			 in_parent;
 	bool			 in_child;
 	bool			 glued;		/* the parent gave glue for it */
+	bool			 addrs_capped;	/* more addresses than probed */
 	struct infra_addr	*glue;		/* that glue */
 	size_t			 nglue;
 	bool			 looked_up;	/* host_state and auth are known */
@@ -132,6 +133,12 @@ struct evidence {
 	size_t			 nsources;
 	struct ev_host		*hosts;
 	size_t			 nhosts;
+	/* What the fan-out caps left out (max_ns_names, max_addresses_per_name,
+	 * max_queries_per_run): a zone that names more than we probe. */
+	struct {
+		unsigned	 names, addrs, queries;	/* left out */
+		unsigned	 max_names, max_addrs, max_queries;
+	}			 capped;
 	char			*parent;	/* the parent zone asked, or NULL */
 	struct ev_parent	*parents;	/* every address of its servers */
 	size_t			 nparents;

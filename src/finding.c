@@ -67,6 +67,7 @@ static const struct {
 	[CAUSE_MALFORMED_ANSWER] = { "malformed_answer", CHECK_REACHABILITY },
 	[CAUSE_NS_DEPENDENCY_CYCLE] = { "ns_dependency_cycle", CHECK_DELEGATION },
 	[CAUSE_PARENT_INCONSISTENT] = { "parent_inconsistent", CHECK_DELEGATION },
+	[CAUSE_FANOUT_LIMITED] = { "fanout_limited", CHECK_DELEGATION },
 };
 
 const char *

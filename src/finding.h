@@ -61,6 +61,7 @@ enum cause {
 					 * the others keep their order */
 	CAUSE_NS_DEPENDENCY_CYCLE,
 	CAUSE_PARENT_INCONSISTENT,
+	CAUSE_FANOUT_LIMITED,
 	CAUSE_MAX,
 };
 

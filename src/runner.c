@@ -74,6 +74,7 @@ struct runner_conf {
 	struct infra_addr	*resolvers;	/* config's, port included */
 	size_t			 nresolvers;
 	unsigned		 clear_after;
+	unsigned		 max_names, max_addrs, max_queries;
 };
 
 struct run {
@@ -90,6 +91,7 @@ struct run {
 	bool			 bursts_started;	/* --once: judged after them */
 	struct infra_addr	*probed;	/* each address once a run */
 	size_t			 nprobed;
+	unsigned		 sent;		/* queries, against max_queries */
 	LIST_ENTRY(run)		 entry;
 };
 
@@ -217,6 +219,9 @@ runner_conf_new(const struct config *cfg)
 	}
 	c->nresolvers = cfg->resolvers.n;
 	c->clear_after = cfg->clear_after;
+	c->max_names = cfg->max_ns_names;
+	c->max_addrs = cfg->max_addresses_per_name;
+	c->max_queries = cfg->max_queries_per_run;
 	return c;
 }
 
@@ -410,6 +415,12 @@ run_send_from(struct run *run, enum probe probe, size_t si, const struct infra_a
 	case PROBE_MAX:
 		return;
 	}
+	/* Whatever a zone names, one run sends at most this many. */
+	if (run->sent >= run->conf->max_queries) {
+		run->ev->capped.queries++;
+		return;
+	}
+	run->sent++;
 	q = evidence_add_query(run->ev, probe, si, a);
 	q->transport = (flags & QUERY_F_TCP) ? QUERY_TCP : QUERY_UDP;
 	q->source = source;
@@ -670,6 +681,49 @@ run_query_cb(struct query_result *res, void *arg)
 	run_op_done(op);
 }
 
+/* An address of server si to probe, up to max_addresses_per_name: a name
+ * with a thousand A records must not aim a thousand probes anywhere. */
+static void
+run_add_addr(struct run *run, struct ev_server *s, const struct infra_addr *a)
+{
+	if (evidence_addr_in(s->addrs, s->naddrs, a))
+		return;
+	if (s->naddrs >= run->conf->max_addrs) {
+		s->addrs_capped = true;
+		run->ev->capped.addrs++;
+		return;
+	}
+	evidence_server_add_addr(s, a);
+}
+
+/* The lists the checks compare (glue, the host's own records) are kept
+ * whole up to this, whatever is probed. */
+#define RUN_ADDR_LIST_MAX	256
+
+static void
+run_note_addr(struct infra_addr **v, size_t *n, const struct infra_addr *a)
+{
+	if (*n < RUN_ADDR_LIST_MAX)
+		evidence_addr_add(v, n, a);
+}
+
+/* The server index of name, a new one within max_ns_names, or -1 when
+ * the cap leaves it out. */
+static ssize_t
+run_server(struct run *run, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < run->ev->nservers; i++)
+		if (strcmp(run->ev->servers[i].name, name) == 0)
+			return (ssize_t)i;
+	if (run->ev->nservers >= run->conf->max_names) {
+		run->ev->capped.names++;
+		return -1;
+	}
+	return (ssize_t)evidence_server(run->ev, name);
+}
+
 /* The NS host's own A/AAAA: for unglued servers the only addresses, for
  * glued ones what the glue is held against; either way probed. */
 static void
@@ -688,8 +742,8 @@ run_host_cb(const struct infra_host *h, void *arg)
 	first = s->naddrs;
 	if (h->state == INFRA_HOST_OK)
 		for (i = 0; i < h->naddrs; i++) {
-			evidence_addr_add(&s->auth, &s->nauth, &h->addrs[i]);
-			evidence_server_add_addr(s, &h->addrs[i]);
+			run_note_addr(&s->auth, &s->nauth, &h->addrs[i]);
+			run_add_addr(run, s, &h->addrs[i]);
 		}
 	run_probe_from(run, op->si, first);
 	run_op_done(op);
@@ -710,8 +764,11 @@ static void
 run_learn_server(struct run *run, const char *name, bool in_parent, bool in_child)
 {
 	size_t		 si, before = run->ev->nservers;
+	ssize_t		 found;
 
-	si = evidence_server(run->ev, name);
+	if ((found = run_server(run, name)) == -1)
+		return;
+	si = (size_t)found;
 	if (in_parent)
 		run->ev->servers[si].in_parent = true;
 	if (in_child)
@@ -820,6 +877,7 @@ run_walk_cb(struct walk_result *res, void *arg)
 	const struct infra_deleg	*d;
 	struct ev_server		*s;
 	size_t				 i, j, si;
+	ssize_t				 found;
 
 	run->walk = NULL;
 	run->ev->walk = res;
@@ -832,12 +890,14 @@ run_walk_cb(struct walk_result *res, void *arg)
 				run_learn_server(run, d->ns[i].name, true, false);
 				continue;
 			}
-			si = evidence_server(run->ev, d->ns[i].name);
+			if ((found = run_server(run, d->ns[i].name)) == -1)
+				continue;
+			si = (size_t)found;
 			s = &run->ev->servers[si];
 			s->in_parent = s->glued = true;
 			for (j = 0; j < d->ns[i].nglue; j++) {
-				evidence_addr_add(&s->glue, &s->nglue, &d->ns[i].glue[j]);
-				evidence_server_add_addr(s, &d->ns[i].glue[j]);
+				run_note_addr(&s->glue, &s->nglue, &d->ns[i].glue[j]);
+				run_add_addr(run, s, &d->ns[i].glue[j]);
 			}
 			run_probe_from(run, si, 0);
 			/* Glue is the parent's copy: check it against the host's own. */
@@ -1051,6 +1111,9 @@ runner_start(struct runner *r, struct zone *z)
 	run->ev = evidence_new(z->name, time(NULL));
 	run->ev->nxname = run_nxname(z->name);
 	run->conf = runner_conf_ref(r->conf);
+	run->ev->capped.max_names = run->conf->max_names;
+	run->ev->capped.max_addrs = run->conf->max_addrs;
+	run->ev->capped.max_queries = run->conf->max_queries;
 	run->ev->nsources = run->conf->nsources;
 	run->ev->sources = xcalloc(run->conf->nsources + 1,
 	    sizeof(*run->ev->sources));

@@ -109,6 +109,8 @@ world(void)
 	    /* the zone's server refers back up: a delegation loop */
 	    "loop.example. NS ns1.loop.example.\n"
 	    "ns1.loop.example. A " LOOP_ADDR "\n"
+	    /* thirty NS names of fifty addresses each (issue 17) */
+	    "hosts.example. NS ns1.ok.example.\n"
 	    /* a server with an IPv4 and an IPv6 address */
 	    "dual.example. NS ns1.dual.example.\n"
 	    "ns1.dual.example. A " DUAL_ADDR "\n"
@@ -119,6 +121,9 @@ world(void)
 		p += snprintf(p, len - (size_t)(p - tld),
 		    "many.example. NS ns%zu.many.example.\n"
 		    "ns%zu.many.example. A " MANY_ADDR "\n", i, i);
+	for (i = 0; i < 30; i++)
+		p += snprintf(p, len - (size_t)(p - tld),
+		    "huge.example. NS ns%zu.hosts.example.\n", i);
 	/* A signed zone whose DS the second server has from another key. */
 	signed_zone = sim_sign("sig.example.",
 	    "sig.example. SOA ns1.ok.example. h.sig.example. 1 3600 600 86400 60\n"
@@ -211,6 +216,18 @@ world(void)
 		    "many.example. NS ns%zu.many.example.\n"
 		    "ns%zu.many.example. A " MANY_ADDR "\n", i, i);
 	ck_assert_int_eq(sim_zone(sim, MANY_ADDR, "many.example.", many), 0);
+	/* hosts.example.: ns0..ns29, each with 50 addresses of its own. */
+	p = many;
+	p += snprintf(p, len, "hosts.example. SOA ns1.ok.example. h.hosts.example. "
+	    "1 3600 600 86400 60\nhosts.example. NS ns1.ok.example.\n");
+	for (i = 0; i < 30; i++) {
+		size_t	j;
+
+		for (j = 1; j <= 50; j++)
+			p += snprintf(p, len - (size_t)(p - many),
+			    "ns%zu.hosts.example. A 127.0.%zu.%zu\n", i, 100 + i, j);
+	}
+	ck_assert_int_eq(sim_zone(sim, OK_ADDR, "hosts.example.", many), 0);
 	free(many);
 }
 
@@ -629,7 +646,12 @@ START_TEST(test_ns_hundreds)
 	struct zone	*z;
 	size_t		 i;
 
-	z = run_zones(&h, "[many.example]", "many.example.");
+	/* Every name probed (the cap is issue 17's; this is about sharing). */
+	harness_init(&h, load("[many.example]", "anchor1", "max_ns_names: 1000\n"));
+	harness_run(&h);
+	ck_assert(!h.timed_out);
+	z = zone_named(&h, "many.example.");
+	ck_assert(z->checked);
 	for (i = 0; i < z->findings.n; i++)
 		ck_assert_int_eq(z->findings.v[i].check, CHECK_DNSSEC);
 	fprintf(stderr, "300 NS names: %lu queries, %lu to their address\n",
@@ -974,6 +996,42 @@ START_TEST(test_parent_servers_disagree)
 }
 END_TEST
 
+/* Issue 17: 50 NS names of 1,000 addresses made one run send 600,213
+ * queries to 50,003 addresses. The caps bound it, and say so. */
+START_TEST(test_fanout_capped)
+{
+	struct harness		 h;
+	struct zone		*z;
+	const struct finding	*f;
+	size_t			 before;
+
+	harness_init(&h, load("[huge.example]", "anchor1", NULL));
+	harness_run(&h);
+	ck_assert(!h.timed_out);
+	z = zone_named(&h, "huge.example.");
+	fprintf(stderr, "huge: %zu addresses, %lu queries\n", sim_addresses(sim),
+	    sim_queries(sim, NULL));
+	/* 20 names of 8 addresses, and the root, the TLD's and ok's. */
+	ck_assert_uint_le(sim_addresses(sim), 20 * 8 + 5);
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_FANOUT_LIMITED));
+	ck_assert_int_eq(f->severity, SEVERITY_WARNING);
+	ck_assert_ptr_nonnull(strstr(f->evidence, "10 NS names left out (max_ns_names 20)"));
+	ck_assert_ptr_nonnull(strstr(f->evidence, "max_addresses_per_name 8"));
+	harness_free(&h);
+
+	/* The query cap bites first with a small one. */
+	before = sim_addresses(sim);
+	harness_init(&h, load("[huge.example]", "anchor1", "max_queries_per_run: 30\n"));
+	harness_run(&h);
+	ck_assert(!h.timed_out);
+	z = zone_named(&h, "huge.example.");
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_FANOUT_LIMITED));
+	ck_assert_ptr_nonnull(strstr(f->evidence, "(max_queries_per_run 30)"));
+	ck_assert_uint_ge(sim_addresses(sim), before);
+	harness_free(&h);
+}
+END_TEST
+
 /* ---- cancellation and reloads at every point of a run ---- */
 
 #define ALL_ZONES "[ok.example, cyca.example, cycb.example, five.example, " \
@@ -1310,6 +1368,7 @@ simnet_suite(void)
 	tcase_add_test(tc, test_burst_speaks_for_its_zone);
 	tcase_add_test(tc, test_answers_resolvers_reject);
 	tcase_add_test(tc, test_parent_servers_disagree);
+	tcase_add_test(tc, test_fanout_capped);
 	tcase_add_test(tc, test_once_judges_after_bursts);
 	tcase_add_test(tc, test_default_source_blocked);
 	tcase_add_test(tc, test_tcp_closed_is_not_malformed);
