@@ -116,6 +116,8 @@ struct query_server {
 	struct query_list	 retryq;	/* RETRY: they hold a slot already */
 	TAILQ_ENTRY(query_server) pump_entry;
 	bool			 pumping;	/* on engine->pumpq */
+	unsigned		 refs;		/* live queries that point here */
+	uint64_t		 used_ms;	/* the last query's send */
 };
 
 TAILQ_HEAD(query_server_list, query_server);
@@ -134,6 +136,7 @@ struct query_engine {
 	struct query_server	**buckets;
 	size_t			 nbuckets;
 	size_t			 nservers;
+	uint64_t		 forgotten;	/* servers expired or evicted */
 	uint64_t		 hash_seed;
 	size_t			 inflight;	/* queries holding a slot */
 	size_t			 queued;	/* queries in QUEUED */
@@ -694,6 +697,8 @@ query_destroy(struct query *q)
 	if (q->server != NULL)
 		query_unqueue(q);
 	query_release_slot(q);
+	if (q->server != NULL)
+		q->server->refs--;
 	event_free(q->ev_timer);
 	TAILQ_REMOVE(&e->queries, q, entry);
 	if (q->qname != NULL)
@@ -1664,6 +1669,8 @@ query_engine_send(struct query_engine *e, const ldns_rdf *qname,
 	}
 
 	s = q->server = query_server_get(e, server);
+	s->refs++;
+	s->used_ms = clock_mono_ms();
 	q->state = QUERY_S_QUEUED;
 	/* The common case starts at once, so the caller's view of what is in
 	 * flight is right on return; anything else waits its turn. */
@@ -1711,6 +1718,96 @@ query_engine_foreach_server(const struct query_engine *e, query_server_fn fn,
 	for (i = 0; i < e->nbuckets; i++)
 		for (s = e->buckets[i]; s != NULL; s = s->next)
 			fn(&s->stats, arg);
+}
+
+static int
+query_server_older(const void *a, const void *b)
+{
+	const struct query_server	*x = *(struct query_server *const *)a;
+	const struct query_server	*y = *(struct query_server *const *)b;
+
+	return x->used_ms < y->used_ms ? -1 : x->used_ms > y->used_ms;
+}
+
+/* Unlinks and frees every server that pick says so of. */
+static size_t
+query_engine_drop(struct query_engine *e, bool (*pick)(const struct query_server *,
+    void *), void *arg)
+{
+	struct query_server	**pp, *s;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < e->nbuckets; i++)
+		for (pp = &e->buckets[i]; (s = *pp) != NULL; ) {
+			if (s->refs > 0 || s->pumping || !pick(s, arg)) {
+				pp = &s->next;
+				continue;
+			}
+			*pp = s->next;
+			free(s);
+			e->nservers--;
+			n++;
+		}
+	e->forgotten += n;
+	return n;
+}
+
+struct query_expiry {
+	uint64_t	now, idle_ms, cutoff;
+};
+
+static bool
+query_server_idle(const struct query_server *s, void *arg)
+{
+	const struct query_expiry	*x = arg;
+
+	return x->now - s->used_ms >= x->idle_ms;
+}
+
+static bool
+query_server_before(const struct query_server *s, void *arg)
+{
+	const struct query_expiry	*x = arg;
+
+	return s->used_ms <= x->cutoff;
+}
+
+size_t
+query_engine_expire(struct query_engine *e, uint64_t now, uint64_t idle_ms,
+    size_t max)
+{
+	struct query_expiry	  x = { now, idle_ms, 0 };
+	struct query_server	**v, *s;
+	size_t			  n, i, k = 0;
+
+	n = query_engine_drop(e, query_server_idle, &x);
+	if (e->nservers <= max)
+		return n;
+	/* Past the cap: the least recently used idle ones, oldest first. */
+	v = xcalloc(e->nservers, sizeof(*v));
+	for (i = 0; i < e->nbuckets; i++)
+		for (s = e->buckets[i]; s != NULL; s = s->next)
+			if (s->refs == 0 && !s->pumping)
+				v[k++] = s;
+	if (k > 0 && e->nservers - max > 0) {
+		qsort(v, k, sizeof(*v), query_server_older);
+		x.cutoff = v[(e->nservers - max < k ? e->nservers - max : k) - 1]->used_ms;
+		n += query_engine_drop(e, query_server_before, &x);
+	}
+	free(v);
+	return n;
+}
+
+uint64_t
+query_engine_forgotten(const struct query_engine *e)
+{
+	return e->forgotten;
+}
+
+size_t
+query_engine_servers(const struct query_engine *e)
+{
+	return e->nservers;
 }
 
 size_t

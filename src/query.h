@@ -186,6 +186,19 @@ typedef void (*query_server_fn)(const struct query_server_stats *, void *arg);
 /* Visits every server address the engine has talked to, in no set order. */
 void query_engine_foreach_server(const struct query_engine *, query_server_fn, void *arg);
 
+/*
+ * Forgets the server addresses no query has used for idle_ms (their
+ * counters, pacing and metric series go with them), then, past max, the
+ * least recently used: a zone whose addresses change every run must not
+ * grow the daemon without bound. Addresses with queries pending stay.
+ * Returns how many were forgotten now.
+ */
+size_t query_engine_expire(struct query_engine *, uint64_t now, uint64_t idle_ms,
+    size_t max);
+/* Server addresses forgotten since start; and how many are known now. */
+uint64_t query_engine_forgotten(const struct query_engine *);
+size_t query_engine_servers(const struct query_engine *);
+
 /* Queries waiting for a slot or a token, and queries on the wire. */
 size_t query_engine_queued(const struct query_engine *);
 size_t query_engine_inflight(const struct query_engine *);

@@ -201,6 +201,15 @@ render_metrics_daemon(struct render_metrics_out *out, const struct status *st)
 	render_metrics_sample(out, "zonehealth_runs_queued",
 	    (double)st->runs_queued, NULL);
 	render_metrics_families(out, st);
+	if (st->engine != NULL) {
+		render_metrics_family(out,
+		    "zonehealth_server_addresses_forgotten_total",
+		    RENDER_METRICS_COUNTER, "Server addresses no zone queried for "
+		    "a while (or past the cap), forgotten with their series.");
+		render_metrics_sample(out,
+		    "zonehealth_server_addresses_forgotten_total",
+		    (double)query_engine_forgotten(st->engine), NULL);
+	}
 }
 
 /* Whether this host can query each address family: 0 once a send found

@@ -104,6 +104,7 @@ struct runner {
 	struct burster		*burster;
 	struct event		*ev_maint;	/* caches: expiry and caps */
 	size_t			 infra_max;
+	uint64_t		 server_idle_ms;	/* per-address state kept */
 	bool			 bursts_first;	/* --once */
 	struct runner_conf	*conf;		/* for runs started from now */
 	runner_done_fn		 done;
@@ -167,16 +168,18 @@ runner_maint_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct runner	*r = arg;
 	uint64_t	 now = clock_mono_ms();
-	size_t		 expired, evicted, links, bursts;
+	size_t		 expired, evicted, links, bursts, servers;
 
 	expired = infra_expire(r->infra, now);
 	evicted = infra_cap(r->infra, r->infra_max);
+	servers = query_engine_expire(r->qe, now, r->server_idle_ms, r->infra_max);
 	links = chain_expire(r->chain, now);
 	bursts = burster_expire(r->burster, now);
 	log_debug("caches: infra %zu entries (%zu expired, %zu evicted), chain %zu "
-	    "(%zu expired), bursts %zu (%zu forgotten)", infra_size(r->infra),
-	    expired, evicted, chain_size(r->chain), links,
-	    burster_size(r->burster), bursts);
+	    "(%zu expired), bursts %zu (%zu forgotten), server addresses %zu "
+	    "(%zu forgotten)", infra_size(r->infra), expired, evicted,
+	    chain_size(r->chain), links, burster_size(r->burster), bursts,
+	    query_engine_servers(r->qe), servers);
 #if defined(HAVE_MALLOC_H) && defined(HAVE_MALLOC_TRIM)
 	/* Runs free big, short-lived packets among small long-lived state,
 	 * so glibc's heap keeps free pages it cannot shrink past; without
@@ -255,6 +258,10 @@ runner_set_config(struct runner *r, const struct config *cfg)
 	walker_set_deadline(r->walker, runner_walk_deadline(cfg));
 	/* Room for every zone's cuts and NS hosts, and more. */
 	r->infra_max = 10000 + 16 * cfg->nzones;
+	/* An address no zone has sent a query to for three intervals (ten
+	 * minutes at least) is gone from the zones' servers. */
+	r->server_idle_ms = 3 * cfg->interval_ms > 600000 ? 3 * cfg->interval_ms :
+	    600000;
 	burster_configure(r->burster, cfg->burst_size, cfg->burst_interval_ms);
 	runner_conf_unref(r->conf);
 	r->conf = runner_conf_new(cfg);

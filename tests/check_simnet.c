@@ -540,6 +540,66 @@ sleep_ms(long ms)
 		;
 }
 
+/* Issue 17: with addresses that change every run the daemon tracked
+ * 19,862 of them after 400 s, with their series. */
+static void
+count_server(const struct query_server_stats *st, void *arg)
+{
+	(*(size_t *)arg)++;
+}
+
+static void
+stop_when_done(struct query_result *res, void *arg)
+{
+	--*(int *)arg;
+}
+
+START_TEST(test_engine_forgets_addresses)
+{
+	struct query_engine_config	 qc;
+	struct query_engine		*qe;
+	struct event_base		*base;
+	struct sockaddr_in		 sin;
+	ldns_rdf			*n;
+	size_t				 count = 0;
+	int				 i, left = 100;
+	uint64_t			 now;
+
+	memset(&qc, 0, sizeof(qc));
+	qc.timeout_ms = 100;
+	qc.max_inflight = 1000;
+	ck_assert_ptr_nonnull(base = event_base_new());
+	ck_assert_ptr_nonnull(qe = query_engine_new(base, &qc));
+	ck_assert_ptr_nonnull(n = ldns_dname_new_frm_str("ok.example."));
+	for (i = 0; i < 100; i++) {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons(53);
+		sin.sin_addr.s_addr = htonl(0x7f005c00 + (uint32_t)i);	/* 127.0.92.i */
+		query_engine_send(qe, n, LDNS_RR_TYPE_SOA, (struct sockaddr *)&sin,
+		    NULL, 0, stop_when_done, &left);
+	}
+	/* Pending queries keep their addresses, whatever the cap. */
+	ck_assert_uint_eq(query_engine_expire(qe, clock_mono_ms(), 0, 0), 0);
+	while (left > 0)
+		ck_assert_int_ne(event_base_loop(base, EVLOOP_ONCE), -1);
+	query_engine_foreach_server(qe, count_server, &count);
+	ck_assert_uint_eq(count, 100);
+	now = clock_mono_ms();
+	/* Used just now: kept, but past a cap of 10 the oldest go. */
+	ck_assert_uint_eq(query_engine_expire(qe, now, 600000, 1000), 0);
+	ck_assert_uint_ge(query_engine_expire(qe, now, 600000, 10), 90);
+	ck_assert_uint_le(query_engine_servers(qe), 10);
+	/* Idle long enough: all of them. */
+	query_engine_expire(qe, now + 600000, 600000, 1000);
+	ck_assert_uint_eq(query_engine_servers(qe), 0);
+	ck_assert_uint_eq(query_engine_forgotten(qe), 100);
+	ldns_rdf_deep_free(n);
+	query_engine_free(qe);
+	event_base_free(base);
+}
+END_TEST
+
 /* ---- the walk alone ---- */
 
 struct walk_box {
@@ -1358,6 +1418,7 @@ simnet_suite(void)
 	tcase_add_test(tc, test_glueless_cycle);
 	tcase_add_test(tc, test_five_ns);
 	tcase_add_test(tc, test_walk_host_cycle);
+	tcase_add_test(tc, test_engine_forgets_addresses);
 	tcase_add_test(tc, test_silent_server_retries);
 	tcase_add_test(tc, test_delegation_loop);
 	tcase_add_test(tc, test_ns_hundreds);
