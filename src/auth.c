@@ -27,28 +27,44 @@ struct auth {
 	size_t				 ncached;
 	size_t				 next;		/* slot replaced next */
 	struct auth_budget		 budget;
+	struct auth_client {
+		unsigned char		 key[AUTH_CLIENT_KEY_MAX];
+		size_t			 len;
+		uint64_t		 used_ms;
+		struct auth_budget	 budget;
+	}				 clients[AUTH_CLIENTS];
+	size_t				 nclients;
 	struct crypt_data		*cd;	/* 32 KiB: not on the stack */
 };
 
 void
+auth_budget_init_rate(struct auth_budget *b, uint64_t now, uint64_t rate_ms,
+    uint64_t max_ms)
+{
+	b->rate_ms = rate_ms;
+	b->max_ms = max_ms;
+	b->credit_us = (int64_t)max_ms * 1000;
+	b->last_ms = now;
+}
+
+void
 auth_budget_init(struct auth_budget *b, uint64_t now)
 {
-	b->credit_us = (int64_t)AUTH_BUDGET_MAX_MS * 1000;
-	b->last_ms = now;
+	auth_budget_init_rate(b, now, AUTH_BUDGET_RATE_MS, AUTH_BUDGET_MAX_MS);
 }
 
 bool
 auth_budget_allows(struct auth_budget *b, uint64_t now)
 {
-	int64_t	max = (int64_t)AUTH_BUDGET_MAX_MS * 1000;
+	int64_t	max = (int64_t)b->max_ms * 1000;
 	uint64_t elapsed;
 
 	if (now > b->last_ms) {
 		elapsed = now - b->last_ms;
 		/* A day idle refills it many times over: no overflow. */
-		if (elapsed > (uint64_t)AUTH_BUDGET_MAX_MS * 1000)
-			elapsed = (uint64_t)AUTH_BUDGET_MAX_MS * 1000;
-		b->credit_us += (int64_t)elapsed * AUTH_BUDGET_RATE_MS;
+		if (elapsed > b->max_ms * 1000)
+			elapsed = b->max_ms * 1000;
+		b->credit_us += (int64_t)elapsed * (int64_t)b->rate_ms;
 		if (b->credit_us > max)
 			b->credit_us = max;
 		b->last_ms = now;
@@ -59,8 +75,8 @@ auth_budget_allows(struct auth_budget *b, uint64_t now)
 void
 auth_budget_spend(struct auth_budget *b, uint64_t ms)
 {
-	if (ms > (uint64_t)AUTH_BUDGET_MAX_MS * 10)
-		ms = (uint64_t)AUTH_BUDGET_MAX_MS * 10;
+	if (ms > b->max_ms * 10)
+		ms = b->max_ms * 10;
 	b->credit_us -= (int64_t)ms * 1000;
 }
 
@@ -146,20 +162,56 @@ auth_remember(struct auth *a, const unsigned char *mac)
 		a->ncached++;
 }
 
-enum auth_result
-auth_check(struct auth *a, const char *user, const char *pass)
+/* The client's budget: found, or a new one in place of the least recently
+ * used (a flooder rotating addresses gets fresh shares, but the daemon's
+ * budget still bounds them all). */
+static struct auth_budget *
+auth_client(struct auth *a, const void *key, size_t len, uint64_t now)
 {
-	unsigned char	 mac[AUTH_MAC_LEN];
-	const char	*hash, *out;
-	uint64_t	 start, end;
-	size_t		 i;
-	bool		 ok;
+	struct auth_client	*c, *oldest = NULL;
+	size_t			 i;
+
+	if (len > AUTH_CLIENT_KEY_MAX)
+		len = AUTH_CLIENT_KEY_MAX;
+	for (i = 0; i < a->nclients; i++) {
+		c = &a->clients[i];
+		if (c->len == len && (len == 0 || memcmp(c->key, key, len) == 0)) {
+			c->used_ms = now;
+			return &c->budget;
+		}
+		if (oldest == NULL || c->used_ms < oldest->used_ms)
+			oldest = c;
+	}
+	c = a->nclients < AUTH_CLIENTS ? &a->clients[a->nclients++] : oldest;
+	memset(c, 0, sizeof(*c));
+	if (len > 0)
+		memcpy(c->key, key, len);
+	c->len = len;
+	c->used_ms = now;
+	auth_budget_init_rate(&c->budget, now, AUTH_CLIENT_RATE_MS,
+	    AUTH_CLIENT_MAX_MS);
+	return &c->budget;
+}
+
+enum auth_result
+auth_check(struct auth *a, const char *user, const char *pass, const void *client,
+    size_t client_len)
+{
+	unsigned char		 mac[AUTH_MAC_LEN];
+	struct auth_budget	*cb;
+	const char		*hash, *out;
+	uint64_t		 start, end;
+	size_t			 i;
+	bool			 ok;
 
 	auth_mac(a, user, pass, mac);
 	if (auth_cached(a, mac))
 		return AUTH_OK;
 	start = clock_mono_ms();
-	if (!auth_budget_allows(&a->budget, start))
+	/* The client's share first: a flooder is stopped there, and does
+	 * not spend what other clients' checks need. */
+	cb = auth_client(a, client, client != NULL ? client_len : 0, start);
+	if (!auth_budget_allows(cb, start) || !auth_budget_allows(&a->budget, start))
 		return AUTH_BUSY;
 	for (i = 0; i < a->n; i++)
 		if (strcmp(a->users[i].name, user) == 0)
@@ -170,6 +222,7 @@ auth_check(struct auth *a, const char *user, const char *pass)
 	out = crypt_r(pass, hash, a->cd);
 	end = clock_mono_ms();
 	auth_budget_spend(&a->budget, end > start ? end - start : 1);
+	auth_budget_spend(cb, end > start ? end - start : 1);
 	/* libxcrypt fails with NULL or a "*0"-style token; neither matches. */
 	ok = out != NULL && strlen(out) == strlen(hash) &&
 	    auth_equal((const unsigned char *)out,

@@ -24,14 +24,26 @@ enum auth_result {
  */
 #define AUTH_BUDGET_RATE_MS	250
 #define AUTH_BUDGET_MAX_MS	2000
+/* Each client address has a share of its own, so that one flooding with
+ * wrong passwords waits while others are checked (AUTH_CLIENTS most
+ * recent addresses tracked). */
+#define AUTH_CLIENT_RATE_MS	100
+#define AUTH_CLIENT_MAX_MS	500
+#define AUTH_CLIENTS		64
+#define AUTH_CLIENT_KEY_MAX	16
 
 struct auth_budget {
 	int64_t		credit_us;
 	uint64_t	last_ms;
+	uint64_t	rate_ms;	/* refill per second of wall clock */
+	uint64_t	max_ms;		/* saved up to */
 };
 
-/* A full budget at now (monotonic milliseconds). */
+/* A full budget at now (monotonic milliseconds): the whole daemon's
+ * (AUTH_BUDGET_*), or a client's (auth_budget_init_rate, AUTH_CLIENT_*). */
 void auth_budget_init(struct auth_budget *, uint64_t now);
+void auth_budget_init_rate(struct auth_budget *, uint64_t now, uint64_t rate_ms,
+    uint64_t max_ms);
 /* Brings the credit up to now; true when some is left to hash with. */
 bool auth_budget_allows(struct auth_budget *, uint64_t now);
 /* Takes ms of hashing off the credit, which may go below zero. */
@@ -46,6 +58,9 @@ void auth_free(struct auth *);
  * it differs, and a success is remembered (as a keyed MAC, not the
  * password) so that a scraper's every request does not hash again.
  */
-enum auth_result auth_check(struct auth *, const char *user, const char *pass);
+/* client (len bytes, e.g. the address, an IPv6 /64) picks the client's
+ * budget; NULL: one anonymous client. */
+enum auth_result auth_check(struct auth *, const char *user, const char *pass,
+    const void *client, size_t client_len);
 
 #endif

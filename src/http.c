@@ -35,13 +35,19 @@
 
 /*
  * Scrapers and browsers are few; these only bound what a flood can take.
- * A connection idle for HTTP_TIMEOUT_S (no request, or a TLS handshake
- * or request trickling in) is closed, so idle sockets from one address
- * cannot hold more than HTTP_PER_IP_LIMIT slots for long.
+ * A connection idle for HTTP_TIMEOUT_S is closed by MHD; but a byte every
+ * few seconds keeps that clock from running out, so a request also has
+ * HTTP_HEADER_DEADLINE_MS for its headers (from the connection, or from
+ * the end of the last response) and HTTP_REQUEST_DEADLINE_MS in all:
+ * past them the connection is shut. One address holds at most
+ * HTTP_PER_IP_LIMIT of the HTTP_CONNECTION_LIMIT slots meanwhile.
  */
 #define HTTP_CONNECTION_LIMIT	512
-#define HTTP_PER_IP_LIMIT	128
+#define HTTP_PER_IP_LIMIT	32
 #define HTTP_TIMEOUT_S		10
+#define HTTP_HEADER_DEADLINE_MS	10000
+#define HTTP_REQUEST_DEADLINE_MS 60000
+#define HTTP_REAP_MS		1000
 #define HTTP_MEMORY_LIMIT	(64 * 1024)
 #define HTTP_NAME_MAX		255	/* a domain name's wire-format bound */
 #define HTTP_DRAIN_CHECK_MS	100	/* a replaced server looks this often */
@@ -65,12 +71,24 @@ static const gnutls_certificate_request_t http_cert_request[] = {
 #define HTTP_ZONES_PATH		"/api/v1/zones"
 #define HTTP_OPENMETRICS	"application/openmetrics-text"
 
+/* A connection, for its deadlines (MHD's socket context). */
+struct http_conn {
+	int			 fd;
+	uint64_t		 since_ms;	/* the current request's clock */
+	bool			 headers;	/* its headers are in */
+	bool			 shut;
+	LIST_ENTRY(http_conn)	 entry;
+};
+
 struct http {
 	struct event_base	*base;
 	struct MHD_Daemon	*mhd;
 	int			 fd;		/* listening socket MHD has; -1 once replaced */
 	struct event		*ev_io;		/* MHD's epoll fd is readable */
 	struct event		*ev_timer;	/* MHD's next deadline */
+	struct event		*ev_reap;	/* request deadlines */
+	LIST_HEAD(, http_conn)	 conns;
+	uint64_t		 shed;		/* connections shut past a deadline */
 	http_status_fn		 status_fn;
 	void			*arg;
 	char			 bound[INET6_ADDRSTRLEN + 8];
@@ -421,16 +439,42 @@ http_verify_cb(gnutls_session_t s)
 	return http_client_cert_valid(s) ? 0 : -1;
 }
 
-/* A new TLS connection, before its handshake: what to ask of the client. */
+/* Our record of a connection, from MHD's. */
+static struct http_conn *
+http_conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* Connections come and go: kept for their deadlines. A new TLS one, before
+ * its handshake: what to ask of the client. */
 static void
 http_notify_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
     enum MHD_ConnectionNotificationCode code)
 {
-	struct http		*h = cls;
-	gnutls_session_t	 s;
+	struct http			*h = cls;
+	struct http_conn		*c;
+	const union MHD_ConnectionInfo	*ci;
+	gnutls_session_t		 s;
 
-	if (code != MHD_CONNECTION_NOTIFY_STARTED || h->wc == NULL ||
-	    !h->wc->tls || (s = http_tls_session(conn)) == NULL)
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if ((c = *socket_context) != NULL) {
+			LIST_REMOVE(c, entry);
+			free(c);
+			*socket_context = NULL;
+		}
+		return;
+	}
+	c = xcalloc(1, sizeof(*c));
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	c->fd = ci != NULL ? ci->connect_fd : -1;
+	c->since_ms = clock_mono_ms();
+	LIST_INSERT_HEAD(&h->conns, c, entry);
+	*socket_context = c;
+	if (h->wc == NULL || !h->wc->tls || (s = http_tls_session(conn)) == NULL)
 		return;
 	gnutls_certificate_server_set_request(s,
 	    http_cert_request[h->wc->client_auth]);
@@ -444,6 +488,29 @@ http_notify_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
  * on; otherwise a 401 asking for credentials (or 503 when the hashing
  * budget is spent) is queued and *ret says how that went.
  */
+/* Who is asking, for the password-check budget: the IPv4 address, or an
+ * IPv6 /64 (one host's share of addresses); 0 when unknown. */
+static size_t
+http_client_key(struct MHD_Connection *conn, unsigned char key[16])
+{
+	const union MHD_ConnectionInfo	*ci;
+	const struct sockaddr		*sa;
+
+	if ((ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS)) == NULL ||
+	    (sa = ci->client_addr) == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET) {
+		memcpy(key, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		return 4;
+	}
+	if (sa->sa_family == AF_INET6) {
+		memcpy(key, &((const struct sockaddr_in6 *)sa)->sin6_addr, 8);
+		return 8;
+	}
+	return 0;
+}
+
 static bool
 http_authorized(struct http *h, struct MHD_Connection *conn,
     enum MHD_Result *ret)
@@ -456,8 +523,12 @@ http_authorized(struct http *h, struct MHD_Connection *conn,
 	if (h->auth == NULL)
 		return true;
 	user = MHD_basic_auth_get_username_password(conn, &pass);
-	if (user != NULL && pass != NULL)
-		res = auth_check(h->auth, user, pass);
+	if (user != NULL && pass != NULL) {
+		unsigned char	 key[16];
+		size_t		 keylen = http_client_key(conn, key);
+
+		res = auth_check(h->auth, user, pass, keylen > 0 ? key : NULL, keylen);
+	}
 	if (pass != NULL) {
 		explicit_bzero(pass, strlen(pass));
 		MHD_free(pass);
@@ -574,6 +645,10 @@ http_request_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		if (!http_authorized(h, conn, &ret))
 			return ret;
 		if (http_method_ok(method)) {
+			struct http_conn	*c = http_conn_of(conn);
+
+			if (c != NULL)
+				c->headers = true;
 			*req_cls = h;	/* any non-NULL mark; nothing to free */
 			return MHD_YES;
 		}
@@ -628,6 +703,44 @@ http_run(struct http *h)
 	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
 	if (evtimer_add(h->ev_timer, &tv) == -1)
 		fatalx("http: cannot arm the timer");
+}
+
+/* A request answered: the next one's headers have their deadline anew. */
+static void
+http_completed_cb(void *cls, struct MHD_Connection *conn, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_conn	*c = http_conn_of(conn);
+
+	if (c != NULL) {
+		c->headers = false;
+		c->since_ms = clock_mono_ms();
+	}
+}
+
+/*
+ * Sheds connections past their deadline: a shutdown makes the socket
+ * readable at end of file, and MHD closes it as a client that left.
+ * What trickles a byte at a time cannot hold a slot for long.
+ */
+static void
+http_reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http		*h = arg;
+	struct http_conn	*c;
+	uint64_t		 now = clock_mono_ms();
+
+	LIST_FOREACH(c, &h->conns, entry) {
+		if (c->shut || c->fd == -1 || now - c->since_ms < (c->headers ?
+		    HTTP_REQUEST_DEADLINE_MS : HTTP_HEADER_DEADLINE_MS))
+			continue;
+		log_debug("http: a connection past its %s deadline: shut",
+		    c->headers ? "request" : "header");
+		(void)shutdown(c->fd, SHUT_RDWR);
+		c->shut = true;
+		h->shed++;
+	}
+	http_run(h);
 }
 
 static void
@@ -735,7 +848,7 @@ http_start_fd(struct event_base *base, int fd, const char *bound,
 {
 	struct http			*h;
 	const union MHD_DaemonInfo	*info;
-	struct MHD_OptionItem		 tls[6];
+	struct MHD_OptionItem		 tls[8];
 	size_t				 n = 0;
 	unsigned int			 flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 
@@ -747,6 +860,7 @@ http_start_fd(struct event_base *base, int fd, const char *bound,
 	h->arg = arg;
 	h->wc = wc;
 	LIST_INIT(&h->draining);
+	LIST_INIT(&h->conns);
 	snprintf(h->bound, sizeof(h->bound), "%s", bound);
 	http_set_auth(h, wc);
 	if (wc != NULL && wc->tls) {
@@ -760,9 +874,11 @@ http_start_fd(struct event_base *base, int fd, const char *bound,
 		if (wc->client_ca_pem != NULL)
 			tls[n++] = (struct MHD_OptionItem){
 			    MHD_OPTION_HTTPS_MEM_TRUST, 0, wc->client_ca_pem };
-		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
-		    (intptr_t)(uintptr_t)http_notify_cb, h };
 	}
+	tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
+	    (intptr_t)(uintptr_t)http_notify_cb, h };
+	tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
+	    (intptr_t)(uintptr_t)http_completed_cb, h };
 	tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	/* No thread: MHD_run from this loop is all the running MHD gets. */
 	h->mhd = MHD_start_daemon(flags, 0,
@@ -791,9 +907,18 @@ http_start_fd(struct event_base *base, int fd, const char *bound,
 	}
 	if ((h->ev_io = event_new(base, info->epoll_fd, EV_READ | EV_PERSIST,
 	    http_io_cb, h)) == NULL ||
-	    (h->ev_timer = evtimer_new(base, http_timer_cb, h)) == NULL) {
+	    (h->ev_timer = evtimer_new(base, http_timer_cb, h)) == NULL ||
+	    (h->ev_reap = event_new(base, -1, EV_PERSIST, http_reap_cb, h)) == NULL) {
 		*err = xasprintf("cannot create the HTTP server's events");
 		goto fail;
+	}
+	{
+		struct timeval	every = { HTTP_REAP_MS / 1000, 0 };
+
+		if (event_add(h->ev_reap, &every) == -1) {
+			*err = xasprintf("cannot arm the HTTP request deadlines");
+			goto fail;
+		}
 	}
 	if (event_add(h->ev_io, NULL) == -1) {
 		*err = xasprintf("cannot watch the HTTP server's epoll descriptor");
@@ -916,14 +1041,23 @@ http_tls(const struct http *h)
 static void
 http_free(struct http *h)
 {
+	struct http_conn	*c;
+
 	if (h->ev_io != NULL)
 		event_free(h->ev_io);
 	if (h->ev_timer != NULL)
 		event_free(h->ev_timer);
 	if (h->ev_drain != NULL)
 		event_free(h->ev_drain);
+	if (h->ev_reap != NULL)
+		event_free(h->ev_reap);
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
+	/* MHD says so of each as it closes them; whatever it did not. */
+	while ((c = LIST_FIRST(&h->conns)) != NULL) {
+		LIST_REMOVE(c, entry);
+		free(c);
+	}
 	auth_free(h->auth);
 	if (h->wc_auth != h->wc)
 		webconfig_free(h->wc_auth);

@@ -742,19 +742,19 @@ START_TEST(test_auth_check)
 	users[1].name = "bob";
 	users[1].hash = hash_bob;
 	a = auth_new(users, 2);
-	ck_assert_int_eq(auth_check(a, "alice", "s3cret"), AUTH_OK);
-	ck_assert_int_eq(auth_check(a, "bob", "hunter2"), AUTH_OK);
+	ck_assert_int_eq(auth_check(a, "alice", "s3cret", NULL, 0), AUTH_OK);
+	ck_assert_int_eq(auth_check(a, "bob", "hunter2", NULL, 0), AUTH_OK);
 	/* Remembered successes answer again. */
-	ck_assert_int_eq(auth_check(a, "alice", "s3cret"), AUTH_OK);
-	ck_assert_int_eq(auth_check(a, "alice", "hunter2"), AUTH_DENIED);
-	ck_assert_int_eq(auth_check(a, "bob", "s3cret"), AUTH_DENIED);
-	ck_assert_int_eq(auth_check(a, "alice", ""), AUTH_DENIED);
-	ck_assert_int_eq(auth_check(a, "alice", "s3cret "), AUTH_DENIED);
+	ck_assert_int_eq(auth_check(a, "alice", "s3cret", NULL, 0), AUTH_OK);
+	ck_assert_int_eq(auth_check(a, "alice", "hunter2", NULL, 0), AUTH_DENIED);
+	ck_assert_int_eq(auth_check(a, "bob", "s3cret", NULL, 0), AUTH_DENIED);
+	ck_assert_int_eq(auth_check(a, "alice", "", NULL, 0), AUTH_DENIED);
+	ck_assert_int_eq(auth_check(a, "alice", "s3cret ", NULL, 0), AUTH_DENIED);
 	/* An unknown user with a real user's password is still no one. */
-	ck_assert_int_eq(auth_check(a, "mallory", "s3cret"), AUTH_DENIED);
-	ck_assert_int_eq(auth_check(a, "", ""), AUTH_DENIED);
+	ck_assert_int_eq(auth_check(a, "mallory", "s3cret", NULL, 0), AUTH_DENIED);
+	ck_assert_int_eq(auth_check(a, "", "", NULL, 0), AUTH_DENIED);
 	/* "alice" NUL "s3cret" and "alice\0s" "3cret" differ: no confusion. */
-	ck_assert_int_eq(auth_check(a, "alices", "3cret"), AUTH_DENIED);
+	ck_assert_int_eq(auth_check(a, "alices", "3cret", NULL, 0), AUTH_DENIED);
 	auth_free(a);
 }
 END_TEST
@@ -786,6 +786,33 @@ START_TEST(test_auth_budget)
 	ck_assert(!auth_budget_allows(&b, 86400000));
 	/* A clock that does not move (or goes back) refills nothing. */
 	ck_assert(!auth_budget_allows(&b, 5));
+}
+END_TEST
+
+/* Issue 17: a flood of wrong passwords spent the budget and the right
+ * password got 503 for 30 s. The flooder's own share runs out; another
+ * client's check still runs. */
+START_TEST(test_auth_flood_other_client_served)
+{
+	struct webconfig_user	 users[1];
+	struct auth		*a;
+	const unsigned char	 flooder[4] = { 127, 0, 0, 2 };
+	const unsigned char	 right[4] = { 127, 0, 0, 1 };
+	enum auth_result	 r = AUTH_DENIED;
+	int			 i;
+
+	users[0].name = "alice";
+	users[0].hash = hash_alice;
+	a = auth_new(users, 1);
+	for (i = 0; i < 100000 && r != AUTH_BUSY; i++)
+		r = auth_check(a, "alice", "wrong", flooder, sizeof(flooder));
+	ck_assert_int_eq(r, AUTH_BUSY);
+	ck_assert_int_eq(auth_check(a, "alice", "wrong", flooder, sizeof(flooder)),
+	    AUTH_BUSY);
+	/* The right password from elsewhere is checked. */
+	ck_assert_int_eq(auth_check(a, "alice", "s3cret", right, sizeof(right)),
+	    AUTH_OK);
+	auth_free(a);
 }
 END_TEST
 
@@ -826,6 +853,7 @@ webconfig_suite(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_is_bcrypt);
 	tcase_add_test(tc, test_auth_check);
+	tcase_add_test(tc, test_auth_flood_other_client_served);
 	tcase_add_test(tc, test_auth_budget);
 	suite_add_tcase(s, tc);
 	return s;
