@@ -1194,6 +1194,42 @@ START_TEST(test_reload_at_every_point)
 }
 END_TEST
 
+/* Issue 17: a reload never applied changed resolvers, sources, bursts or
+ * expiry_warning; the daemon silently kept the old ones. */
+START_TEST(test_reload_applies_every_key)
+{
+	struct harness	 h;
+	struct config	*next;
+	struct zone	*z;
+	struct sim_rule	 rrl = { .addr = OK_ADDR, .transport = -1,
+	    .behaviour = SIM_RATE_LIMIT, .limit = 40 };
+
+	harness_init(&h, load("[ok.example]", "anchor1", "resolvers: [127.0.90.9]\n"));
+	harness_run(&h);
+	ck_assert(!h.timed_out);
+	ck_assert_uint_gt(sim_queries(sim, "127.0.90.9"), 0);
+	ck_assert_uint_eq(sim_queries(sim, "127.0.90.10"), 0);
+	next = load("[ok.example]", "anchor2", "resolvers: [127.0.90.10]\n"
+	    "source_addresses: [127.0.0.1, 127.0.0.2]\nburst_size: 60\n");
+	runner_configure(h.r, next);
+	zone_set_sync(&h.zones, next, NULL, NULL);
+	config_free(h.cfg);
+	h.cfg = next;
+	sim_add_rule(sim, &rrl);
+	harness_run(&h);
+	ck_assert(!h.timed_out);
+	z = zone_named(&h, "ok.example.");
+	/* The new resolver, both sources, and bursts. */
+	ck_assert_uint_gt(sim_queries(sim, "127.0.90.10"), 0);
+	ck_assert_uint_eq(z->memory.nresolvers, 1);
+	ck_assert_ptr_nonnull(strstr(z->memory.resolvers[0].address, "127.0.90.10"));
+	sleep_ms(1100);
+	harness_run(&h);
+	ck_assert(has_cause(z, CAUSE_RATE_LIMITED));
+	harness_free(&h);
+}
+END_TEST
+
 /* ---- the daemon itself: start, runs, reloads, SIGTERM, state ---- */
 
 static atomic_int	daemon_busy;
@@ -1440,6 +1476,7 @@ simnet_suite(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_cancel_at_every_point);
 	tcase_add_test(tc, test_reload_at_every_point);
+	tcase_add_test(tc, test_reload_applies_every_key);
 	tcase_add_test(tc, test_reload_soak);
 	suite_add_tcase(s, tc);
 	return s;
