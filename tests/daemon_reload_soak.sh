@@ -232,13 +232,23 @@ echo "    every zone of the final config judged $(($(date +%s) - t_wait)) s afte
 check "every zone of the final config ($NZONES) judged after the last reload" test "$ok" = yes
 cp "$TMP/b" "$TMP/api.json"
 [ -s "$TMP/api.json" ] || echo '{"zones": []}' > "$TMP/api.json"
-check "ok.lab. clean: the lab's anchor and resolver are back" python3 -c '
+# A finding made under the variant before stays until clear_after (2)
+# clean runs: ok.lab. comes clean within a few more one-second runs.
+okclean() {
+	python3 -c '
 import json, sys
 z = [z for z in json.load(open(sys.argv[1]))["zones"] if z["zone"] == "ok.lab."]
 assert z and z[0]["status"] == "ok" and not z[0]["findings"], z
 rs = z[0]["resolvers"]
 assert rs and rs[0]["address"] == "127.0.53.53" and rs[0]["rcode"] == "NOERROR" and rs[0]["ad"], rs
-' "$TMP/api.json"
+' "$1"
+}
+for _ in $(seq 1 40); do
+	okclean "$TMP/api.json" 2>/dev/null && break
+	sleep 0.5
+	http GET /api/v1/zones >/dev/null && cp "$TMP/b" "$TMP/api.json"
+done
+check "ok.lab. clean: the lab's anchor and resolver are back" okclean "$TMP/api.json"
 check "soak-extra.lab. (v2 only) gone" python3 -c '
 import json, sys
 assert all(z["zone"] != "soak-extra.lab." for z in json.load(open(sys.argv[1]))["zones"])
