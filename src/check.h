@@ -65,6 +65,7 @@ struct check_params {
 	uint64_t			 serial_grace_s;
 	uint64_t			 expiry_warning_s;
 	const ldns_rr_list		*trust_anchor;	/* DS or DNSKEY for "." */
+	unsigned			 nsec3_iterations_limit;
 	bool				 no_anchor;	/* trust_anchor: none: each
 							   zone from its DS as
 							   served */

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "check.h"
+#include "dnspolicy.h"
 #include "evidence.h"
 #include "log.h"
 #include "nsec3.h"
@@ -104,8 +105,10 @@ dnssec_dnskey_pkt(const struct evidence *ev, size_t si, const struct infra_addr 
 	struct served_result	 r;
 	const ldns_pkt		*k = dnssec_pkt(ev, PROBE_DNSKEY, si, a);
 
+	/* A truncated answer (TCP failed after TC=1) has no keys to judge a
+	 * DS by: dnskey_too_large says so, not ds_no_matching_dnskey. */
 	if (k == NULL || ldns_pkt_get_rcode(k) != LDNS_RCODE_NOERROR || !ldns_pkt_aa(k) ||
-	    served_at(ev, si, a, &r) != SERVED_OK)
+	    served_at(ev, si, a, &r) != SERVED_OK || dnspolicy_dnskey_truncated(ev, si, a))
 		return NULL;
 	return k;
 }
@@ -645,6 +648,8 @@ dnssec_judge(const struct evidence *ev, const struct check_params *params,
 		}
 	}
 	parent_keys = params->no_anchor || above_broken ? SIG_DS_AS_SERVED : keys;
+	/* What validators now refuse, whatever the signatures say. */
+	dnspolicy_judge(ev, params, out);
 	/* The zone's own DS, asked of the parent's servers. */
 	parent = ev->nchain > 0 ? ev->chain[ev->nchain - 1]->zone : ".";
 	if (ev->ds == NULL) {

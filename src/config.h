@@ -65,6 +65,7 @@ struct config {
 	unsigned		 max_ns_names;		/* per zone run */
 	unsigned		 max_addresses_per_name;
 	unsigned		 max_queries_per_run;
+	unsigned		 nsec3_iterations_limit;
 	unsigned		 burst_size;
 	uint64_t		 burst_interval_ms;
 	char			*state_file;		/* NULL: no state kept */

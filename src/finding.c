@@ -68,6 +68,12 @@ static const struct {
 	[CAUSE_NS_DEPENDENCY_CYCLE] = { "ns_dependency_cycle", CHECK_DELEGATION },
 	[CAUSE_PARENT_INCONSISTENT] = { "parent_inconsistent", CHECK_DELEGATION },
 	[CAUSE_FANOUT_LIMITED] = { "fanout_limited", CHECK_DELEGATION },
+	[CAUSE_NSEC3_ITERATIONS_HIGH] = { "nsec3_iterations_high", CHECK_DNSSEC },
+	[CAUSE_DNSSEC_ALGORITHM_DEPRECATED] = { "dnssec_algorithm_deprecated",
+	    CHECK_DNSSEC },
+	[CAUSE_DNSSEC_ALGORITHM_UNSUPPORTED] = { "dnssec_algorithm_unsupported",
+	    CHECK_DNSSEC },
+	[CAUSE_DNSKEY_TOO_LARGE] = { "dnskey_too_large", CHECK_DNSSEC },
 };
 
 const char *

@@ -206,6 +206,7 @@ runner_conf_new(const struct config *cfg)
 		fatalx("out of memory");
 	c->params.trust_anchor = c->trust_anchor;
 	c->params.no_anchor = cfg->trust_anchor_none;
+	c->params.nsec3_iterations_limit = cfg->nsec3_iterations_limit;
 	c->sources = xcalloc(cfg->source_addresses.n + 1, sizeof(*c->sources));
 	for (i = 0; i < cfg->source_addresses.n; i++) {
 		memcpy(&c->sources[i].ss, &cfg->source_addresses.addrs[i].ss,

@@ -58,6 +58,55 @@ write_file(const char *name, const char *text)
 	ck_assert_int_eq(fclose(fp), 0);
 }
 
+/* A signed zone at OK_ADDR as o says; the parent's lines for it (its NS
+ * and its DS, or ds instead). */
+static char *
+policy_zone(const char *name, const struct sim_sign_opts *o, const char *ds)
+{
+	char	*text, *signed_zone, *own_ds, *lines;
+
+	text = xasprintf("%s SOA ns1.ok.example. h.%s 1 3600 600 86400 60\n"
+	    "%s NS ns1.ok.example.\nwww.%s A " OK_ADDR "\n", name, name, name, name);
+	ck_assert_ptr_nonnull(signed_zone = sim_sign_with(name, text, o, &own_ds));
+	ck_assert_int_eq(sim_zone(sim, OK_ADDR, name, signed_zone), 0);
+	lines = xasprintf("%s NS ns1.ok.example.\n%s", name, ds != NULL ? ds : own_ds);
+	free(text);
+	free(signed_zone);
+	free(own_ds);
+	return lines;
+}
+
+/* Issue 14's zones: what validators refuse in zones that validate. */
+static char *
+policy_zones(void)
+{
+	static const struct {
+		const char		*name;
+		struct sim_sign_opts	 o;
+		const char		*ds;
+	} z[] = {
+		{ "it10.example.", { 13, 10, 2, 0 }, NULL },
+		{ "it200.example.", { 13, 200, 2, 0 }, NULL },
+		{ "rsasha1.example.", { 5, -1, 2, 0 }, NULL },
+		{ "sha1ds.example.", { 13, -1, 1, 0 }, NULL },
+		{ "unsup.example.", { 13, -1, 2, 0 }, "unsup.example. 3600 IN DS 12345 "
+		    "13 99 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n" },
+		{ "bigkeys.example.", { 13, -1, 2, 10 }, NULL },
+		{ "bigkeysnotcp.example.", { 13, -1, 2, 10 }, NULL },
+	};
+	char	*all = xstrdup(""), *lines, *next;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(z) / sizeof(z[0]); i++) {
+		lines = policy_zone(z[i].name, &z[i].o, z[i].ds);
+		next = xasprintf("%s%s", all, lines);
+		free(all);
+		free(lines);
+		all = next;
+	}
+	return all;
+}
+
 /*
  * The simulated world: a root, example. under it, and below that a zone of
  * each shape. Everything lives in 127.0.90.0/24 but no packet is sent.
@@ -65,7 +114,7 @@ write_file(const char *name, const char *text)
 static void
 world(void)
 {
-	char	*many, *tld, *tld2, *p, *signed_zone, *ds, *other_ds;
+	char	*many, *tld, *tld2, *p, *signed_zone, *ds, *other_ds, *policy;
 	size_t	 i, len = 65536;
 
 	ck_assert_int_eq(sim_zone(sim, ROOT_ADDR, ".",
@@ -136,6 +185,8 @@ world(void)
 	    "sig.example. SOA ns1.ok.example. h.sig.example. 1 3600 600 86400 60\n",
 	    false, &other_ds));
 	free(signed_zone);
+	policy = policy_zones();
+	p += snprintf(p, len - (size_t)(p - tld), "%s", policy);
 	tld2 = xasprintf("%s"
 	    "split.example. NS ns9.split.example.\n"
 	    "ns9.split.example. A " OK_ADDR "\n"
@@ -144,6 +195,7 @@ world(void)
 	    "split.example. NS ns1.split.example.\n"
 	    "ns1.split.example. A " OK_ADDR "\n"
 	    "sig.example. NS ns1.ok.example.\n%s", ds);
+	free(policy);
 	ck_assert_int_eq(sim_zone(sim, TLD_ADDR, "example.", tld), 0);
 	ck_assert_int_eq(sim_zone(sim, TLD2_ADDR, "example.", tld2), 0);
 	free(tld);
@@ -1092,6 +1144,63 @@ START_TEST(test_fanout_capped)
 }
 END_TEST
 
+/* Issue 14: what today's validators refuse in zones that validate. */
+START_TEST(test_dnssec_policy)
+{
+	struct sim_rule		 notcp = { .addr = OK_ADDR,
+	    .qname = "bigkeysnotcp.example.", .transport = QUERY_TCP,
+	    .behaviour = SIM_REFUSE };
+	struct harness		 h;
+	const struct finding	*f;
+	struct zone		*z;
+
+	sim_add_rule(sim, &notcp);
+	harness_init(&h, load("[it10.example, it200.example, rsasha1.example, "
+	    "sha1ds.example, unsup.example, bigkeys.example, bigkeysnotcp.example, "
+	    "sig.example]", "anchor1", NULL));
+	harness_run(&h);
+	ck_assert(!h.timed_out);
+
+	z = zone_named(&h, "it10.example.");
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_NSEC3_ITERATIONS_HIGH));
+	ck_assert_int_eq(f->severity, SEVERITY_WARNING);
+	ck_assert_ptr_nonnull(strstr(f->evidence, "10 iterations"));
+	z = zone_named(&h, "it200.example.");
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_NSEC3_ITERATIONS_HIGH));
+	ck_assert_int_eq(f->severity, SEVERITY_CRITICAL);
+
+	z = zone_named(&h, "rsasha1.example.");
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_DNSSEC_ALGORITHM_DEPRECATED));
+	ck_assert_ptr_nonnull(strstr(f->summary, "RSASHA1"));
+	ck_assert_ptr_nonnull(strstr(f->fix, "13 (ECDSAP256SHA256)"));
+	z = zone_named(&h, "sha1ds.example.");
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_DNSSEC_ALGORITHM_DEPRECATED));
+	ck_assert_ptr_nonnull(strstr(f->summary, "SHA-1"));
+
+	z = zone_named(&h, "unsup.example.");
+	print_zone(z);
+	ck_assert_ptr_nonnull(finding_of(z, CAUSE_DNSSEC_ALGORITHM_UNSUPPORTED));
+	ck_assert(!has_cause(z, CAUSE_DS_NO_MATCHING_DNSKEY));
+
+	z = zone_named(&h, "bigkeys.example.");
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_DNSKEY_TOO_LARGE));
+	ck_assert_int_eq(f->severity, SEVERITY_WARNING);
+	z = zone_named(&h, "bigkeysnotcp.example.");
+	print_zone(z);
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_DNSKEY_TOO_LARGE));
+	ck_assert_int_eq(f->severity, SEVERITY_CRITICAL);
+	ck_assert(!has_cause(z, CAUSE_DS_NO_MATCHING_DNSKEY));
+
+	/* A modern, small, NSEC-signed zone: none of them. */
+	z = zone_named(&h, "sig.example.");
+	ck_assert(!has_cause(z, CAUSE_NSEC3_ITERATIONS_HIGH));
+	ck_assert(!has_cause(z, CAUSE_DNSSEC_ALGORITHM_DEPRECATED));
+	ck_assert(!has_cause(z, CAUSE_DNSSEC_ALGORITHM_UNSUPPORTED));
+	ck_assert(!has_cause(z, CAUSE_DNSKEY_TOO_LARGE));
+	harness_free(&h);
+}
+END_TEST
+
 /* ---- cancellation and reloads at every point of a run ---- */
 
 #define ALL_ZONES "[ok.example, cyca.example, cycb.example, five.example, " \
@@ -1466,6 +1575,7 @@ simnet_suite(void)
 	tcase_add_test(tc, test_answers_resolvers_reject);
 	tcase_add_test(tc, test_parent_servers_disagree);
 	tcase_add_test(tc, test_fanout_capped);
+	tcase_add_test(tc, test_dnssec_policy);
 	tcase_add_test(tc, test_once_judges_after_bursts);
 	tcase_add_test(tc, test_default_source_blocked);
 	tcase_add_test(tc, test_tcp_closed_is_not_malformed);

@@ -109,33 +109,65 @@ sim_parse(const char *origin, const char *text)
 char *
 sim_sign(const char *origin, const char *text, bool nsec3, char **ds)
 {
+	struct sim_sign_opts	o = { 13, nsec3 ? 0 : -1, 2, 0 };
+
+	return sim_sign_with(origin, text, &o, ds);
+}
+
+static ldns_key *
+sim_key(int algorithm, const char *origin, uint16_t flags, uint32_t now)
+{
+	ldns_key	*k;
+
+	k = algorithm == 5 ? ldns_key_new_frm_algorithm(LDNS_SIGN_RSASHA1, 1024) :
+	    algorithm == 8 ? ldns_key_new_frm_algorithm(LDNS_SIGN_RSASHA256, 2048) :
+	    ldns_key_new_frm_algorithm(LDNS_SIGN_ECDSAP256SHA256, 256);
+	if (k == NULL)
+		abort();
+	ldns_key_set_pubkey_owner(k, ldns_dname_new_frm_str(origin));
+	ldns_key_set_flags(k, flags);
+	ldns_key_set_inception(k, now - 3600);
+	ldns_key_set_expiration(k, now + 30 * 86400);
+	return k;
+}
+
+char *
+sim_sign_with(const char *origin, const char *text, const struct sim_sign_opts *o,
+    char **ds)
+{
 	ldns_zone	*lz, *signed_zone;
 	ldns_key_list	*keys;
-	ldns_key	*k;
-	ldns_rr		*dnskey, *dsrr;
+	ldns_key	*k, *extra;
+	ldns_rr		*dnskey, *dsrr, *rr;
 	ldns_rr_list	*all;
 	char		*out;
 	uint32_t	 now = (uint32_t)time(NULL);
+	unsigned	 i;
 
 	if ((lz = sim_parse(origin, text)) == NULL)
 		return NULL;
-	if ((k = ldns_key_new_frm_algorithm(LDNS_SIGN_ECDSAP256SHA256, 256)) == NULL)
-		abort();
-	ldns_key_set_pubkey_owner(k, ldns_dname_new_frm_str(origin));
-	ldns_key_set_flags(k, 257);
-	ldns_key_set_inception(k, now - 3600);
-	ldns_key_set_expiration(k, now + 30 * 86400);
+	k = sim_key(o->algorithm, origin, 257, now);
 	if ((dnskey = ldns_key2rr(k)) == NULL)
 		abort();
 	ldns_key_set_keytag(k, ldns_calc_keytag(dnskey));
 	ldns_zone_push_rr(lz, ldns_rr_clone(dnskey));
+	/* Published, signing nothing: only to make the DNSKEY set big. */
+	for (i = 0; i < o->extra_keys; i++) {
+		extra = sim_key(5, origin, 256, now);
+		if ((rr = ldns_key2rr(extra)) == NULL)
+			abort();
+		ldns_zone_push_rr(lz, rr);
+		ldns_key_deep_free(extra);
+	}
 	keys = ldns_key_list_new();
 	ldns_key_list_push_key(keys, k);
-	signed_zone = nsec3 ? ldns_zone_sign_nsec3(lz, keys, LDNS_SHA1, 0, 0, 0,
-	    NULL) : ldns_zone_sign(lz, keys);
+	signed_zone = o->nsec3_iterations >= 0 ? ldns_zone_sign_nsec3(lz, keys,
+	    LDNS_SHA1, 0, (uint16_t)o->nsec3_iterations, 0, NULL) :
+	    ldns_zone_sign(lz, keys);
 	if (signed_zone == NULL)
 		abort();
-	if ((dsrr = ldns_key_rr2ds(dnskey, LDNS_SHA256)) == NULL)
+	if ((dsrr = ldns_key_rr2ds(dnskey, o->ds_digest == 1 ? LDNS_SHA1 :
+	    LDNS_SHA256)) == NULL)
 		abort();
 	*ds = ldns_rr2str(dsrr);
 	all = ldns_rr_list_new();

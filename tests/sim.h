@@ -75,6 +75,17 @@ int sim_zone(struct sim *, const char *addr, const char *origin, const char *tex
  * for 30 days, as master-file text; *ds gets the DS (SHA-256) for the
  * parent, as a line. NULL when the text does not parse. */
 char *sim_sign(const char *origin, const char *text, bool nsec3, char **ds);
+/* The same with a choice: algorithm (13, or 5: RSASHA1 1024 bits),
+ * NSEC3 iterations (-1: NSEC), the DS digest type (1 or 2), extra RSA
+ * 1024 keys in the DNSKEY set (to make it big). */
+struct sim_sign_opts {
+	int		 algorithm;
+	int		 nsec3_iterations;
+	int		 ds_digest;
+	unsigned	 extra_keys;
+};
+char *sim_sign_with(const char *origin, const char *text,
+    const struct sim_sign_opts *, char **ds);
 /* Rules are tried in the order added; the first that matches applies. */
 void sim_add_rule(struct sim *, const struct sim_rule *);
 void sim_clear_rules(struct sim *);
