@@ -159,7 +159,52 @@ http_index(const struct status *st, const char *rest, const struct http_query *q
 bool
 http_accept_openmetrics(const char *accept)
 {
-	return accept != NULL && strcasestr(accept, HTTP_OPENMETRICS) != NULL;
+	const char	*p, *end, *semi, *q;
+	char		*stop;
+	size_t		 tlen;
+	double		 weight, om = 0, text = 0;
+
+	if (accept == NULL)
+		return false;
+	/* RFC 9110 12.5.1: media ranges with weights; OpenMetrics when it is
+	 * asked for by name with a weight above 0 and at least plain text's. */
+	for (p = accept; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		if ((end = strchr(p, ',')) == NULL)
+			end = p + strlen(p);
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		semi = memchr(p, ';', (size_t)(end - p));
+		tlen = (size_t)((semi != NULL ? semi : end) - p);
+		while (tlen > 0 && (p[tlen - 1] == ' ' || p[tlen - 1] == '\t'))
+			tlen--;
+		weight = 1;
+		for (q = semi; q != NULL && q < end; q = memchr(q + 1, ';',
+		    (size_t)(end - q - 1))) {
+			q++;
+			while (q < end && (*q == ' ' || *q == '\t'))
+				q++;
+			if (end - q > 2 && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
+				weight = strtod(q + 2, &stop);
+				if (stop == q + 2 || weight < 0 || weight > 1)
+					weight = 0;	/* malformed: not asked for */
+			}
+			if (q >= end)
+				break;
+		}
+		if (tlen == strlen(HTTP_OPENMETRICS) &&
+		    strncasecmp(p, HTTP_OPENMETRICS, tlen) == 0) {
+			if (weight > om)
+				om = weight;
+		} else if ((tlen == 10 && strncasecmp(p, "text/plain", 10) == 0) ||
+		    (tlen == 6 && strncasecmp(p, "text/*", 6) == 0) ||
+		    (tlen == 3 && strncmp(p, "*/*", 3) == 0)) {
+			if (weight > text)
+				text = weight;
+		}
+		if (*end == '\0')
+			break;
+	}
+	return om > 0 && om >= text;
 }
 
 /* Serves a page from the status cache when fresh, else renders and keeps

@@ -148,6 +148,21 @@ START_TEST(test_accept)
 
 	ck_assert(!http_accept_openmetrics(NULL));
 	ck_assert(!http_accept_openmetrics("text/plain"));
+	/* Issue 17: weights (RFC 9110 12.5.1). */
+	ck_assert(!http_accept_openmetrics("application/openmetrics-text;q=0, "
+	    "text/plain"));
+	ck_assert(!http_accept_openmetrics("application/openmetrics-text;q=0.3,"
+	    "text/plain;q=0.9"));
+	ck_assert(!http_accept_openmetrics("application/openmetrics-text;q=x"));
+	ck_assert(!http_accept_openmetrics("text/plain, application/openmetrics-"
+	    "textual"));
+	ck_assert(http_accept_openmetrics("application/openmetrics-text"));
+	ck_assert(http_accept_openmetrics("text/plain;q=0.2, application/"
+	    "openmetrics-text ;version=1.0.0"));
+	/* What Prometheus 2.42 sends. */
+	ck_assert(http_accept_openmetrics("application/openmetrics-text;"
+	    "version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+	    "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"));
 	ck_assert(http_accept_openmetrics("Application/OpenMetrics-Text; "
 	    "version=1.0.0,text/plain;q=0.5"));
 
