@@ -60,6 +60,9 @@ enum config_type {
 #define CONFIG_IF_EXISTS	0x08	/* paths: default if it exists */
 #define CONFIG_WITH_PORT	0x10	/* addresses: may have a port */
 #define CONFIG_REGULAR		0x20	/* paths: if it exists, a regular file */
+#define CONFIG_ROOTDATA		0x40	/* paths: a readable file, or "none"
+					   (trust_anchor): checked where the
+					   config names it */
 
 /* One key of a mapping: where its value goes and what it may be. */
 struct config_option {
@@ -109,11 +112,13 @@ static const struct config_option config_options[] = {
 	  .off = CONFIG_OFF(retries), .min = 0, .max = 10, .def = "2",
 	  .help = "attempts after the first, per query" },
 	{ .name = "root_hints", .type = CONFIG_PATH,
-	  .off = CONFIG_OFF(root_hints_path), .flags = CONFIG_IF_EXISTS,
+	  .off = CONFIG_OFF(root_hints_path), .flags = CONFIG_IF_EXISTS |
+	  CONFIG_ROOTDATA,
 	  .def = ROOTDATA_HINTS_PATH,
 	  .help = "named.root style file; built-in copy without one" },
 	{ .name = "trust_anchor", .type = CONFIG_PATH,
-	  .off = CONFIG_OFF(trust_anchor_path), .flags = CONFIG_IF_EXISTS,
+	  .off = CONFIG_OFF(trust_anchor_path), .flags = CONFIG_IF_EXISTS |
+	  CONFIG_ROOTDATA,
 	  .def = ROOTDATA_ANCHOR_PATH,
 	  .help = "root DS or DNSKEY records; built-in copy without one" },
 	{ .name = "source_addresses", .type = CONFIG_ADDRS,
@@ -434,6 +439,13 @@ config_set_path(const struct config_option *o, const char *s, void *base,
 	if ((o->flags & CONFIG_REGULAR) && stat(s, &st) == 0 &&
 	    !S_ISREG(st.st_mode)) {
 		*msg = xasprintf("\"%s\" is not a regular file", s);
+		return -1;
+	}
+	/* A missing or unreadable root data file is the config line's
+	 * error, not the file's (line 1 of a file that is not there). */
+	if ((o->flags & CONFIG_ROOTDATA) && strcmp(s, "none") != 0 &&
+	    file_check_regular(s, &why) == -1) {
+		*msg = xasprintf("cannot read \"%s\": %s", s, why);
 		return -1;
 	}
 	if (o->flags & CONFIG_READABLE) {

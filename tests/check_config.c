@@ -1165,11 +1165,13 @@ START_TEST(test_rootdata_in_config)
 	free(path);
 	free(yaml);
 
+	/* Issue 17: the config line that names a missing file is blamed,
+	 * not line 1 of the file that is not there. */
 	path = write_tmp("rootdata.yaml", "root_hints: /nonexistent/hints\n");
 	ck_assert_ptr_null(config_load(path, 0, &errs));
-	check_messages(&errs, "", (const char *const[]){
-	    "/nonexistent/hints:1:1: error: cannot read file: No such file or "
-	    "directory" }, 1);
+	check_messages(&errs, path, (const char *const[]){
+	    ":1:13: error: \"root_hints\": cannot read \"/nonexistent/hints\": "
+	    "No such file or directory" }, 1);
 	config_errors_clear(&errs);
 	free(path);
 
