@@ -56,6 +56,13 @@ struct check_memory {
 	size_t		ndetail;
 	struct findings	lagging;	/* every serial lag, with since-times,
 					   inside serial_grace or not */
+	/* How the zone is signed, for zonehealth_zone_dnssec_info ("" when
+	 * it has no DS): DS algorithms and digest types ("8,13", "2"), the
+	 * denial served ("nsec", "nsec3", "" unseen), NSEC3 iterations. */
+	char		dnssec_algorithms[32];
+	char		dnssec_ds_digests[16];
+	char		dnssec_denial[8];
+	int		dnssec_nsec3_iterations;	/* -1: not NSEC3 */
 };
 
 /* What a judgement may depend on besides the evidence. */

@@ -113,6 +113,44 @@ dnssec_dnskey_pkt(const struct evidence *ev, size_t si, const struct infra_addr 
 	return k;
 }
 
+/*
+ * RFC 4035 5.3.3: a validated RRset is cached for at most its RRSIG's
+ * original TTL and never past the expiration. An RRset whose TTL is longer
+ * than either is cached by some resolvers past its signatures' validity
+ * (or re-fetched early by others): it fails later, far from the change.
+ */
+static void
+dnssec_ttl(const struct evidence *ev, const ldns_rr_list *set,
+    const ldns_rr_list *sigs, const char *tname, time_t now, struct dnssec_addr *da)
+{
+	const ldns_rr	*sig;
+	uint32_t	 ttl = ldns_rr_ttl(ldns_rr_list_rr(set, 0)), orig;
+	time_t		 expire;
+	size_t		 i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(sigs); i++) {
+		sig = ldns_rr_list_rr(sigs, i);
+		if (ldns_rr_rrsig_origttl(sig) == NULL ||
+		    ldns_rr_rrsig_expiration(sig) == NULL)
+			continue;
+		orig = ldns_rdf2native_int32(ldns_rr_rrsig_origttl(sig));
+		expire = (time_t)ldns_rdf2native_time_t(ldns_rr_rrsig_expiration(sig));
+		if (ttl > orig) {
+			dnssec_note(da, CAUSE_TTL_EXCEEDS_SIGNATURE, "%s %s: TTL %u is "
+			    "longer than its RRSIG's original TTL %u", ev->zone, tname,
+			    ttl, orig);
+			return;
+		}
+		if (expire > now && (time_t)ttl > expire - now) {
+			dnssec_note(da, CAUSE_TTL_EXCEEDS_SIGNATURE, "%s %s: TTL %u s "
+			    "outlasts its RRSIG, which expires at %lld (in %lld s)",
+			    ev->zone, tname, ttl, (long long)expire,
+			    (long long)(expire - now));
+			return;
+		}
+	}
+}
+
 /* The RRSIGs over one RRset of an answer; notes what is wrong. */
 static void
 dnssec_rrset(const struct evidence *ev, const ldns_pkt *pkt, ldns_rr_type type,
@@ -134,6 +172,8 @@ dnssec_rrset(const struct evidence *ev, const ldns_pkt *pkt, ldns_rr_type type,
 	if (ldns_rr_list_rr_count(set) > 0) {
 		if (sig_judge(set, sigs, keys, params->now, &r) != SIG_VALID)
 			dnssec_note(da, causes[r.verdict], "%s: %s", tname, r.detail);
+		else
+			dnssec_ttl(ev, set, sigs, tname, params->now, da);
 		dnssec_expiry(exp, &r, ev, si, addr);
 	}
 	free(tname);
@@ -382,9 +422,22 @@ dnssec_fix(enum cause c)
 		    "parent that automates DS updates (RFC 7344/8078) would install "
 		    "a DS that breaks the zone: fix the signer's CDS publication or "
 		    "remove the records.";
+	case CAUSE_TTL_EXCEEDS_SIGNATURE:
+		return "Caches may keep the records past their signatures' validity "
+		    "and fail them later (RFC 4035 5.3.3). Lower the records' TTL "
+		    "below the signature validity left at each re-signing (the "
+		    "signer's refresh interval), or re-sign more often.";
 	default:
 		return "";
 	}
+}
+
+/* Causes that do not break validation now: never critical, and not what
+ * makes an address's answers fail to validate. */
+static bool
+dnssec_warning_only(enum cause c)
+{
+	return c == CAUSE_CDS_MISMATCH || c == CAUSE_TTL_EXCEEDS_SIGNATURE;
 }
 
 static const char *
@@ -407,6 +460,8 @@ dnssec_summary(enum cause c)
 		return "a denial of existence that does not verify";
 	case CAUSE_CDS_MISMATCH:
 		return "CDS/CDNSKEY matching no DNSKEY";
+	case CAUSE_TTL_EXCEEDS_SIGNATURE:
+		return "records whose TTL outlasts their signatures";
 	default:
 		return "a DNSSEC problem";
 	}
@@ -547,7 +602,7 @@ dnssec_emit(const struct evidence *ev, struct dnssec_addr *das, size_t n,
 
 	for (i = 0; i < n; i++) {
 		for (c = 0; c < CAUSE_MAX && das[i].judged; c++)
-			if (c != CAUSE_CDS_MISMATCH && das[i].why[c].len > 0)
+			if (!dnssec_warning_only(c) && das[i].why[c].len > 0)
 				break;
 		clean += das[i].judged && c == CAUSE_MAX;
 	}
@@ -560,7 +615,7 @@ dnssec_emit(const struct evidence *ev, struct dnssec_addr *das, size_t n,
 			for (c = 0; c < CAUSE_MAX; c++) {
 				if (das[i].why[c].len == 0)
 					continue;
-				findings_add(out, c, c == CAUSE_CDS_MISMATCH ?
+				findings_add(out, c, dnssec_warning_only(c) ?
 				    SEVERITY_WARNING : sev, s->name, addr,
 				    xasprintf("%s (%s) serves %s for %s", s->name, addr,
 				    dnssec_summary(c), ev->zone),
@@ -649,7 +704,7 @@ dnssec_judge(const struct evidence *ev, const struct check_params *params,
 	}
 	parent_keys = params->no_anchor || above_broken ? SIG_DS_AS_SERVED : keys;
 	/* What validators now refuse, whatever the signatures say. */
-	dnspolicy_judge(ev, params, out);
+	dnspolicy_judge(ev, params, out, next);
 	/* The zone's own DS, asked of the parent's servers. */
 	parent = ev->nchain > 0 ? ev->chain[ev->nchain - 1]->zone : ".";
 	if (ev->ds == NULL) {

@@ -118,10 +118,28 @@ dnspolicy_algorithms(const struct evidence *ev, const ldns_rr_list *ds,
 	free(text);
 }
 
+/* "5,13": the distinct values of DS field f (1: algorithm, 2: digest). */
+static void
+dnspolicy_set(const ldns_rr_list *ds, size_t f, char *out, size_t len)
+{
+	bool	seen[256] = { false };
+	size_t	i, n = 0;
+	int	w;
+
+	for (i = 0; i < ldns_rr_list_rr_count(ds); i++)
+		if (ldns_rr_rd_count(ldns_rr_list_rr(ds, i)) > f)
+			seen[ldns_rdf2native_int8(ldns_rr_rdf(ldns_rr_list_rr(ds, i), f))] = true;
+	out[0] = '\0';
+	for (i = 0; i < 256; i++)
+		if (seen[i] && (w = snprintf(out + n, len - n, "%s%zu", n > 0 ? "," : "",
+		    i)) > 0 && (size_t)w < len - n)
+			n += (size_t)w;
+}
+
 /* The highest NSEC3 iteration count the zone's servers use in denials. */
 static void
 dnspolicy_nsec3(const struct evidence *ev, const struct check_params *params,
-    struct findings *out)
+    struct findings *out, struct check_memory *next)
 {
 	static const enum probe	 probes[] = { PROBE_NXNAME, PROBE_NODATA };
 	const struct ev_query	*q;
@@ -142,10 +160,16 @@ dnspolicy_nsec3(const struct evidence *ev, const struct check_params *params,
 				auth = ldns_pkt_authority(q->pkt);
 				for (i = 0; i < ldns_rr_list_rr_count(auth); i++) {
 					rr = ldns_rr_list_rr(auth, i);
+					if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NSEC &&
+					    next->dnssec_denial[0] == '\0')
+						snprintf(next->dnssec_denial,
+						    sizeof(next->dnssec_denial), "nsec");
 					if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NSEC3 ||
 					    ldns_rr_rd_count(rr) < 4 ||
 					    ldns_rdf_size(ldns_rr_rdf(rr, 2)) != 2)
 						continue;
+					snprintf(next->dnssec_denial,
+					    sizeof(next->dnssec_denial), "nsec3");
 					it = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
 					if (it <= max)
 						continue;
@@ -157,6 +181,7 @@ dnspolicy_nsec3(const struct evidence *ev, const struct check_params *params,
 					snprintf(where, sizeof(where), "%s", addr);
 				}
 			}
+	next->dnssec_nsec3_iterations = max;
 	if (max > 0) {
 		/* RFC 9276 3.1: 0 iterations; past the limit validators stop
 		 * trusting the denials (3.2: insecure, or SERVFAIL, EDE 27). */
@@ -234,14 +259,17 @@ dnspolicy_dnskey_size(const struct evidence *ev, struct findings *out)
 
 void
 dnspolicy_judge(const struct evidence *ev, const struct check_params *params,
-    struct findings *out)
+    struct findings *out, struct check_memory *next)
 {
 	ldns_rr_list	*ds;
 
+	next->dnssec_nsec3_iterations = -1;
 	if ((ds = dnspolicy_ds(ev)) == NULL)
 		return;		/* unsigned: nothing validators could refuse */
+	dnspolicy_set(ds, 1, next->dnssec_algorithms, sizeof(next->dnssec_algorithms));
+	dnspolicy_set(ds, 2, next->dnssec_ds_digests, sizeof(next->dnssec_ds_digests));
 	dnspolicy_algorithms(ev, ds, out);
-	dnspolicy_nsec3(ev, params, out);
+	dnspolicy_nsec3(ev, params, out, next);
 	dnspolicy_dnskey_size(ev, out);
 	ldns_rr_list_deep_free(ds);
 }

@@ -14,8 +14,10 @@ struct infra_addr;
 
 /* dnssec_algorithm_unsupported, dnssec_algorithm_deprecated,
  * nsec3_iterations_high and dnskey_too_large, for a zone with a DS. */
+struct check_memory;
+/* ... and describes how the zone is signed in next (dnssec_info). */
 void dnspolicy_judge(const struct evidence *, const struct check_params *,
-    struct findings *);
+    struct findings *, struct check_memory *next);
 /* The DNSKEY answer of (si, a) is a truncated one (TC=1: TCP failed after
  * it): no keys to judge a DS by, whatever it lacks. */
 bool dnspolicy_dnskey_truncated(const struct evidence *, size_t si,

@@ -74,6 +74,7 @@ static const struct {
 	[CAUSE_DNSSEC_ALGORITHM_UNSUPPORTED] = { "dnssec_algorithm_unsupported",
 	    CHECK_DNSSEC },
 	[CAUSE_DNSKEY_TOO_LARGE] = { "dnskey_too_large", CHECK_DNSSEC },
+	[CAUSE_TTL_EXCEEDS_SIGNATURE] = { "ttl_exceeds_signature", CHECK_DNSSEC },
 };
 
 const char *

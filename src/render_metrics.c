@@ -356,6 +356,27 @@ render_metrics_zones(struct render_metrics_out *out, const struct status *st)
 			render_metrics_sample(out, "zonehealth_zone_dnssec_signed",
 			    z->memory.dnssec_signed ? 1 : 0, "zone", z->name, NULL);
 
+	/* How each signed zone is signed: dashboards group zones by
+	 * algorithm before a rollover, or find the costly NSEC3 ones. */
+	render_metrics_family(out, "zonehealth_zone_dnssec_info", RENDER_METRICS_GAUGE,
+	    "Last run's result: how the zone is signed (DS algorithms and "
+	    "digests at the parent, the denial served, NSEC3 iterations).");
+	for (i = 0; i < n; i++) {
+		char	iters[16];
+
+		if (!(z = st->zones->v[i])->checked ||
+		    z->memory.dnssec_algorithms[0] == '\0')
+			continue;
+		if (z->memory.dnssec_nsec3_iterations >= 0)
+			snprintf(iters, sizeof(iters), "%d", z->memory.dnssec_nsec3_iterations);
+		else
+			iters[0] = '\0';
+		render_metrics_sample(out, "zonehealth_zone_dnssec_info", 1, "zone",
+		    z->name, "algorithms", z->memory.dnssec_algorithms, "ds_digests",
+		    z->memory.dnssec_ds_digests, "denial", z->memory.dnssec_denial,
+		    "nsec3_iterations", iters, NULL);
+	}
+
 	render_metrics_family(out, "zonehealth_dnssec_earliest_expiry_timestamp_seconds",
 	    RENDER_METRICS_GAUGE,
 	    "Last run's result: the earliest RRSIG expiration over all servers.");

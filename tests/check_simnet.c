@@ -68,6 +68,14 @@ policy_zone(const char *name, const struct sim_sign_opts *o, const char *ds)
 	text = xasprintf("%s SOA ns1.ok.example. h.%s 1 3600 600 86400 60\n"
 	    "%s NS ns1.ok.example.\nwww.%s A " OK_ADDR "\n", name, name, name, name);
 	ck_assert_ptr_nonnull(signed_zone = sim_sign_with(name, text, o, &own_ds));
+	/* longttl.: the SOA served with a TTL of 90000 after signing with
+	 * 3600 (it still validates: the RRSIG keeps the original TTL). */
+	if (strcmp(name, "longttl.example.") == 0) {
+		char	*at = strstr(signed_zone, "longttl.example.\t3600\tIN\tSOA");
+
+		ck_assert_ptr_nonnull(at);
+		memcpy(at + strlen("longttl.example.\t"), "9000", 4);
+	}
 	ck_assert_int_eq(sim_zone(sim, OK_ADDR, name, signed_zone), 0);
 	lines = xasprintf("%s NS ns1.ok.example.\n%s", name, ds != NULL ? ds : own_ds);
 	free(text);
@@ -93,6 +101,7 @@ policy_zones(void)
 		    "13 99 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n" },
 		{ "bigkeys.example.", { 13, -1, 2, 10 }, NULL },
 		{ "bigkeysnotcp.example.", { 13, -1, 2, 10 }, NULL },
+		{ "longttl.example.", { 13, -1, 2, 0 }, NULL },
 	};
 	char	*all = xstrdup(""), *lines, *next;
 	size_t	 i;
@@ -1157,7 +1166,7 @@ START_TEST(test_dnssec_policy)
 	sim_add_rule(sim, &notcp);
 	harness_init(&h, load("[it10.example, it200.example, rsasha1.example, "
 	    "sha1ds.example, unsup.example, bigkeys.example, bigkeysnotcp.example, "
-	    "sig.example]", "anchor1", NULL));
+	    "longttl.example, sig.example]", "anchor1", NULL));
 	harness_run(&h);
 	ck_assert(!h.timed_out);
 
@@ -1168,11 +1177,17 @@ START_TEST(test_dnssec_policy)
 	z = zone_named(&h, "it200.example.");
 	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_NSEC3_ITERATIONS_HIGH));
 	ck_assert_int_eq(f->severity, SEVERITY_CRITICAL);
+	/* zonehealth_zone_dnssec_info's labels. */
+	ck_assert_str_eq(z->memory.dnssec_algorithms, "13");
+	ck_assert_str_eq(z->memory.dnssec_ds_digests, "2");
+	ck_assert_str_eq(z->memory.dnssec_denial, "nsec3");
+	ck_assert_int_eq(z->memory.dnssec_nsec3_iterations, 200);
 
 	z = zone_named(&h, "rsasha1.example.");
 	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_DNSSEC_ALGORITHM_DEPRECATED));
 	ck_assert_ptr_nonnull(strstr(f->summary, "RSASHA1"));
 	ck_assert_ptr_nonnull(strstr(f->fix, "13 (ECDSAP256SHA256)"));
+	ck_assert_str_eq(z->memory.dnssec_algorithms, "5");
 	z = zone_named(&h, "sha1ds.example.");
 	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_DNSSEC_ALGORITHM_DEPRECATED));
 	ck_assert_ptr_nonnull(strstr(f->summary, "SHA-1"));
@@ -1191,12 +1206,23 @@ START_TEST(test_dnssec_policy)
 	ck_assert_int_eq(f->severity, SEVERITY_CRITICAL);
 	ck_assert(!has_cause(z, CAUSE_DS_NO_MATCHING_DNSKEY));
 
+	/* A TTL past the RRSIG's original TTL (RFC 4035 5.3.3): a warning. */
+	z = zone_named(&h, "longttl.example.");
+	print_zone(z);
+	ck_assert_ptr_nonnull(f = finding_of(z, CAUSE_TTL_EXCEEDS_SIGNATURE));
+	ck_assert_int_eq(f->severity, SEVERITY_WARNING);
+	ck_assert_ptr_nonnull(strstr(f->evidence, "TTL 9000 is longer than its "
+	    "RRSIG's original TTL 3600"));
+
 	/* A modern, small, NSEC-signed zone: none of them. */
 	z = zone_named(&h, "sig.example.");
 	ck_assert(!has_cause(z, CAUSE_NSEC3_ITERATIONS_HIGH));
 	ck_assert(!has_cause(z, CAUSE_DNSSEC_ALGORITHM_DEPRECATED));
 	ck_assert(!has_cause(z, CAUSE_DNSSEC_ALGORITHM_UNSUPPORTED));
 	ck_assert(!has_cause(z, CAUSE_DNSKEY_TOO_LARGE));
+	ck_assert(!has_cause(z, CAUSE_TTL_EXCEEDS_SIGNATURE));
+	ck_assert_str_eq(z->memory.dnssec_denial, "nsec");
+	ck_assert_int_eq(z->memory.dnssec_nsec3_iterations, -1);
 	harness_free(&h);
 }
 END_TEST
