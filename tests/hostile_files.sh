@@ -8,6 +8,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 need curl
 need mkfifo
+need truncate
 need timeout
 
 mkfifo "$TMP/fifo"
@@ -39,6 +40,13 @@ try_t "trust_anchor a FIFO" trust_anchor "$TMP/fifo"
 try_t "state_file /dev/null" state_file /dev/null
 try_t "state_file a FIFO" state_file "$TMP/fifo"
 try_t "web_config_file a FIFO" web_config_file "$TMP/fifo"
+# Oversize (sparse: nothing is written): refused by its size, unread.
+truncate -s 2M "$TMP/big.hints"
+try_t "root_hints of 2 MiB" root_hints "$TMP/big.hints"
+truncate -s 65M "$TMP/big.yaml"
+timeout 10 $(daemon_cmd) -t -c "$TMP/big.yaml" > "$TMP/t.out" 2>&1
+rc=$?
+check "-t refuses a config of 65 MiB ($rc)" test "$rc" = 78
 timeout 10 $(daemon_cmd) -t -c "$TMP/fifo" > "$TMP/t.out" 2>&1
 rc=$?
 check "-t refuses a FIFO as the config ($rc)" test "$rc" = 78
