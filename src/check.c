@@ -18,6 +18,70 @@ const struct check_def *const check_table[] = {
 	NULL,
 };
 
+/* RFC 8914 extended errors, by code, and the causes each agrees with. */
+static const struct {
+	int		 code;
+	const char	*name;
+	enum cause	 causes[6];
+} check_ede[] = {
+	{ 1, "Unsupported DNSKEY Algorithm", { CAUSE_DNSSEC_ALGORITHM_UNSUPPORTED,
+	    CAUSE_DNSSEC_ALGORITHM_DEPRECATED, CAUSE_MAX } },
+	{ 2, "Unsupported DS Digest Type", { CAUSE_DNSSEC_ALGORITHM_UNSUPPORTED,
+	    CAUSE_DNSSEC_ALGORITHM_DEPRECATED, CAUSE_MAX } },
+	{ 6, "DNSSEC Bogus", { CAUSE_RRSIG_BOGUS, CAUSE_DS_NO_MATCHING_DNSKEY,
+	    CAUSE_DNSKEY_NOT_SIGNED_BY_KSK, CAUSE_DENIAL_INVALID,
+	    CAUSE_ANCESTOR_CHAIN_BROKEN, CAUSE_MAX } },
+	{ 7, "Signature Expired", { CAUSE_RRSIG_EXPIRED, CAUSE_MAX } },
+	{ 8, "Signature Not Yet Valid", { CAUSE_RRSIG_NOT_YET_VALID, CAUSE_MAX } },
+	{ 9, "DNSKEY Missing", { CAUSE_DS_NO_MATCHING_DNSKEY, CAUSE_DNSKEY_TOO_LARGE,
+	    CAUSE_DNSKEY_NOT_SIGNED_BY_KSK, CAUSE_ANCESTOR_CHAIN_BROKEN, CAUSE_MAX } },
+	{ 10, "RRSIGs Missing", { CAUSE_RRSIG_MISSING, CAUSE_MAX } },
+	{ 12, "NSEC Missing", { CAUSE_DENIAL_INVALID, CAUSE_MAX } },
+	{ 22, "No Reachable Authority", { CAUSE_SERVER_TIMEOUT,
+	    CAUSE_SERVER_REFUSED_CONNECTION, CAUSE_PARENT_UNREACHABLE,
+	    CAUSE_NS_NAME_UNRESOLVABLE, CAUSE_NS_DEPENDENCY_CYCLE, CAUSE_MAX } },
+	{ 23, "Network Error", { CAUSE_SERVER_TIMEOUT, CAUSE_SERVER_REFUSED_CONNECTION,
+	    CAUSE_MALFORMED_ANSWER, CAUSE_MAX } },
+	{ 25, "Signature Expired before Valid", { CAUSE_RRSIG_NOT_YET_VALID,
+	    CAUSE_RRSIG_EXPIRED, CAUSE_MAX } },
+	{ 27, "Unsupported NSEC3 Iterations Value", { CAUSE_NSEC3_ITERATIONS_HIGH,
+	    CAUSE_MAX } },
+};
+
+/*
+ * A finding that a resolver's extended error agrees with says so: what the
+ * users' resolver reports (Unbound with ede: yes, BIND, Knot Resolver) is
+ * the strongest evidence that the cause named is the one hurting them.
+ */
+static void
+check_cite_ede(struct findings *fs, const struct check_memory *m)
+{
+	struct finding	*f;
+	char		*s;
+	size_t		 i, r, e, c;
+
+	for (i = 0; i < fs->n; i++) {
+		f = &fs->v[i];
+		for (r = 0; r < m->nresolvers; r++)
+			for (e = 0; e < sizeof(check_ede) / sizeof(check_ede[0]); e++) {
+				if (m->resolvers[r].ede != check_ede[e].code)
+					continue;
+				for (c = 0; check_ede[e].causes[c] != CAUSE_MAX &&
+				    check_ede[e].causes[c] != f->cause; c++)
+					;
+				if (check_ede[e].causes[c] == CAUSE_MAX)
+					continue;
+				s = xasprintf("%s (resolver %s agrees: EDE %d, %s)",
+				    f->summary, m->resolvers[r].address,
+				    check_ede[e].code, check_ede[e].name);
+				free(f->summary);
+				f->summary = s;
+				r = m->nresolvers - 1;	/* one citation is enough */
+				break;
+			}
+	}
+}
+
 void
 check_run_all(const struct evidence *ev, const struct check_params *params,
     struct findings *out, int status[CHECK_MAX], struct check_memory *next)
@@ -37,6 +101,7 @@ check_run_all(const struct evidence *ev, const struct check_params *params,
 	}
 	check_resolvers(ev, out, &one, status, next);
 	findings_move(out, &one);
+	check_cite_ede(out, next);
 }
 
 void

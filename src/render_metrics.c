@@ -391,10 +391,18 @@ render_metrics_zones(struct render_metrics_out *out, const struct status *st)
 	    "for the zone's SOA.");
 	for (i = 0; i < n; i++) {
 		z = st->zones->v[i];
-		for (j = 0; j < z->memory.nresolvers; j++)
+		for (j = 0; j < z->memory.nresolvers; j++) {
+			char	ede[8] = "";
+
+			/* RFC 8914's code, "" for none: the reason a resolver
+			 * gives, as a label dashboards can group by. */
+			if (z->memory.resolvers[j].ede >= 0)
+				snprintf(ede, sizeof(ede), "%d",
+				    z->memory.resolvers[j].ede & 0xffff);
 			render_metrics_sample(out, "zonehealth_resolver_response", 1,
 			    "zone", z->name, "resolver", z->memory.resolvers[j].address,
-			    "rcode", z->memory.resolvers[j].rcode, NULL);
+			    "rcode", z->memory.resolvers[j].rcode, "ede", ede, NULL);
+		}
 	}
 
 	render_metrics_family(out, "zonehealth_host_address_up", RENDER_METRICS_GAUGE,

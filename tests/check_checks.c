@@ -341,6 +341,11 @@ START_TEST(test_resolver_symptom)
 	memset(&m, 0, sizeof(m));
 	check_run_all(ev, &params, &fs, status, &m);
 	ck_assert_ptr_null(find(&fs, CAUSE_RESOLVER_BLOCKED, "192.0.2.53"));
+	/* Issue 14: the finding cites the resolver's extended error that
+	 * agrees with it (RFC 8914: 22, No Reachable Authority). */
+	ck_assert_ptr_nonnull(f = find(&fs, CAUSE_SERVER_TIMEOUT, "192.0.2.2"));
+	ck_assert_ptr_nonnull(strstr(f->summary,
+	    "(resolver 192.0.2.53 agrees: EDE 22, No Reachable Authority)"));
 	check_memory_clear(&m);
 	findings_clear(&fs);
 
