@@ -243,7 +243,8 @@ daemon_status(struct status *st, void *arg)
 	st->runs_started = d->runs_started;
 	st->runs_failed = d->runs_failed;
 	st->runs_running = sched_running(d->sched);
-	st->runs_queued = sched_queued(d->sched);
+	st->runs_queued = sched_due(d->sched, clock_mono_ms());
+	st->schedule_lag_s = (double)sched_lag_ms(d->sched, clock_mono_ms()) / 1000;
 	st->engine = runner_engine(d->runner);
 	st->bursts = runner_burster(d->runner);
 	st->infra = runner_infra(d->runner);

@@ -200,6 +200,11 @@ render_metrics_daemon(struct render_metrics_out *out, const struct status *st)
 	    "Zone runs due but waiting for a free run slot.");
 	render_metrics_sample(out, "zonehealth_runs_queued",
 	    (double)st->runs_queued, NULL);
+	render_metrics_family(out, "zonehealth_schedule_lag_seconds",
+	    RENDER_METRICS_GAUGE, "How late the most overdue zone run is against "
+	    "its schedule (0: none is waiting).");
+	render_metrics_sample(out, "zonehealth_schedule_lag_seconds",
+	    st->schedule_lag_s, NULL);
 	render_metrics_families(out, st);
 	if (st->engine != NULL) {
 		render_metrics_family(out,

@@ -68,6 +68,30 @@ sched_queued(const struct sched *s)
 	return s->n;
 }
 
+/* The heap below i that is due by now: a node not due hides its subtree. */
+static size_t
+sched_due_below(const struct sched *s, size_t i, uint64_t now)
+{
+	if (i >= s->n || s->heap[i]->due_ms > now)
+		return 0;
+	return 1 + sched_due_below(s, 2 * i + 1, now) +
+	    sched_due_below(s, 2 * i + 2, now);
+}
+
+size_t
+sched_due(const struct sched *s, uint64_t now)
+{
+	return sched_due_below(s, 0, now);
+}
+
+uint64_t
+sched_lag_ms(const struct sched *s, uint64_t now)
+{
+	if (s->n == 0 || s->heap[0]->due_ms >= now)
+		return 0;
+	return now - s->heap[0]->due_ms;
+}
+
 static void
 sched_place(struct sched *s, size_t i, struct sched_entry *e)
 {

@@ -28,6 +28,10 @@ void sched_free(struct sched *);
 void sched_set_max_running(struct sched *, unsigned);
 unsigned sched_running(const struct sched *);
 size_t sched_queued(const struct sched *);
+/* Entries due by now but not started: waiting for a free run slot. */
+size_t sched_due(const struct sched *, uint64_t now);
+/* How late the most overdue entry is at now, in ms; 0 when none is due. */
+uint64_t sched_lag_ms(const struct sched *, uint64_t now);
 
 /* Queues a new entry, due at a random point of [now, now + window] (at most
  * its interval) so that zones added together do not all run at once. */

@@ -39,7 +39,8 @@ struct status {
 	uint64_t		 runs_started;
 	uint64_t		 runs_failed;
 	unsigned		 runs_running;
-	size_t			 runs_queued;
+	size_t			 runs_queued;	/* due, waiting for a run slot */
+	double			 schedule_lag_s;	/* how late the most overdue is */
 	const struct query_engine *engine;	/* per-server counters; may be NULL */
 	const struct burster	*bursts;	/* per-address bursts; may be NULL */
 	const struct infra	*infra;		/* the shared cache; may be NULL */

@@ -92,6 +92,31 @@ START_TEST(test_small_list_runs_at_once)
 }
 END_TEST
 
+/* Issue 15: zonehealth_runs_queued read 24-28 with 0-4 runs going: it
+ * counted every zone waiting for its time, not for a slot. */
+START_TEST(test_due_and_lag)
+{
+	struct sched		*s = sched_new(1, 42);
+	struct sched_entry	 e[5];
+	size_t			 i;
+
+	for (i = 0; i < 5; i++) {
+		e[i] = (struct sched_entry){ .interval_ms = MIN_MS };
+		sched_add_at(s, &e[i], 1000 * (i + 1));
+	}
+	ck_assert_uint_eq(sched_queued(s), 5);
+	ck_assert_uint_eq(sched_due(s, 500), 0);
+	ck_assert_uint_eq(sched_lag_ms(s, 500), 0);
+	ck_assert_uint_eq(sched_due(s, 3000), 3);
+	ck_assert_uint_eq(sched_lag_ms(s, 3000), 2000);
+	/* One slot: the first runs, the others wait for it. */
+	ck_assert_ptr_nonnull(sched_pop_due(s, 3000));
+	ck_assert_uint_eq(sched_due(s, 3000), 2);
+	ck_assert_uint_eq(sched_lag_ms(s, 3500), 1500);
+	sched_free(s);
+}
+END_TEST
+
 START_TEST(test_pop_in_due_order)
 {
 	struct sched		*s = sched_new(10000, 7);
@@ -247,6 +272,7 @@ sched_suite(void)
 	tcase_add_test(tc, test_jitter_bounds);
 	tcase_add_test(tc, test_first_runs_spread_over_interval);
 	tcase_add_test(tc, test_small_list_runs_at_once);
+	tcase_add_test(tc, test_due_and_lag);
 	tcase_add_test(tc, test_pop_in_due_order);
 	tcase_add_test(tc, test_concurrency_cap);
 	tcase_add_test(tc, test_done_reschedules_from_start);
