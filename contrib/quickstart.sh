@@ -18,8 +18,16 @@ rm -rf "$LAB"
 trap 'contrib/lab/lab.sh stop "$LAB" >/dev/null 2>&1' EXIT
 trap 'exit 0' INT TERM
 contrib/lab/lab.sh start "$LAB" --listen 127.0.0.1:10353 >/dev/null
+# What the demo's broken zones need to show: a second source address (the
+# blocked one), lagging serials named at once, bursts once a minute.
+{
+	cat "$LAB/zonehealth.yaml"
+	echo "source_addresses: [127.0.0.1, 127.0.0.2]"
+	echo "serial_grace: 0s"
+	echo "burst_interval: 1m"
+} > "$LAB/demo.yaml"
 echo "quickstart: lab running in $LAB (see contrib/lab/README.md); one pass:"
-src/zonehealthd --once -c "$LAB/zonehealth.yaml" || true
+src/zonehealthd --once -c "$LAB/demo.yaml" || true
 echo
 echo "quickstart: daemon on http://127.0.0.1:10353/ (/metrics, /api/v1/zones); Ctrl-C stops it and the lab"
-src/zonehealthd -f -c "$LAB/zonehealth.yaml"
+src/zonehealthd -f -c "$LAB/demo.yaml"
