@@ -162,7 +162,7 @@ if m:
 
 # Causes and checks of the catalogue.
 finding_c = open(os.path.join(src, "finding.c")).read()
-causes = re.findall(r'\{ "([a-z_]+)", CHECK_[A-Z_]+ \}', finding_c)
+causes = re.findall(r'\{ "([a-z_]+)",\s+CHECK_[A-Z_]+ \}', finding_c)
 checks = re.findall(r'\[CHECK_[A-Z_]+\] = "([a-z_]+)"', finding_c)
 check(len(causes) >= 30 and len(checks) == 6,
       "%d causes and %d checks in src/finding.c" % (len(causes), len(checks)))
@@ -172,6 +172,9 @@ for c in causes:
 for c in checks:
     check(re.search(r"^\.Ss %s$" % c, man8, re.M) is not None,
           "zonehealthd(8) CAUSES has a subsection for " + c)
+readme = open(os.path.join(src, "..", "README.md")).read()
+for c in causes:
+    check("`%s`" % c in readme, "README's causes table has " + c)
 
 # Every metric the renderer writes.
 render_c = open(os.path.join(src, "render_metrics.c")).read()
