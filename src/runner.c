@@ -639,22 +639,31 @@ run_service_hosts(struct run *run)
 	}
 }
 
+/* The zone's name asked of a, for op. */
+static void
+run_ask_zone(struct run *run, struct run_op *op, ldns_rr_type qtype,
+    const struct infra_addr *a, unsigned flags, query_cb cb)
+{
+	ldns_rdf	*qname;
+
+	if ((qname = ldns_dname_new_frm_str(run->ev->zone)) == NULL)
+		fatalx("bad zone name %s", run->ev->zone);
+	op->q = query_engine_send(run->r->qe, qname, qtype,
+	    (const struct sockaddr *)&a->ss, NULL, flags, cb, op);
+	ldns_rdf_deep_free(qname);
+}
+
 /* The symptom: what a resolver answers for the zone's SOA. */
 static void
 run_ask_resolver(struct run *run, size_t ri, bool cd)
 {
 	struct run_op	*op;
-	ldns_rdf	*qname;
 
 	op = run_op_new(run);
 	op->ri = ri;
 	op->cd = cd;
-	if ((qname = ldns_dname_new_frm_str(run->ev->zone)) == NULL)
-		fatalx("bad zone name %s", run->ev->zone);
-	op->q = query_engine_send(run->r->qe, qname, LDNS_RR_TYPE_SOA,
-	    (const struct sockaddr *)&run->ev->resolvers[ri].addr.ss, NULL,
-	    QUERY_F_RD | QUERY_F_DO | (cd ? QUERY_F_CD : 0), run_resolver_cb, op);
-	ldns_rdf_deep_free(qname);
+	run_ask_zone(run, op, LDNS_RR_TYPE_SOA, &run->ev->resolvers[ri].addr,
+	    QUERY_F_RD | QUERY_F_DO | (cd ? QUERY_F_CD : 0), run_resolver_cb);
 }
 
 static void
@@ -824,17 +833,12 @@ static void
 run_ask_parent(struct run *run, size_t pi, bool ds)
 {
 	struct run_op	*op;
-	ldns_rdf	*qname;
 
 	op = run_op_new(run);
 	op->pi = pi;
 	op->pds = ds;
-	if ((qname = ldns_dname_new_frm_str(run->ev->zone)) == NULL)
-		fatalx("bad zone name %s", run->ev->zone);
-	op->q = query_engine_send(run->r->qe, qname, ds ? LDNS_RR_TYPE_DS :
-	    LDNS_RR_TYPE_NS, (const struct sockaddr *)&run->ev->parents[pi].addr.ss,
-	    NULL, QUERY_F_DO, run_parent_cb, op);
-	ldns_rdf_deep_free(qname);
+	run_ask_zone(run, op, ds ? LDNS_RR_TYPE_DS : LDNS_RR_TYPE_NS,
+	    &run->ev->parents[pi].addr, QUERY_F_DO, run_parent_cb);
 }
 
 /*

@@ -90,22 +90,6 @@ done
 cp "$TMP/v1.yaml" "$TMP/zh.yaml"
 NZONES=$(grep -c '^  - name: ' "$TMP/v1.yaml")
 
-sanitizer_clean() {
-	! grep -Eq 'ERROR: (AddressSanitizer|LeakSanitizer)|SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer|runtime error:|LeakSanitizer has encountered' "$1"
-}
-sanitizer_show() {
-	sanitizer_clean "$1" && return 0
-	grep -E -A40 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|LeakSanitizer has' "$1" | head -n 60 | sed 's/^/    /'
-}
-# crash_show FILE STATUS: the sanitizer report, or for a death by a signal
-# (a non-ASan build: glibc's "double free" abort, SIGSEGV) the last lines.
-crash_show() {
-	sanitizer_show "$1"
-	if [ "$2" -gt 128 ] 2>/dev/null; then
-		echo "    killed by signal $(($2 - 128)); the end of its stderr:"
-		tail -n 3 "$1" | sed 's/^/    /'
-	fi
-}
 alive() { kill -0 "$DPID" 2>/dev/null; }
 # fds: the daemon's open descriptors, "LEAST MOST" of 20 samples 50 ms
 # apart (queries in flight come and go); the least is compared.
