@@ -29,7 +29,7 @@ fuzz_special_path(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct config		*cfg;
 	const char		*why;
 	size_t			 i;
@@ -53,6 +53,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		config_free(cfg);
 	} else if (errs.n == 0)
 		abort();	/* no config and no error to print */
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	return 0;
 }

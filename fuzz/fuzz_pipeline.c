@@ -287,7 +287,7 @@ fuzz_done(struct zone *z, bool ok, void *arg)
 static struct config *
 fuzz_config(uint8_t which)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct config		*cfg;
 	struct buf		 b;
 	size_t			 i;
@@ -301,7 +301,7 @@ fuzz_config(uint8_t which)
 	if (which == 0)
 		buf_printf(&b, "  - %s\n", fuzz_zone_names[0]);
 	cfg = config_load_buffer("fuzz.yaml", b.data, b.len, 0, &errs);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	buf_free(&b);
 	if (cfg == NULL)
 		abort();

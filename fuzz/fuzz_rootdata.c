@@ -14,7 +14,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct infra		*infra;
 	ldns_rr_list		*list;
 
@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		infra_free(infra);
 		ldns_rr_list_deep_free(list);
 	}
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 
 	list = rootdata_parse_anchor("fuzz.anchor", (const char *)data, size,
 	    &errs);
@@ -39,6 +39,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (list != NULL)
 		ldns_rr_list_deep_free(list);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	return 0;
 }

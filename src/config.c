@@ -82,7 +82,7 @@ struct config_option {
 struct config_load {
 	const char		*file;
 	FILE			*fp;	/* to turn offsets into lines */
-	struct config_errors	*errs;
+	struct cfgerr	*errs;
 	int			 flags;
 	yaml_document_t		 doc;
 };
@@ -282,66 +282,6 @@ static const struct config_type_info config_types[] = {
 	[CONFIG_FAMILY] = { "auto, on or off", NULL, config_set_family, NULL },
 };
 
-static void config_errors_vadd(struct config_errors *, const char *,
-    unsigned long, unsigned long, const char *, va_list)
-    __attribute__((format(printf, 5, 0)));
-
-static void
-config_errors_vadd(struct config_errors *errs, const char *file,
-    unsigned long line, unsigned long col, const char *fmt, va_list ap)
-{
-	va_list	 aq;
-	char	*msg;
-	int	 len;
-
-	va_copy(aq, ap);
-	len = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (len < 0)
-		fatalx("config error message: bad format \"%s\"", fmt);
-	msg = xmalloc((size_t)len + 1);
-	vsnprintf(msg, (size_t)len + 1, fmt, ap);
-	/* Doubling: a config of 80,000 bad keys must not copy the list
-	 * once per error. */
-	if (errs->n == 0 || (errs->n >= 8 && (errs->n & (errs->n - 1)) == 0))
-		errs->msgs = xreallocarray(errs->msgs, errs->n == 0 ? 8 :
-		    2 * errs->n, sizeof(*errs->msgs));
-	errs->msgs[errs->n++] = xasprintf("%s:%lu:%lu: error: %s", file, line,
-	    col, msg);
-	free(msg);
-}
-
-void
-config_errors_add(struct config_errors *errs, const char *file,
-    unsigned long line, unsigned long col, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	config_errors_vadd(errs, file, line, col, fmt, ap);
-	va_end(ap);
-}
-
-void
-config_errors_print(const struct config_errors *errs, FILE *fp)
-{
-	size_t	i;
-
-	for (i = 0; i < errs->n; i++)
-		fprintf(fp, "%s\n", errs->msgs[i]);
-}
-
-void
-config_errors_clear(struct config_errors *errs)
-{
-	size_t	i;
-
-	for (i = 0; i < errs->n; i++)
-		free(errs->msgs[i]);
-	free(errs->msgs);
-	errs->msgs = NULL;
-	errs->n = 0;
-}
 
 static void config_error(struct config_load *, const yaml_node_t *,
     const char *, ...) __attribute__((format(printf, 3, 4)));
@@ -354,9 +294,7 @@ config_error(struct config_load *l, const yaml_node_t *node, const char *fmt,
 	va_list	ap;
 
 	va_start(ap, fmt);
-	config_errors_vadd(l->errs, l->file,
-	    (unsigned long)node->start_mark.line + 1,
-	    (unsigned long)node->start_mark.column + 1, fmt, ap);
+	cfgerr_vat(l->errs, l->file, node, fmt, ap);
 	va_end(ap);
 }
 
@@ -623,36 +561,6 @@ config_set_domain(const struct config_option *o, const char *s, void *base,
 	return 0;
 }
 
-/* YAML's null (an empty value, "~", "null") reads as nothing. */
-static bool
-config_is_null(const yaml_node_t *node)
-{
-	const char	*s;
-
-	if (node->type != YAML_SCALAR_NODE ||
-	    node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	s = (const char *)node->data.scalar.value;
-	return *s == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
-	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
-}
-
-static const char *
-config_node_kind(const yaml_node_t *node)
-{
-	if (config_is_null(node))
-		return "nothing";
-	switch (node->type) {
-	case YAML_SCALAR_NODE:
-		return "a scalar";
-	case YAML_SEQUENCE_NODE:
-		return "a sequence";
-	case YAML_MAPPING_NODE:
-		return "a mapping";
-	default:
-		return "an empty node";
-	}
-}
 
 static size_t
 config_seq_len(const yaml_node_t *seq)
@@ -676,9 +584,9 @@ config_set(struct config_load *l, const struct config_option *o,
 	char				*msg;
 
 	if (t->scalar != NULL) {
-		if (node->type != YAML_SCALAR_NODE || config_is_null(node)) {
+		if (node->type != YAML_SCALAR_NODE || cfgerr_yaml_null(node)) {
 			config_error(l, node, "\"%s\": expected %s, got %s",
-			    o->name, t->expected, config_node_kind(node));
+			    o->name, t->expected, cfgerr_yaml_kind(node));
 			return;
 		}
 		if (t->scalar(o, config_scalar(node), base, &msg) == -1) {
@@ -689,7 +597,7 @@ config_set(struct config_load *l, const struct config_option *o,
 	}
 	if (node->type != YAML_SEQUENCE_NODE) {
 		config_error(l, node, "\"%s\": expected %s, got %s", o->name,
-		    t->expected, config_node_kind(node));
+		    t->expected, cfgerr_yaml_kind(node));
 		return;
 	}
 	t->list(l, o, node, base);
@@ -825,7 +733,7 @@ config_walk(struct config_load *l, yaml_node_t *map,
 			continue;
 		if (key->type != YAML_SCALAR_NODE) {
 			config_error(l, key, "expected a key name, got %s",
-			    config_node_kind(key));
+			    cfgerr_yaml_kind(key));
 			continue;
 		}
 		if ((first = config_keyset_add(&ks, key)) != NULL) {
@@ -867,10 +775,10 @@ static bool
 config_item_is(struct config_load *l, const struct config_option *o,
     yaml_node_t *item, yaml_node_type_t type)
 {
-	if (item->type == type && !config_is_null(item))
+	if (item->type == type && !cfgerr_yaml_null(item))
 		return true;
 	config_error(l, item, "\"%s\": expected %s, got %s", o->name,
-	    config_types[o->type].item, config_node_kind(item));
+	    config_types[o->type].item, cfgerr_yaml_kind(item));
 	return false;
 }
 
@@ -1019,7 +927,7 @@ config_set_zones(struct config_load *l, const struct config_option *o,
 		if ((item = yaml_document_get_node(&l->doc, *it)) == NULL)
 			continue;
 		memset(&z, 0, sizeof(z));
-		if (item->type == YAML_SCALAR_NODE && !config_is_null(item)) {
+		if (item->type == YAML_SCALAR_NODE && !cfgerr_yaml_null(item)) {
 			name_node = item;
 			if (value_parse_domain(config_scalar(item), &z.name,
 			    &why) == -1) {
@@ -1171,7 +1079,7 @@ config_new(void)
 
 /* Root hints and trust anchor, from the paths settled on or built in. */
 static void
-config_load_rootdata(struct config *cfg, struct config_errors *errs)
+config_load_rootdata(struct config *cfg, struct cfgerr *errs)
 {
 	cfg->root_hints = rootdata_load_hints(cfg->root_hints_path, errs);
 	/* "none": a private namespace under an unsigned private root; each
@@ -1184,61 +1092,12 @@ config_load_rootdata(struct config *cfg, struct config_errors *errs)
 	cfg->trust_anchor = rootdata_load_anchor(cfg->trust_anchor_path, errs);
 }
 
-/*
- * Where the reader gave up: libyaml only has a byte offset for bytes that
- * are not UTF-8, so count the lines up to it.
- */
-static yaml_mark_t
-config_offset_mark(FILE *fp, size_t offset)
-{
-	yaml_mark_t	mark;
-	size_t		i;
-	int		c;
-
-	memset(&mark, 0, sizeof(mark));
-	if (fp == NULL || fseek(fp, 0, SEEK_SET) == -1)
-		return mark;
-	for (i = 0; i < offset && (c = getc(fp)) != EOF; i++) {
-		if (c == '\n') {
-			mark.line++;
-			mark.column = 0;
-		} else
-			mark.column++;
-	}
-	return mark;
-}
-
-void
-config_errors_add_yaml(struct config_errors *errs, const char *file, FILE *fp,
-    const struct yaml_parser_s *p)
-{
-	yaml_mark_t	 mark;
-	const char	*problem;
-	unsigned long	 line, col;
-
-	if (p->error == YAML_MEMORY_ERROR)
-		fatalx("%s: out of memory parsing YAML", file);
-	if (p->error == YAML_READER_ERROR)
-		mark = config_offset_mark(fp, p->problem_offset);
-	else
-		mark = p->problem_mark;
-	line = (unsigned long)mark.line + 1;
-	col = (unsigned long)mark.column + 1;
-	problem = p->problem != NULL ? p->problem : "syntax error";
-	if (p->context != NULL)
-		config_errors_add(errs, file, line, col,
-		    "%s (%s at line %lu, column %lu)", problem, p->context,
-		    (unsigned long)p->context_mark.line + 1,
-		    (unsigned long)p->context_mark.column + 1);
-	else
-		config_errors_add(errs, file, line, col, "%s", problem);
-}
 
 /* A YAML syntax error, where libyaml found it. */
 static void
 config_yaml_error(struct config_load *l, const yaml_parser_t *p)
 {
-	config_errors_add_yaml(l->errs, l->file, l->fp, p);
+	cfgerr_add_yaml(l->errs, l->file, l->fp, p);
 }
 
 /* Walks the one document the file must hold. */
@@ -1253,14 +1112,14 @@ config_parse(struct config_load *l, yaml_parser_t *parser, struct config *cfg)
 		return;
 	}
 	if ((root = yaml_document_get_root_node(&l->doc)) == NULL) {
-		config_errors_add(l->errs, l->file, 1, 1,
+		cfgerr_add(l->errs, l->file, 1, 1,
 		    "empty config (expected a mapping of keys)");
 		yaml_document_delete(&l->doc);
 		return;
 	}
 	if (root->type != YAML_MAPPING_NODE)
 		config_error(l, root, "expected a mapping of keys at the top "
-		    "level, got %s", config_node_kind(root));
+		    "level, got %s", cfgerr_yaml_kind(root));
 	else
 		config_walk(l, root, config_options,
 		    CONFIG_NITEMS(config_options), cfg);
@@ -1272,7 +1131,7 @@ config_parse(struct config_load *l, yaml_parser_t *parser, struct config *cfg)
 		return;
 	}
 	if (yaml_document_get_root_node(&next) != NULL)
-		config_errors_add(l->errs, l->file,
+		cfgerr_add(l->errs, l->file,
 		    (unsigned long)next.start_mark.line + 1,
 		    (unsigned long)next.start_mark.column + 1,
 		    "more than one YAML document (a config is one mapping)");
@@ -1282,7 +1141,7 @@ config_parse(struct config_load *l, yaml_parser_t *parser, struct config *cfg)
 /* Parses the stream fp (closed here), named path in messages. */
 static struct config *
 config_load_fp(const char *path, FILE *fp, int flags,
-    struct config_errors *errs)
+    struct cfgerr *errs)
 {
 	struct config_load	 l;
 	struct config		*cfg;
@@ -1320,7 +1179,7 @@ config_load_fp(const char *path, FILE *fp, int flags,
 #define CONFIG_FILE_MAX		(64u << 20)
 
 struct config *
-config_load(const char *path, int flags, struct config_errors *errs)
+config_load(const char *path, int flags, struct cfgerr *errs)
 {
 	struct config	*cfg;
 	const char	*why;
@@ -1330,7 +1189,7 @@ config_load(const char *path, int flags, struct config_errors *errs)
 	/* Whole and checked first: a directory, device or FIFO named as
 	 * the config is refused, not read forever or waited on. */
 	if ((text = file_read(path, CONFIG_FILE_MAX, &len, &why)) == NULL) {
-		config_errors_add(errs, path, 1, 1, "cannot read file: %s", why);
+		cfgerr_add(errs, path, 1, 1, "cannot read file: %s", why);
 		return NULL;
 	}
 	cfg = config_load_buffer(path, text, len, flags, errs);
@@ -1340,13 +1199,13 @@ config_load(const char *path, int flags, struct config_errors *errs)
 
 struct config *
 config_load_buffer(const char *name, const char *text, size_t len, int flags,
-    struct config_errors *errs)
+    struct cfgerr *errs)
 {
 	FILE	*fp;
 
 	/* A stream like the file's: one parser, one way to count lines. */
 	if ((fp = fmemopen((void *)(uintptr_t)text, len, "r")) == NULL) {
-		config_errors_add(errs, name, 1, 1, "cannot read: %s",
+		cfgerr_add(errs, name, 1, 1, "cannot read: %s",
 		    strerror(errno));
 		return NULL;
 	}
@@ -1354,7 +1213,7 @@ config_load_buffer(const char *name, const char *text, size_t len, int flags,
 }
 
 struct config *
-config_default(struct config_errors *errs)
+config_default(struct cfgerr *errs)
 {
 	struct config	*cfg;
 	size_t		 before = errs->n;

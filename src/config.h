@@ -9,6 +9,7 @@
 
 #include <ldns/ldns.h>
 
+#include "cfgerr.h"
 #include "log.h"
 #include "value.h"
 
@@ -79,36 +80,21 @@ struct config {
 	size_t			 nzones;
 };
 
-/* Collected error messages, each "FILE:LINE:COL: error: message". */
-struct config_errors {
-	char	**msgs;
-	size_t	 n;
-};
-
-void config_errors_add(struct config_errors *, const char *file,
-    unsigned long line, unsigned long col, const char *, ...)
-    __attribute__((format(printf, 5, 6)));
-/* A YAML syntax error where the parser p (reading fp) stopped. */
-struct yaml_parser_s;
-void config_errors_add_yaml(struct config_errors *, const char *file,
-    FILE *fp, const struct yaml_parser_s *p);
-void config_errors_print(const struct config_errors *, FILE *);
-void config_errors_clear(struct config_errors *);
 
 #define CONFIG_ZONES_REQUIRED	0x1	/* daemon mode: "zones" must be present */
 
 /* Parses and checks path, loads root hints and trust anchor. Returns a
  * fresh config, or NULL with every error found appended to errs. No side
  * effects beyond reading files. */
-struct config *config_load(const char *path, int flags, struct config_errors *errs);
+struct config *config_load(const char *path, int flags, struct cfgerr *errs);
 /* The same from len bytes of text, named name in messages and cfg->path
  * (tests and fuzzing: no file of its own, but root data files it names
  * are read). */
 struct config *config_load_buffer(const char *name, const char *text,
-    size_t len, int flags, struct config_errors *errs);
+    size_t len, int flags, struct cfgerr *errs);
 /* Every default, built-in root hints and trust anchor, no zones. NULL with
  * errs filled if a default file exists but does not parse. */
-struct config *config_default(struct config_errors *errs);
+struct config *config_default(struct cfgerr *errs);
 /* Adds a zone from the command line; -1 with *why on a bad or duplicate name. */
 int config_add_zone(struct config *, const char *name, const char **why);
 /* The zone named (normalised name), or NULL. */

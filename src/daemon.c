@@ -117,7 +117,7 @@ daemon_select_zones(struct config *cfg, const struct options *opts)
 }
 
 struct config *
-daemon_load_config(const struct options *opts, struct config_errors *errs)
+daemon_load_config(const struct options *opts, struct cfgerr *errs)
 {
 	struct config	*cfg;
 	const char	*path = opts->config_path;
@@ -367,7 +367,7 @@ daemon_reload_refused(struct daemon *d, struct config *cfg)
 static void
 daemon_reload(struct daemon *d)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct config		*cfg;
 	struct http		*http = NULL;
 	char			 desc[256];
@@ -382,12 +382,12 @@ daemon_reload(struct daemon *d)
 			log_error("%s", errs.msgs[i]);
 		log_error("reload refused (%zu error%s); the running config stays",
 		    errs.n, errs.n == 1 ? "" : "s");
-		config_errors_clear(&errs);
+		cfgerr_clear(&errs);
 		d->reload_ok = false;
 		daemon_notify_ready(d);
 		return;
 	}
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	/* A new address or new TLS (certificates renewed in place too): a
 	 * new server, started before the old one lets go. The same TLS: the
 	 * running server, with the users read now. */
@@ -551,7 +551,7 @@ int
 daemon_main(const struct options *opts)
 {
 	struct daemon		 d;
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct config		*cfg;
 	char			 resolved[PATH_MAX];
 	size_t			 i;
@@ -573,12 +573,12 @@ daemon_main(const struct options *opts)
 	if ((cfg = daemon_load_config(&d.opts, &errs)) == NULL) {
 		for (i = 0; i < errs.n; i++)
 			log_error("%s", errs.msgs[i]);
-		config_errors_clear(&errs);
+		cfgerr_clear(&errs);
 		free(d.config_abspath);
 		free(d.web_abspath);
 		return EXIT_CONFIG;
 	}
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	log_set_level(cfg->log_level);
 
 	if ((d.base = event_base_new()) == NULL)

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 struct config;
-struct config_errors;
+struct cfgerr;
 
 /* Exit codes (sysexits.h where one fits). */
 #define EXIT_USAGE	64	/* EX_USAGE */
@@ -36,7 +36,7 @@ struct options {
  * the file lacks them); --once with --zone and no -c needs no file.
  * Except with --once, the web config (--web.config.file, else the file's
  * web_config_file) is loaded into cfg->web, its errors being the config's. */
-struct config *daemon_load_config(const struct options *, struct config_errors *);
+struct config *daemon_load_config(const struct options *, struct cfgerr *);
 /* Runs the service until SIGTERM/SIGINT; returns the exit code. */
 int daemon_main(const struct options *);
 

@@ -51,17 +51,17 @@ version(void)
 static int
 check_config(const struct options *opts)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct config		*cfg;
 	char			 web[256];
 
 	if ((cfg = daemon_load_config(opts, &errs)) == NULL) {
-		config_errors_print(&errs, stderr);
+		cfgerr_print(&errs, stderr);
 		fprintf(stderr, "%zu error%s\n", errs.n, errs.n == 1 ? "" : "s");
-		config_errors_clear(&errs);
+		cfgerr_clear(&errs);
 		return EXIT_CONFIG;
 	}
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	printf("%s: ok, %zu zones\n", cfg->path != NULL ? cfg->path :
 	    "command line", cfg->nzones);
 	if (cfg->web != NULL) {

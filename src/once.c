@@ -119,7 +119,7 @@ once_exit_code(const struct zone_set *zones)
 int
 once_main(const struct options *opts)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct config		*cfg;
 	struct zone_set		 zones = { NULL, 0 };
 	struct once		 o;
@@ -131,11 +131,11 @@ once_main(const struct options *opts)
 	int			 code;
 
 	if ((cfg = daemon_load_config(opts, &errs)) == NULL) {
-		config_errors_print(&errs, stderr);
-		config_errors_clear(&errs);
+		cfgerr_print(&errs, stderr);
+		cfgerr_clear(&errs);
 		return EXIT_CONFIG;
 	}
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	log_set_level(cfg->log_level);
 
 	memset(&o, 0, sizeof(o));

@@ -33,7 +33,7 @@ struct rootdata_file {
 	const char		*name;
 	FILE			*fp;
 	char			*text;		/* the file read whole */
-	struct config_errors	*errs;
+	struct cfgerr	*errs;
 	size_t			 nerrors;
 };
 
@@ -67,7 +67,7 @@ rootdata_list_new(void)
 /* Opens path, or text (len bytes, named name) when path is NULL. */
 static int
 rootdata_open(struct rootdata_file *f, const char *path, const char *text,
-    size_t len, const char *name, struct config_errors *errs)
+    size_t len, const char *name, struct cfgerr *errs)
 {
 	const char	*why;
 
@@ -80,7 +80,7 @@ rootdata_open(struct rootdata_file *f, const char *path, const char *text,
 	} else {
 		f->name = path;
 		if ((f->text = file_read(path, ROOTDATA_FILE_MAX, &len, &why)) == NULL) {
-			config_errors_add(errs, f->name, 1, 1, "cannot read file: %s",
+			cfgerr_add(errs, f->name, 1, 1, "cannot read file: %s",
 			    why);
 			return -1;
 		}
@@ -88,7 +88,7 @@ rootdata_open(struct rootdata_file *f, const char *path, const char *text,
 	}
 	if (f->fp == NULL) {
 		free(f->text);
-		config_errors_add(errs, f->name, 1, 1, "cannot read file: %s",
+		cfgerr_add(errs, f->name, 1, 1, "cannot read file: %s",
 		    strerror(errno));
 		return -1;
 	}
@@ -107,7 +107,7 @@ rootdata_error(struct rootdata_file *f, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	config_errors_add(f->errs, f->name, (unsigned long)line, 1, "%s", msg);
+	cfgerr_add(f->errs, f->name, (unsigned long)line, 1, "%s", msg);
 	f->nerrors++;
 }
 
@@ -299,7 +299,7 @@ rootdata_hints_select(struct rootdata_file *f, ldns_rr_list *all)
 /* From path, or else from text (len bytes) named name. */
 static ldns_rr_list *
 rootdata_load(const char *path, const char *text, size_t len,
-    const char *name, enum rootdata_kind kind, struct config_errors *errs)
+    const char *name, enum rootdata_kind kind, struct cfgerr *errs)
 {
 	struct rootdata_file	 f;
 	ldns_rr_list		*all, *out;
@@ -323,7 +323,7 @@ rootdata_load(const char *path, const char *text, size_t len,
 }
 
 ldns_rr_list *
-rootdata_load_hints(const char *path, struct config_errors *errs)
+rootdata_load_hints(const char *path, struct cfgerr *errs)
 {
 	return rootdata_load(path, rootdata_builtin_hints,
 	    strlen(rootdata_builtin_hints), ROOTDATA_HINTS_BUILTIN,
@@ -331,7 +331,7 @@ rootdata_load_hints(const char *path, struct config_errors *errs)
 }
 
 ldns_rr_list *
-rootdata_load_anchor(const char *path, struct config_errors *errs)
+rootdata_load_anchor(const char *path, struct cfgerr *errs)
 {
 	return rootdata_load(path, rootdata_builtin_anchor,
 	    strlen(rootdata_builtin_anchor), ROOTDATA_ANCHOR_BUILTIN,
@@ -340,14 +340,14 @@ rootdata_load_anchor(const char *path, struct config_errors *errs)
 
 ldns_rr_list *
 rootdata_parse_hints(const char *name, const char *text, size_t len,
-    struct config_errors *errs)
+    struct cfgerr *errs)
 {
 	return rootdata_load(NULL, text, len, name, ROOTDATA_HINTS, errs);
 }
 
 ldns_rr_list *
 rootdata_parse_anchor(const char *name, const char *text, size_t len,
-    struct config_errors *errs)
+    struct cfgerr *errs)
 {
 	return rootdata_load(NULL, text, len, name, ROOTDATA_ANCHOR, errs);
 }

@@ -32,7 +32,7 @@ struct webconfig_load {
 	const char		*file;
 	const char		*dir;	/* relative paths start here; NULL: cwd */
 	FILE			*fp;
-	struct config_errors	*errs;
+	struct cfgerr	*errs;
 	yaml_document_t		 doc;
 	struct webconfig	*wc;
 };
@@ -87,22 +87,10 @@ webconfig_error(struct webconfig_load *l, const yaml_node_t *node,
     const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*msg;
-	int	 len;
 
 	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
+	cfgerr_vat(l->errs, l->file, node, fmt, ap);
 	va_end(ap);
-	if (len < 0)
-		fatalx("web config error message: bad format \"%s\"", fmt);
-	msg = xmalloc((size_t)len + 1);
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)len + 1, fmt, ap);
-	va_end(ap);
-	config_errors_add(l->errs, l->file,
-	    (unsigned long)node->start_mark.line + 1,
-	    (unsigned long)node->start_mark.column + 1, "%s", msg);
-	free(msg);
 }
 
 const char *
@@ -136,37 +124,6 @@ webconfig_is_bcrypt(const char *s)
 	return strspn(s + 7, b64) == 53;
 }
 
-/* YAML's null (an empty value, "~", "null") reads as nothing. */
-static bool
-webconfig_is_null(const yaml_node_t *node)
-{
-	const char	*s;
-
-	if (node->type != YAML_SCALAR_NODE ||
-	    node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	s = (const char *)node->data.scalar.value;
-	return *s == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
-	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
-}
-
-static const char *
-webconfig_kind(const yaml_node_t *node)
-{
-	if (webconfig_is_null(node))
-		return "nothing";
-	switch (node->type) {
-	case YAML_SCALAR_NODE:
-		return "a scalar";
-	case YAML_SEQUENCE_NODE:
-		return "a sequence";
-	case YAML_MAPPING_NODE:
-		return "a mapping";
-	default:
-		return "an empty node";
-	}
-}
-
 static const char *
 webconfig_scalar(const yaml_node_t *node)
 {
@@ -178,10 +135,10 @@ static const char *
 webconfig_want_scalar(struct webconfig_load *l, const char *key,
     yaml_node_t *node, const char *expected)
 {
-	if (node->type == YAML_SCALAR_NODE && !webconfig_is_null(node))
+	if (node->type == YAML_SCALAR_NODE && !cfgerr_yaml_null(node))
 		return webconfig_scalar(node);
 	webconfig_error(l, node, "\"%s\": expected %s, got %s", key, expected,
-	    webconfig_kind(node));
+	    cfgerr_yaml_kind(node));
 	return NULL;
 }
 
@@ -266,7 +223,7 @@ webconfig_walk(struct webconfig_load *l, yaml_node_t *map,
 			continue;
 		if (key->type != YAML_SCALAR_NODE) {
 			webconfig_error(l, key, "expected a key name, got %s",
-			    webconfig_kind(key));
+			    cfgerr_yaml_kind(key));
 			continue;
 		}
 		name = webconfig_scalar(key);
@@ -380,7 +337,7 @@ webconfig_set_min_version(struct webconfig_load *l, const char *key,
 	int		 i;
 
 	/* Older versions exist in the format; this server never speaks them. */
-	if (node->type == YAML_SCALAR_NODE && !webconfig_is_null(node)) {
+	if (node->type == YAML_SCALAR_NODE && !cfgerr_yaml_null(node)) {
 		s = webconfig_scalar(node);
 		if (strcmp(s, "TLS10") == 0 || strcmp(s, "TLS11") == 0) {
 			webconfig_error(l, node, "\"%s\": %s is not supported; "
@@ -480,11 +437,11 @@ webconfig_set_tls(struct webconfig_load *l, const char *key,
 	bool				 verify;
 
 	/* A section with everything commented out is no section. */
-	if (webconfig_is_null(node))
+	if (cfgerr_yaml_null(node))
 		return;
 	if (node->type != YAML_MAPPING_NODE) {
 		webconfig_error(l, node, "\"%s\": expected a mapping, got %s",
-		    key, webconfig_kind(node));
+		    key, cfgerr_yaml_kind(node));
 		return;
 	}
 	memset(&m, 0, sizeof(m));
@@ -535,12 +492,12 @@ webconfig_set_users(struct webconfig_load *l, const char *key,
 	const char		*user, *hash;
 	size_t			 max;
 
-	if (webconfig_is_null(node))
+	if (cfgerr_yaml_null(node))
 		return;
 	if (node->type != YAML_MAPPING_NODE) {
 		webconfig_error(l, node, "\"%s\": expected a mapping of user "
 		    "names to bcrypt hashes, got %s", key,
-		    webconfig_kind(node));
+		    cfgerr_yaml_kind(node));
 		return;
 	}
 	max = (size_t)(node->data.mapping.pairs.top -
@@ -595,15 +552,15 @@ webconfig_parse(struct webconfig_load *l, yaml_parser_t *parser)
 	yaml_node_t	*root;
 
 	if (!yaml_parser_load(parser, &l->doc)) {
-		config_errors_add_yaml(l->errs, l->file, l->fp, parser);
+		cfgerr_add_yaml(l->errs, l->file, l->fp, parser);
 		return;
 	}
 	root = yaml_document_get_root_node(&l->doc);
 	/* Nothing (or only comments): plain HTTP, no auth. */
-	if (root != NULL && !webconfig_is_null(root)) {
+	if (root != NULL && !cfgerr_yaml_null(root)) {
 		if (root->type != YAML_MAPPING_NODE)
 			webconfig_error(l, root, "expected a mapping of keys at "
-			    "the top level, got %s", webconfig_kind(root));
+			    "the top level, got %s", cfgerr_yaml_kind(root));
 		else
 			webconfig_walk(l, root, webconfig_top_keys,
 			    WEBCONFIG_NITEMS(webconfig_top_keys), NULL);
@@ -613,11 +570,11 @@ webconfig_parse(struct webconfig_load *l, yaml_parser_t *parser)
 		return;
 
 	if (!yaml_parser_load(parser, &next)) {
-		config_errors_add_yaml(l->errs, l->file, l->fp, parser);
+		cfgerr_add_yaml(l->errs, l->file, l->fp, parser);
 		return;
 	}
 	if (yaml_document_get_root_node(&next) != NULL)
-		config_errors_add(l->errs, l->file,
+		cfgerr_add(l->errs, l->file,
 		    (unsigned long)next.start_mark.line + 1,
 		    (unsigned long)next.start_mark.column + 1,
 		    "more than one YAML document (a web config is one mapping)");
@@ -626,7 +583,7 @@ webconfig_parse(struct webconfig_load *l, yaml_parser_t *parser)
 
 /* Parses fp (closed here), named name in messages. */
 static struct webconfig *
-webconfig_load_fp(const char *name, FILE *fp, struct config_errors *errs)
+webconfig_load_fp(const char *name, FILE *fp, struct cfgerr *errs)
 {
 	struct webconfig_load	 l;
 	struct webconfig	*wc;
@@ -663,7 +620,7 @@ webconfig_load_fp(const char *name, FILE *fp, struct config_errors *errs)
 }
 
 struct webconfig *
-webconfig_load(const char *path, struct config_errors *errs)
+webconfig_load(const char *path, struct cfgerr *errs)
 {
 	struct webconfig	*wc;
 	const char		*why;
@@ -674,11 +631,11 @@ webconfig_load(const char *path, struct config_errors *errs)
 	/* Whole and checked first: never a device or a FIFO (a reload
 	 * would hang on it). */
 	if ((text = file_read(path, WEBCONFIG_FILE_MAX, &len, &why)) == NULL) {
-		config_errors_add(errs, path, 1, 1, "cannot read file: %s", why);
+		cfgerr_add(errs, path, 1, 1, "cannot read file: %s", why);
 		return NULL;
 	}
 	if ((fp = fmemopen(text, len, "r")) == NULL) {
-		config_errors_add(errs, path, 1, 1, "cannot read file: %s",
+		cfgerr_add(errs, path, 1, 1, "cannot read file: %s",
 		    strerror(errno));
 		free(text);
 		return NULL;
@@ -690,12 +647,12 @@ webconfig_load(const char *path, struct config_errors *errs)
 
 struct webconfig *
 webconfig_load_buffer(const char *name, const char *text, size_t len,
-    struct config_errors *errs)
+    struct cfgerr *errs)
 {
 	FILE	*fp;
 
 	if ((fp = fmemopen((void *)(uintptr_t)text, len, "r")) == NULL) {
-		config_errors_add(errs, name, 1, 1, "cannot read: %s",
+		cfgerr_add(errs, name, 1, 1, "cannot read: %s",
 		    strerror(errno));
 		return NULL;
 	}

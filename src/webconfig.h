@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct config_errors;
+struct cfgerr;
 
 /* client_auth_type, with Go's crypto/tls meanings. */
 enum webconfig_client_auth {
@@ -49,11 +49,11 @@ struct webconfig {
 /* Reads path and every file it names; checks that the certificates and key
  * load and match. NULL with each error ("FILE:LINE:COL: error: ...")
  * appended to errs. An empty file is a config with nothing in it. */
-struct webconfig *webconfig_load(const char *path, struct config_errors *errs);
+struct webconfig *webconfig_load(const char *path, struct cfgerr *errs);
 /* The same from len bytes of text named name (tests and fuzzing); relative
  * paths are taken from name's directory. */
 struct webconfig *webconfig_load_buffer(const char *name, const char *text,
-    size_t len, struct config_errors *errs);
+    size_t len, struct cfgerr *errs);
 void webconfig_free(struct webconfig *);
 
 /* True when both would make the same TLS server (NULL is no TLS): a reload

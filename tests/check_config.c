@@ -133,7 +133,7 @@ from_template(const char *name)
 
 /* errs must hold exactly these messages, each prefix + expected[i]. */
 static void
-check_messages(const struct config_errors *errs, const char *prefix,
+check_messages(const struct cfgerr *errs, const char *prefix,
     const char *const *expected, size_t n)
 {
 	char	*want;
@@ -158,14 +158,14 @@ static void
 expect_errors(const char *path, int flags, const char *const *expected,
     size_t n)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	char			*prefix;
 
 	ck_assert_ptr_null(config_load(path, flags, &errs));
 	prefix = xasprintf("%s:", path);
 	check_messages(&errs, prefix, expected, n);
 	free(prefix);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 }
 
 /* expect_errors for YAML given inline. */
@@ -191,7 +191,7 @@ expect_yaml_error(const char *yaml, const char *expected)
 static struct config *
 load_yaml(const char *yaml, int flags)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct config		*cfg;
 	char			*path;
 	size_t			 i;
@@ -202,7 +202,7 @@ load_yaml(const char *yaml, int flags)
 		fprintf(stderr, "unexpected: %s\n", errs.msgs[i]);
 	ck_assert_uint_eq(errs.n, 0);
 	ck_assert_ptr_nonnull(cfg);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	free(path);
 	return cfg;
 }
@@ -221,7 +221,7 @@ addr_str(const struct value_addr *a, uint16_t omit_port)
 
 START_TEST(test_full)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct config		*cfg;
 	const struct config_zone *z;
 	char			*path, *want;
@@ -348,7 +348,7 @@ check_defaults(const struct config *cfg)
 
 START_TEST(test_defaults)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct config		*cfg;
 
 	cfg = config_default(&errs);
@@ -376,7 +376,7 @@ START_TEST(test_zone_overrides)
 {
 	struct config	*cfg;
 	char		*path;
-	struct config_errors errs = { NULL, 0 };
+	struct cfgerr errs = { NULL, 0 };
 
 	path = data_path("config_overrides.yaml");
 	cfg = config_load(path, CONFIG_ZONES_REQUIRED, &errs);
@@ -725,7 +725,7 @@ END_TEST
 
 START_TEST(test_error_unreadable)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	char			*path, *want;
 
 	path = xasprintf("%s/absent.yaml", tmpdir);
@@ -736,7 +736,7 @@ START_TEST(test_error_unreadable)
 	ck_assert_str_eq(errs.msgs[0], want);
 	free(want);
 	free(path);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 
 	ck_assert_ptr_null(config_load(tmpdir, 0, &errs));
 	ck_assert_uint_eq(errs.n, 1);
@@ -744,7 +744,7 @@ START_TEST(test_error_unreadable)
 	    tmpdir);
 	ck_assert_str_eq(errs.msgs[0], want);
 	free(want);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 }
 END_TEST
 
@@ -752,7 +752,7 @@ START_TEST(test_load_buffer)
 {
 	static const char	 good[] = "zones: [a.test]\nretries: 3\n";
 	static const char	 bad[] = "retries: 2\nstate_file: \"/x\xff\"\n";
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct config		*cfg;
 
 	/* Only len bytes count: the rest of the buffer is not read. */
@@ -770,23 +770,23 @@ START_TEST(test_load_buffer)
 	    0, &errs));
 	check_messages(&errs, "inline:", (const char *const[]){
 	    "2:16: error: invalid leading UTF-8 octet" }, 1);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 
 	ck_assert_ptr_null(config_load_buffer("nothing", "", 0, 0, &errs));
 	check_messages(&errs, "nothing:", (const char *const[]){
 	    "1:1: error: empty config (expected a mapping of keys)" }, 1);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 }
 END_TEST
 
 START_TEST(test_errors_append)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct config		*cfg;
 	char			*path;
 
 	/* Errors already in the list are not this load's failure. */
-	config_errors_add(&errs, "earlier", 7, 3, "%s %d", "before", 1);
+	cfgerr_add(&errs, "earlier", 7, 3, "%s %d", "before", 1);
 	ck_assert_str_eq(errs.msgs[0], "earlier:7:3: error: before 1");
 	path = write_tmp("good.yaml", "zones: [a.test]\n");
 	cfg = config_load(path, CONFIG_ZONES_REQUIRED, &errs);
@@ -800,7 +800,7 @@ START_TEST(test_errors_append)
 	ck_assert_uint_eq(errs.n, 2);
 	ck_assert_str_eq(errs.msgs[0], "earlier:7:3: error: before 1");
 	free(path);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	ck_assert_uint_eq(errs.n, 0);
 	ck_assert_ptr_null(errs.msgs);
 }
@@ -895,7 +895,7 @@ END_TEST
 
 START_TEST(test_add_find_zone)
 {
-	struct config_errors	  errs = { NULL, 0 };
+	struct cfgerr	  errs = { NULL, 0 };
 	struct config		 *cfg;
 	const struct config_zone *z;
 	const char		 *why = NULL;
@@ -923,7 +923,7 @@ END_TEST
 
 START_TEST(test_shipped_config)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct config		*cfg;
 	const char		*top = getenv("top_srcdir");
 	char			*path;
@@ -970,7 +970,7 @@ static void
 expect_rootdata_errors(bool hints, const char *name,
     const char *const *expected, size_t n)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	ldns_rr_list		*list;
 	char			*path, *prefix;
 
@@ -981,13 +981,13 @@ expect_rootdata_errors(bool hints, const char *name,
 	prefix = xasprintf("%s:", path);
 	check_messages(&errs, prefix, expected, n);
 	free(prefix);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	free(path);
 }
 
 START_TEST(test_hints_good)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	ldns_rr_list		*list;
 	ldns_rr			*rr;
 	char			*path, *owner;
@@ -1065,7 +1065,7 @@ END_TEST
 
 START_TEST(test_anchor_good)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	ldns_rr_list		*list;
 	char			*path;
 
@@ -1116,7 +1116,7 @@ START_TEST(test_rootdata_buffer)
 	    ". 3600000 IN NS a.root.test.\n"
 	    "a.root.test. 3600000 IN A 192.0.2.1\n"
 	    "junk that is not read";
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	ldns_rr_list		*list;
 
 	list = rootdata_parse_hints("mem", hints, sizeof(hints) - 1 - 21,
@@ -1133,12 +1133,12 @@ START_TEST(test_rootdata_buffer)
 	    "DNSKEY records)",
 	    "2:1: error: unexpected A record (a trust anchor holds DS or "
 	    "DNSKEY records)" }, 2);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 
 	ck_assert_ptr_null(rootdata_parse_anchor("empty", "", 0, &errs));
 	check_messages(&errs, "empty:", (const char *const[]){
 	    "1:1: error: no DS or DNSKEY records" }, 1);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 }
 END_TEST
 
@@ -1150,7 +1150,7 @@ START_TEST(test_rootdata_in_config)
 		"hints_bad_rr.hints:6:1: error: Syntax error, value expected",
 		"anchor_empty.anchor:1:1: error: no DS or DNSKEY records",
 	};
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	char			*yaml, *path, *prefix;
 
 	/* The files' errors join the config's, with the files' positions. */
@@ -1160,7 +1160,7 @@ START_TEST(test_rootdata_in_config)
 	ck_assert_ptr_null(config_load(path, 0, &errs));
 	prefix = xasprintf("%s/", data_dir());
 	check_messages(&errs, prefix, expected, NELEMS(expected));
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	free(prefix);
 	free(path);
 	free(yaml);
@@ -1172,7 +1172,7 @@ START_TEST(test_rootdata_in_config)
 	check_messages(&errs, path, (const char *const[]){
 	    ":1:13: error: \"root_hints\": cannot read \"/nonexistent/hints\": "
 	    "No such file or directory" }, 1);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	free(path);
 
 	/* While the YAML itself is broken, the files are not read. */
@@ -1186,7 +1186,7 @@ END_TEST
 
 START_TEST(test_builtin)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	ldns_rr_list		*list;
 	ldns_rr			*rr;
 	size_t			 i, nns = 0, na = 0, naaaa = 0;

@@ -353,7 +353,7 @@ config_text(const char *zones, const char *anchor, const char *extra)
 static struct config *
 load(const char *zones, const char *anchor, const char *extra)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct config		*cfg;
 	char			*t = config_text(zones, anchor, extra);
 	size_t			 i;
@@ -361,7 +361,7 @@ load(const char *zones, const char *anchor, const char *extra)
 	cfg = config_load_buffer("simnet.yaml", t, strlen(t), 0, &errs);
 	for (i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.msgs[i]);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	free(t);
 	ck_assert_ptr_nonnull(cfg);
 	return cfg;

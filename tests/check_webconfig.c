@@ -137,7 +137,7 @@ teardown(void)
 static struct webconfig *
 load_good(const char *text)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct webconfig	*wc;
 	size_t			 i;
 
@@ -146,13 +146,13 @@ load_good(const char *text)
 		fprintf(stderr, "unexpected: %s\n", errs.msgs[i]);
 	ck_assert_uint_eq(errs.n, 0);
 	ck_assert_ptr_nonnull(wc);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 	return wc;
 }
 
 /* errs must hold exactly the n messages of want, in order. */
 static void
-check_messages(const struct config_errors *errs, const char *const *want,
+check_messages(const struct cfgerr *errs, const char *const *want,
     size_t n)
 {
 	size_t	i;
@@ -169,12 +169,12 @@ check_messages(const struct config_errors *errs, const char *const *want,
 static void
 expect_errors(const char *text, const char *const *want, size_t n)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 
 	ck_assert_ptr_null(webconfig_load_buffer("web.yml", text, strlen(text),
 	    &errs));
 	check_messages(&errs, want, n);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 }
 
 static void
@@ -310,7 +310,7 @@ END_TEST
 /* Relative paths start from the web config's directory, not the cwd. */
 START_TEST(test_relative_paths)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct webconfig	*wc;
 	const char		*text = "tls_server_config:\n"
 	    "  cert_file: server.pem\n"
@@ -338,7 +338,7 @@ END_TEST
 /* The stand-in of check_config's config_full.yaml is a good web config. */
 START_TEST(test_data_file)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	struct webconfig	*wc;
 	const char		*top = getenv("top_srcdir");
 	char			*path;
@@ -569,14 +569,14 @@ END_TEST
 
 START_TEST(test_error_missing_files)
 {
-	struct config_errors	 errs = { NULL, 0 };
+	struct cfgerr	 errs = { NULL, 0 };
 	char			*text, *want;
 
 	ck_assert_ptr_null(webconfig_load("/nonexistent/web.yml", &errs));
 	ck_assert_uint_eq(errs.n, 1);
 	ck_assert_str_eq(errs.msgs[0], "/nonexistent/web.yml:1:1: error: "
 	    "cannot read file: No such file or directory");
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 
 	ck_assert_ptr_null(webconfig_load(tmpdir, &errs));
 	ck_assert_uint_eq(errs.n, 1);
@@ -584,7 +584,7 @@ START_TEST(test_error_missing_files)
 	    tmpdir);
 	ck_assert_str_eq(errs.msgs[0], want);
 	free(want);
-	config_errors_clear(&errs);
+	cfgerr_clear(&errs);
 
 	/* Both files named, both missing: both said, each where it is. */
 	{
@@ -625,14 +625,14 @@ START_TEST(test_error_tls_files)
 	want = xasprintf("web.yml:2:14: error: \"cert_file\": \"%s/notpem.txt\" "
 	    "has no usable PEM certificate: ", tmpdir);
 	{
-		struct config_errors	errs = { NULL, 0 };
+		struct cfgerr	errs = { NULL, 0 };
 
 		ck_assert_ptr_null(webconfig_load_buffer("web.yml", text,
 		    strlen(text), &errs));
 		ck_assert_uint_eq(errs.n, 1);
 		ck_assert_msg(strncmp(errs.msgs[0], want, strlen(want)) == 0,
 		    "got %s", errs.msgs[0]);
-		config_errors_clear(&errs);
+		cfgerr_clear(&errs);
 	}
 	free(want);
 	free(text);
@@ -652,14 +652,14 @@ START_TEST(test_error_tls_files)
 	want = xasprintf("web.yml:3:13: error: \"key_file\": \"%s/ca.pem\" has "
 	    "no usable unencrypted PEM private key: ", tmpdir);
 	{
-		struct config_errors	errs = { NULL, 0 };
+		struct cfgerr	errs = { NULL, 0 };
 
 		ck_assert_ptr_null(webconfig_load_buffer("web.yml", text,
 		    strlen(text), &errs));
 		ck_assert_uint_eq(errs.n, 1);
 		ck_assert_msg(strncmp(errs.msgs[0], want, strlen(want)) == 0,
 		    "got %s", errs.msgs[0]);
-		config_errors_clear(&errs);
+		cfgerr_clear(&errs);
 	}
 	free(want);
 	free(text);

@@ -132,9 +132,10 @@ expect_eq() {  # DESC WANT GOT
 }
 
 # lab_listeners: sockets on port 53 of the lab's addresses (127.0.53-69.x,
-# 127.0.72-95.x), and on web.lab.'s service port (8443).
+# 127.0.72-98.x, 127.0.100-108.x, 127.0.120-122.x), and on web.lab.'s
+# service port (8443).
 lab_listeners() {
-	ss -Hlntu 2>/dev/null | awk '$5 ~ /^127\.0\.(5[3-9]|6[0-9]|7[2-9]|8[0-9]|9[0-5])\.[0-9]+:(53|8443)$/ {print $1, $5}'
+	ss -Hlntu 2>/dev/null | awk '$5 ~ /^127\.0\.(5[3-9]|6[0-9]|7[2-9]|8[0-9]|9[0-8]|10[0-8]|12[0-2])\.[0-9]+:(53|8443)$/ {print $1, $5}'
 }
 
 # ---- start ----------------------------------------------------------------
@@ -162,7 +163,7 @@ check "zonehealth.yaml lists the lab's zones" \
 check "zonehealth.yaml lists the dependency-cycle zones" \
 	bash -c 'for z in cyca cycb fivens; do grep -qx "  - name: $z.lab." "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
 check "zonehealth.yaml lists the DNSSEC zones" \
-	bash -c 'for z in nsec nsec3 optout expired notyet expiring dsmismatch kskunsigned bogus brokennsec3 stalesig child.brokenparent cdsmismatch unsigned; do grep -qx "  - name: $z.lab." "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
+	bash -c 'for z in nsec nsec3 optout expired notyet expiring dsmismatch kskunsigned bogus brokennsec3 stalesig child.brokenparent cdsmismatch unsigned it200 rsasha1 unsupds bigkeys bigkeysnotcp longttl; do grep -qx "  - name: $z.lab." "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
 check "zonehealth.yaml lists the rate-limit and round-robin zones" \
 	bash -c 'for z in rrl lossy srcblock resblock multi web count1 count2 count3; do grep -qx "  - name: $z.lab." "$1" || exit 1; done' _ "$D1/zonehealth.yaml"
 check "zonehealth.yaml gives web.lab. its service host" \
@@ -253,6 +254,19 @@ done <<'EOF'
 127.0.93.2  cdsmismatch.lab. aa    aa       Knot
 127.0.94.1  unsigned.lab. aa       aa       NSD
 127.0.94.2  unsigned.lab. aa       aa       Knot
+127.0.96.1  it200.lab.    aa       aa       NSD
+127.0.96.2  it200.lab.    aa       aa       NSD
+127.0.97.1  rsasha1.lab.  aa       aa       NSD
+127.0.97.2  rsasha1.lab.  aa       aa       Knot
+127.0.98.1  unsupds.lab.  aa       aa       NSD
+127.0.98.2  unsupds.lab.  aa       aa       Knot
+127.0.120.1 bigkeys.lab.  aa       aa       NSD
+127.0.120.2 bigkeys.lab.  aa       aa       Knot
+127.0.121.1 bigkeysnotcp.lab. aa   refused  UDP-only-relay
+127.0.121.2 bigkeysnotcp.lab. aa   refused  UDP-only-relay
+127.0.121.3 bigkeysnotcp.lab. aa   aa       hidden-NSD
+127.0.122.1 longttl.lab.  aa       aa       NSD
+127.0.122.2 longttl.lab.  aa       aa       Knot
 127.0.72.1  rrl.lab.      aa       aa       own-NSD-with-RRL
 127.0.72.2  rrl.lab.      aa       aa       NSD
 127.0.73.1  lossy.lab.    aa       aa       NSD
@@ -336,6 +350,13 @@ brokennsec3.lab.        SOA  NOERROR+ad  positive-answers-fine
 nx.brokennsec3.lab.     A    SERVFAIL    broken-NSEC3-chain
 stalesig.lab.           SOA  NOERROR+ad  retries-the-good-server
 www.stalesig.lab.       A    NOERROR+ad  retries-the-good-server
+it200.lab.              SOA  NOERROR+ad  positive-answers-fine
+nx.it200.lab.           A    NXDOMAIN    200-NSEC3-iterations-insecure
+rsasha1.lab.            SOA  NOERROR+ad  SHA-1-still-validates
+unsupds.lab.            SOA  NOERROR     unknown-DS-digest-insecure
+bigkeys.lab.            SOA  NOERROR+ad  big-DNSKEY-over-TCP
+bigkeysnotcp.lab.       SOA  SERVFAIL    big-DNSKEY-no-TCP
+longttl.lab.            SOA  NOERROR+ad  long-TTL-validates
 EOF
 
 # epoch YYYYMMDDHHMMSS: seconds since 1970 (0 when not a date).
@@ -503,8 +524,60 @@ done
 check "optout.lab.: every NSEC3 has the opt-out flag" \
 	awk '$4 == "NSEC3" {n++; if ($6 != 1) bad = 1} END {exit !(n > 0 && !bad)}' "$D1/zones/optout.lab.signed"
 
+# the policy zones as served (README.md, third table): it200.lab.'s NSEC3
+# iterations, rsasha1.lab.'s and unsupds.lab.'s DS at lab. and keys, the
+# big DNSKEY answers (truncated at 1232 bytes; whole over TCP, or TCP
+# refused), longttl.lab.'s SOA TTL above its RRSIG's original TTL
+for addr in 127.0.96.1 127.0.96.2; do
+	expect_eq "it200.lab. @$addr: NSEC3PARAM" "1 0 200 -" \
+		"$(timeout 10 dig +norec +short +time=2 +tries=1 @$addr it200.lab. NSEC3PARAM)"
+done
+expect_eq "rsasha1.lab.: DS at lab. (algorithm 5, digest type 1: 40 hex digits)" "5 1 40" \
+	"$(timeout 10 dig +norec +short +time=2 +tries=1 @127.0.54.1 rsasha1.lab. DS | awk '{print $2, $3, length($4)}')"
+for addr in 127.0.97.1 127.0.97.2; do
+	expect_eq "rsasha1.lab. @$addr: DNSKEY algorithms" "5 5" \
+		"$(timeout 10 dig +norec +short +time=2 +tries=1 @$addr rsasha1.lab. DNSKEY | awk '{print $3}' | xargs)"
+done
+ds=$(timeout 10 dig +norec +short +time=2 +tries=1 @127.0.54.1 unsupds.lab. DS)
+tags=$(keytags 127.0.98.1 unsupds.lab.)
+check "unsupds.lab.: DS at lab. of its KSK, digest type 99 ($ds; $tags)" \
+	bash -c '[[ $1 =~ ^([0-9]+)\ 13\ 99\  && " $2 " == *" 257:${BASH_REMATCH[1]} "* ]]' _ "$ds" "$tags"
+# dnskey_size ADDR ZONE udp|tcp: tc (truncated), the answer's size in bytes,
+# refused or timeout; asked as resolvers ask (1232-byte buffer, DO set)
+dnskey_size() {
+	local out tr=+notcp
+	[ "$3" = tcp ] && tr=+tcp
+	out=$(timeout 10 dig +norec +dnssec +bufsize=1232 +ignore +time=2 +tries=1 $tr @"$1" "$2" DNSKEY 2>&1)
+	case $out in
+	*"connection refused"*) echo refused; return ;;
+	*"timed out"*) echo timeout; return ;;
+	esac
+	if grep -q '^;; flags:[^;]* tc[ ;]' <<<"$out"; then echo tc; return; fi
+	sed -n 's/^;; MSG SIZE  rcvd: \([0-9]*\)$/\1/p' <<<"$out"
+}
+for addr in 127.0.120.1 127.0.120.2 127.0.121.1 127.0.121.2; do
+	zone=bigkeys.lab.
+	[ "${addr#127.0.121.}" != "$addr" ] && zone=bigkeysnotcp.lab.
+	expect_eq "$zone @$addr: DNSKEY over UDP (1232 bytes)" tc "$(dnskey_size $addr $zone udp)"
+	size=$(dnskey_size $addr $zone tcp)
+	if [ "$zone" = bigkeys.lab. ]; then
+		check "$zone @$addr: DNSKEY over TCP, $size bytes (over 1232)" test "${size:-0}" -gt 1232
+	else
+		expect_eq "$zone @$addr: DNSKEY over TCP" refused "$size"
+	fi
+done
+out=$(timeout 10 dig +norec +time=2 +tries=1 @127.0.121.3 bigkeysnotcp.lab. NS)
+check "bigkeysnotcp.lab.: its hidden server is in no NS set" \
+	bash -c 'grep -q "status: NOERROR" <<<"$1" && ! grep -q hidden <<<"$1"' _ "$out"
+for addr in 127.0.122.1 127.0.122.2; do
+	expect_eq "longttl.lab. @$addr: SOA TTL, RRSIG original TTL" "86400 300" \
+		"$(timeout 10 dig +norec +dnssec +time=2 +tries=1 @$addr longttl.lab. SOA |
+		   awk '$4 == "SOA" {t = $2} $4 == "RRSIG" && $5 == "SOA" {o = $8} END {print t, o}')"
+done
+
 # the signed files: ldns-verify-zone passes the healthy ones, fails the broken
-for z in ok.lab nsec.lab nsec3.lab optout.lab expiring.lab cdsmismatch.lab stalesig.lab child.brokenparent.lab; do
+for z in ok.lab nsec.lab nsec3.lab optout.lab expiring.lab cdsmismatch.lab stalesig.lab child.brokenparent.lab \
+	it200.lab rsasha1.lab unsupds.lab bigkeys.lab bigkeysnotcp.lab longttl.lab; do
 	check "ldns-verify-zone passes $z.signed" bash -c 'ldns-verify-zone "$1" >/dev/null 2>&1' _ "$D1/zones/$z.signed"
 done
 for z in expired.lab notyet.lab bogus.lab brokennsec3.lab stalesig.lab@knot-stalesig; do

@@ -5,7 +5,10 @@ Generates, for every zone of the table: keys (ldns-keygen), the zone file,
 the signed zone (ldns-signzone) with DS records placed in the parent, and
 the DNSSEC faults the table asks for (expired or future signatures, a DS or
 CDS of a key not in the zone, a DNSKEY RRset signed by the ZSK only, a
-record changed after signing, an NSEC3 record removed); the NSD, Knot and
+record changed after signing, an NSEC3 record removed) and what validators
+refuse or distrust (NSEC3 iterations, RSASHA1 keys, a SHA-1 or unusable DS,
+a DNSKEY RRset padded with keys that sign nothing, an SOA TTL raised after
+signing); the NSD, Knot and
 Unbound configs; root.hints, root.key and zonehealth.yaml; expiry.tab
 (`ZONE EPOCH`: the earliest RRSIG expiration in the files served for each
 signed zone); and two lists that lab.sh reads:
@@ -42,11 +45,21 @@ import sys
 import time
 
 TTL = 300
+# tamper=ttl: the SOA's TTL after signing (its RRSIG's original TTL is TTL)
+TAMPER_TTL = 86400
 UNBOUND_ADDRESS = "127.0.53.53"
 # the address Unbound sends its queries from (outgoing-interface), so that
 # a server's ACL can refuse the resolver and nobody else
 UNBOUND_EGRESS = "127.0.0.3"
-ALGORITHM = "ECDSAP256SHA256"
+# algorithm= of a zone line: ldns-keygen's -a and -b (None: its default size)
+ALGORITHMS = {"ecdsap256sha256": ("ECDSAP256SHA256", None),
+              "rsasha256": ("RSASHA256", 2048),
+              "rsasha1": ("RSASHA1", 1024)}
+DEFAULT_ALGORITHM = "ecdsap256sha256"
+# extrakeys=: the keys that pad a DNSKEY RRset (ZSK flag, sign nothing)
+EXTRA_KEY = ("RSASHA256", 2048)
+# ds=unsupported: a digest type no validator implements (unassigned)
+UNSUPPORTED_DIGEST = 99
 # hostile.py's --mode choices
 HOSTILE_MODES = ("garbage", "truncated", "comploop", "wrongid", "wrongquestion",
                  "oversized", "trickle", "noclose", "flood")
@@ -94,11 +107,15 @@ def parse_time(text, now):
     raise LabError("bad time %r (now, +N[smhd], -N[smhd] or epoch seconds)" % text)
 
 
-def nsec3_hash(name):
-    """NAME's NSEC3 hash (SHA-1, no salt, no extra iteration: as the lab
-    signs), base32hex in lower case: the first label of its NSEC3 record."""
+def nsec3_hash(name, iterations=0):
+    """NAME's NSEC3 hash (SHA-1, no salt, ITERATIONS extra iterations: as
+    the lab signs), base32hex in lower case: the first label of its NSEC3
+    record (RFC 5155 5)."""
     wire = b"".join(bytes([len(l)]) + l for l in name.lower().encode().split(b".") if l) + b"\0"
-    return base64.b32hexencode(hashlib.sha1(wire).digest()).decode().lower()
+    h = hashlib.sha1(wire).digest()
+    for _ in range(iterations):
+        h = hashlib.sha1(h).digest()
+    return base64.b32hexencode(h).decode().lower()
 
 
 def is_ipv4(text):
@@ -114,7 +131,23 @@ class Zone:
         self.nsec3 = choice(opts, "nsec3", ("no", "yes", "optout"), lineno)
         self.inception = window_time(opts, "inception", "-1h", lineno)
         self.expiration = window_time(opts, "expiration", "+30d", lineno)
-        self.ds = choice(opts, "ds", ("yes" if self.sign else "no", "yes", "no", "other"), lineno)
+        # NSEC3 extra iterations (RFC 9276 says 0; validators give up past ~150)
+        self.iterations = opts.pop("iterations", None)
+        if self.iterations is not None:
+            if not re.fullmatch(r"\d+", self.iterations) or int(self.iterations) > 65535:
+                raise LabError("line %d: iterations= takes a whole number from 0 to 65535" % lineno)
+            self.iterations = int(self.iterations)
+        # the signing algorithm of the zone's KSK and ZSK (ldns-keygen -a, -b)
+        self.algorithm = choice(opts, "algorithm", tuple(ALGORITHMS), lineno)
+        self.ds = choice(opts, "ds", ("yes" if self.sign else "no", "yes", "no", "other",
+                                      "unsupported"), lineno)
+        # the DS digest type at the parent: 2 (SHA-256) or 1 (SHA-1)
+        self.ds_digest = int(choice(opts, "ds_digest", ("2", "1"), lineno))
+        # extra RSA ZSK-flag keys published in the DNSKEY RRset, signing nothing
+        self.extrakeys = opts.pop("extrakeys", "0")
+        if not re.fullmatch(r"\d+", self.extrakeys) or int(self.extrakeys) > 20:
+            raise LabError("line %d: extrakeys= takes a whole number from 0 to 20" % lineno)
+        self.extrakeys = int(self.extrakeys)
         self.cds = choice(opts, "cds", ("no", "yes", "other"), lineno)
         self.dnskey_signer = choice(opts, "dnskey_signer", ("ksk", "zsk"), lineno)
         self.tamper = opts.pop("tamper", None)
@@ -135,7 +168,11 @@ class Zone:
         if opts:
             raise LabError("line %d: unknown zone option(s) %s" % (lineno, ", ".join(sorted(opts))))
         # what needs the zone's own keys or signatures
-        needs_sign = [k for k, bad in (("nsec3", self.nsec3 != "no"), ("ds=yes", self.ds == "yes"),
+        needs_sign = [k for k, bad in (("nsec3", self.nsec3 != "no"),
+                                       ("ds=%s" % self.ds, self.ds in ("yes", "unsupported")),
+                                       ("algorithm", self.algorithm != DEFAULT_ALGORITHM),
+                                       ("ds_digest", self.ds_digest != 2),
+                                       ("extrakeys", self.extrakeys > 0),
                                        ("cds=yes", self.cds == "yes"),
                                        ("dnskey_signer", self.dnskey_signer != "ksk"),
                                        ("tamper", self.tamper is not None),
@@ -144,13 +181,23 @@ class Zone:
             raise LabError("line %d: %s need(s) a signed zone (sign=yes)" % (lineno, ", ".join(needs_sign)))
         if self.chain == "broken" and self.nsec3 == "no":
             raise LabError("line %d: chain=broken needs nsec3=yes or optout" % lineno)
+        if self.iterations is not None and self.nsec3 == "no":
+            raise LabError("line %d: iterations= needs nsec3=yes or optout" % lineno)
+        self.iterations = self.iterations or 0
+        if self.nsec3 != "no" and ALGORITHMS[self.algorithm][0] in ("RSASHA1",):
+            # algorithm 5 predates NSEC3 (RFC 5155 2): validators treat such
+            # a zone as insecure; use an NSEC3-capable algorithm
+            raise LabError("line %d: algorithm=%s cannot sign with NSEC3 (nsec3=no)"
+                           % (lineno, self.algorithm))
+        if self.ds_digest != 2 and self.ds not in ("yes", "other"):
+            raise LabError("line %d: ds_digest= needs a DS (ds=yes or other)" % lineno)
         if self.tamper is not None:
             self.tamper = self.tamper.split(",")
             for t in self.tamper:
-                if t != "soa" and not is_ipv4(t):
-                    raise LabError("line %d: tamper= takes an IPv4 address (www's A) "
-                                   "and/or soa" % lineno)
-                if t != "soa" and (self.www == "none" or name == "."):
+                if t not in ("soa", "ttl") and not is_ipv4(t):
+                    raise LabError("line %d: tamper= takes an IPv4 address (www's A), "
+                                   "soa and/or ttl" % lineno)
+                if t not in ("soa", "ttl") and (self.www == "none" or name == "."):
                     raise LabError("line %d: tamper= changes the www A record: the zone has none" % lineno)
         self.ns = []        # NsRow
         self.extra = []     # verbatim zone-file lines
@@ -168,8 +215,12 @@ class NsRow:
         self.listener = listener
         self.lineno = lineno
         self.where = opts.pop("in", "both")
-        if self.where not in ("both", "parent", "child"):
-            raise LabError("line %d: in= must be both, parent or child" % lineno)
+        if self.where not in ("both", "parent", "child", "none"):
+            raise LabError("line %d: in= must be both, parent, child or none" % lineno)
+        if self.where == "none" and (address == "none" or listener == "-" or "glue" in opts):
+            # a hidden server (e.g. a relay's backend): listed nowhere, so
+            # it needs an address and a server of its own, and has no glue
+            raise LabError("line %d: in=none needs an address and a listener, and no glue=" % lineno)
         self.glue = opts.pop("glue", address)
         self.load = opts.pop("load", "ok")
         if self.load not in ("ok", "fail"):
@@ -539,7 +590,7 @@ class Lab:
         glue = {}   # zone -> its glue-only checks
         for z in self.zones.values():
             for r in z.ns:
-                if (z.name != "." and r.where != "child" and under(r.name, z.name)
+                if (z.name != "." and r.where in ("both", "parent") and under(r.name, z.name)
                         and r.glue not in ("none", r.address)):
                     if r.glue in (UNBOUND_ADDRESS, UNBOUND_EGRESS):
                         raise LabError("line %d: %s is the resolver's address" % (r.lineno, r.glue))
@@ -575,7 +626,7 @@ class Lab:
     def build(self):
         """Fill every zone's records: SOA, NS, A for NS names, glue, www."""
         for z in self.zones.values():
-            first = next((r.name for r in z.ns if r.where != "parent"), z.ns[0].name)
+            first = next((r.name for r in z.ns if r.where in ("both", "child")), z.ns[0].name)
             rname = "hostmaster." + (z.name if z.name != "." else "")
             z.serial = self.now
             z.records.append((z.name, "SOA", "%s %s %d 3600 600 86400 %d" % (first, rname, z.serial, TTL)))
@@ -590,8 +641,8 @@ class Lab:
             for r in z.ns:
                 if parent and r.where in ("both", "parent"):
                     self.add(parent, z.name, "NS", r.name)
-                if r.address == "none":
-                    continue    # the name has no address: no A, no glue
+                if r.address == "none" or r.where == "none":
+                    continue    # no address, or a hidden server: no A, no glue
                 home = self.home_of(r.name)
                 if home is None:
                     raise LabError("line %d: %s is in no lab zone" % (r.lineno, r.name))
@@ -616,9 +667,13 @@ class Lab:
             raise LabError("%s failed (exit %d): %s" % (" ".join(argv), p.returncode, p.stderr.strip()))
         return p.stdout
 
-    def keygen(self, zone, ksk):
+    def keygen(self, zone, ksk, algorithm=ALGORITHMS[DEFAULT_ALGORITHM]):
+        """A new key for ZONE (a KSK, flags 257, or a ZSK, 256) with
+        ALGORITHM, (ldns-keygen -a NAME, -b BITS or None): its base name."""
         keydir = os.path.join(self.outdir, "keys")
-        argv = ["ldns-keygen", "-a", ALGORITHM, "-r", "/dev/urandom"]
+        argv = ["ldns-keygen", "-a", algorithm[0], "-r", "/dev/urandom"]
+        if algorithm[1]:
+            argv += ["-b", str(algorithm[1])]
         if ksk:
             argv.append("-k")
         base = self.run(argv + [zone], cwd=keydir).strip()
@@ -633,7 +688,11 @@ class Lab:
         owner = words[0]
         return "%s\t3600\tIN\tDS\t%s" % (owner, self.ds_rdata(key))
 
-    def ds_rdata(self, key):
+    def ds_rdata(self, key, digest=2):
+        """The DS rdata of KEY with DIGEST type 2 (SHA-256) or 1 (SHA-1); any
+        other type (ds=unsupported) is written with a SHA-256 digest: a
+        digest type validators do not implement, same key tag and
+        algorithm."""
         words = self.dnskey_rdata(key).split()
         flags, proto, alg = int(words[0]), int(words[1]), int(words[2])
         rdata = bytes([flags >> 8, flags & 0xFF, proto, alg]) + base64.b64decode("".join(words[3:]))
@@ -642,7 +701,8 @@ class Lab:
         wire = b"".join(bytes([len(l)]) + l for l in owner.lower().encode().split(b".") if l) + b"\0"
         acc = sum(b << 8 if i % 2 == 0 else b for i, b in enumerate(rdata))
         tag = (acc + (acc >> 16)) & 0xFFFF
-        return "%d %d 2 %s" % (tag, alg, hashlib.sha256(wire + rdata).hexdigest())
+        h = hashlib.sha1 if digest == 1 else hashlib.sha256
+        return "%d %d %d %s" % (tag, alg, digest, h(wire + rdata).hexdigest())
 
     @staticmethod
     def dnskey_rdata(key):
@@ -692,7 +752,7 @@ class Lab:
                 "-e", str(parse_time(expiration or z.expiration, self.now)),
                 "-o", z.name, "-f", stem + ".signed"]
         if z.nsec3 != "no":
-            argv += ["-n", "-t", "0"] + (["-p"] if z.nsec3 == "optout" else [])
+            argv += ["-n", "-t", str(z.iterations)] + (["-p"] if z.nsec3 == "optout" else [])
         # dnskey_signer=zsk: the KSK is in the zone (a DNSKEY record, see
         # write_zones) but only the ZSK signs, the DNSKEY RRset included
         keys = [z.zsk] if z.dnskey_signer == "zsk" else [z.zsk, z.ksk]
@@ -713,17 +773,25 @@ class Lab:
     def tampered(z, lines):
         """LINES with, after signing, the www A record reading an address of
         Z.tamper and/or (soa) the SOA's minimum TTL one more: their RRSIGs
-        cover what was signed, so they do not verify."""
+        cover what was signed, so they do not verify; and/or (ttl) the
+        SOA's TTL raised to TAMPER_TTL: the RRSIG keeps the original TTL,
+        so it still verifies, but the TTL outlasts it."""
         www = "www." + z.name
         for t in z.tamper:
             for i, line in enumerate(lines):
-                w = line.split()
-                if t != "soa" and len(w) == 5 and w[0] == www and w[3] == "A":
+                w, _, note = line.partition(";")
+                w = w.split()
+                note = " ;" + note if note else ""
+                if t not in ("soa", "ttl") and len(w) == 5 and w[0] == www and w[3] == "A":
                     lines[i] = "%s ; tamper=: signed as %s" % ("\t".join(w[:4] + [t]), w[4])
                     break
                 if t == "soa" and len(w) == 11 and w[0] == z.name and w[3] == "SOA":
-                    lines[i] = "%s ; tamper=: signed with minimum %s" % (
-                        "\t".join(w[:10] + [str(int(w[10]) + 1)]), w[10])
+                    lines[i] = "%s ; tamper=: signed with minimum %s%s" % (
+                        "\t".join(w[:10] + [str(int(w[10]) + 1)]), w[10], note)
+                    break
+                if t == "ttl" and len(w) == 11 and w[0] == z.name and w[3] == "SOA":
+                    lines[i] = "%s ; tamper=: signed with TTL %s%s" % (
+                        "\t".join([w[0], str(TAMPER_TTL)] + w[2:]), w[1], note)
                     break
             else:
                 raise LabError("%s: tamper=%s: no such record in the signed zone" % (z.name, t))
@@ -734,7 +802,7 @@ class Lab:
         """LINES without the NSEC3 record (and its RRSIG) that covers the
         hash of *.ZONE: every NXDOMAIN below the apex needs it (the wildcard
         proof), and the record before it in the chain does not cover it."""
-        target = nsec3_hash("*." + z.name)
+        target = nsec3_hash("*." + z.name, z.iterations)
         drop = None
         for line in lines:
             w = line.split(";", 1)[0].split()
@@ -744,7 +812,7 @@ class Lab:
                     drop = w[0].lower()
         if drop is None:
             raise LabError("%s: chain=broken: no NSEC3 record covers *.%s" % (z.name, z.name))
-        if drop.split(".", 1)[0] == nsec3_hash(z.name):
+        if drop.split(".", 1)[0] == nsec3_hash(z.name, z.iterations):
             # NSD would then serve the zone without NSEC3 at all
             raise LabError("%s: chain=broken: the apex's NSEC3 covers *.%s; use another zone name"
                            % (z.name, z.name))
@@ -812,12 +880,17 @@ class Lab:
     def write_zones(self):
         zdir = os.path.join(self.outdir, "zones")
         for z in self.zones.values():
+            alg = ALGORITHMS[z.algorithm]
             if z.sign:
-                z.ksk = self.keygen(z.name, True)
-                z.zsk = self.keygen(z.name, False)
+                z.ksk = self.keygen(z.name, True, alg)
+                z.zsk = self.keygen(z.name, False, alg)
             if "other" in (z.ds, z.cds):
                 # a KSK that never made it into the zone (a botched rollover)
-                z.other = self.keygen(z.name, True)
+                z.other = self.keygen(z.name, True, alg)
+            for _ in range(z.extrakeys):
+                # published (so ldns-signzone signs them into the DNSKEY
+                # RRset) but never given to it as signing keys
+                self.add(z, z.name, "DNSKEY", self.dnskey_rdata(self.keygen(z.name, False, EXTRA_KEY)))
             if z.dnskey_signer == "zsk":
                 self.add(z, z.name, "DNSKEY", self.dnskey_rdata(z.ksk))
             if z.cds != "no":
@@ -828,7 +901,9 @@ class Lab:
         for z in self.zones.values():
             for child in self.children(z.name):
                 if child.ds != "no":
-                    self.add(z, child.name, "DS", self.ds_rdata(child.ksk if child.ds == "yes" else child.other))
+                    digest = UNSUPPORTED_DIGEST if child.ds == "unsupported" else child.ds_digest
+                    self.add(z, child.name, "DS", self.ds_rdata(
+                        child.other if child.ds == "other" else child.ksk, digest))
             self.write_zone(z, os.path.join(zdir, file_stem(z.name)), z.records)
             self.write_variants(z)
 
