@@ -12,32 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "procstat.h"
-
-/* Reads a small /proc file whole; -1 when it cannot be read or is too big. */
-static int
-procstat_slurp(const char *path, char *out, size_t outlen)
-{
-	ssize_t	n = 0;
-	size_t	len = 0;
-	int	fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while (len < outlen - 1) {
-		n = read(fd, out + len, outlen - 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (n == -1 || len == 0 || len == outlen - 1)
-		return -1;
-	out[len] = '\0';
-	return 0;
-}
 
 /*
  * Boot time in seconds since the epoch: /proc/self/stat counts from it.
@@ -71,14 +47,14 @@ procstat_btime(unsigned long long *btime)
  * and parentheses, so counting starts after the last ')'.
  */
 static int
-procstat_self(unsigned long long *utime, unsigned long long *stime,
-    unsigned long long *start, unsigned long long *vsize, long long *rss)
+procstat_parse_self(const char *text, unsigned long long *utime,
+    unsigned long long *stime, unsigned long long *start,
+    unsigned long long *vsize, long long *rss)
 {
-	char		 text[4096], *p, *end;
+	const char	*p;
+	char		*end;
 	int		 field;
 
-	if (procstat_slurp("/proc/self/stat", text, sizeof(text)) == -1)
-		return -1;
 	if ((p = strrchr(text, ')')) == NULL || p[1] != ' ' || p[2] == '\0')
 		return -1;
 	p += 3;				/* field 3, the state letter */
@@ -106,6 +82,21 @@ procstat_self(unsigned long long *utime, unsigned long long *stime,
 		p = end;
 	}
 	return 0;
+}
+
+static int
+procstat_self(unsigned long long *utime, unsigned long long *stime,
+    unsigned long long *start, unsigned long long *vsize, long long *rss)
+{
+	const char	*why;
+	char		*text;
+	int		 rc;
+
+	if ((text = file_read("/proc/self/stat", 4096, NULL, &why)) == NULL)
+		return -1;
+	rc = procstat_parse_self(text, utime, stime, start, vsize, rss);
+	free(text);
+	return rc;
 }
 
 /* Entries of /proc/self/fd, less the one this count itself holds open. */
@@ -138,8 +129,8 @@ procstat_open_fds(double *count)
 void
 procstat_read(struct procstat *ps)
 {
-	unsigned long long	 utime, stime, start, vsize, btime;
-	long long		 rss;
+	unsigned long long	 utime = 0, stime = 0, start = 0, vsize = 0, btime;
+	long long		 rss = 0;
 	struct rlimit		 rl;
 	long			 ticks, pagesize;
 

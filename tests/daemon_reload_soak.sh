@@ -17,11 +17,6 @@
 # sent and made, config swaps, descriptors and RSS before and after, wall
 # time.
 . "${top_srcdir:-.}/tests/lib.sh"
-need python3
-need nsd
-need knotd
-need unbound
-need curl
 lab_start
 
 if [ "${ZH_VALGRIND:-0}" = 1 ]; then N=${RELOAD_SOAK_N:-100}; else N=${RELOAD_SOAK_N:-1000}; fi

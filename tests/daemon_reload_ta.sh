@@ -9,11 +9,6 @@
 # last one (its last-run time passes the reload's) with ok.lab. still clean,
 # and SIGTERM exits 0 with no sanitizer report.
 . "${top_srcdir:-.}/tests/lib.sh"
-need python3
-need nsd
-need knotd
-need unbound
-need curl
 lab_start
 
 # The lab's config (trust_anchor, resolvers, timeout 1s, retries 1), every

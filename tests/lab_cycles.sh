@@ -11,11 +11,6 @@
 # walk deadline; and the daemon, every 2 s, keeps running cycle after cycle
 # with every zone judged, and exits 0.
 . "${top_srcdir:-.}/tests/lib.sh"
-need python3
-need nsd
-need knotd
-need unbound
-need curl
 need dig
 lab_start
 

@@ -4,10 +4,6 @@
 # address and severity, healthy zones clean, the same in --once JSON, the
 # API and the metrics; serial_grace holds back a lagging secondary.
 . "${top_srcdir:-.}/tests/lib.sh"
-need python3
-need nsd
-need knotd
-need curl
 need promtool
 lab_start
 

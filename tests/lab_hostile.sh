@@ -9,11 +9,6 @@
 # keeps running cycle after cycle, closes every connection it opened and
 # exits cleanly (under valgrind too: make valgrind-check).
 . "${top_srcdir:-.}/tests/lib.sh"
-need python3
-need nsd
-need knotd
-need unbound
-need curl
 need ss
 lab_start
 

@@ -9,11 +9,6 @@
 # most one burst per server address per burst_interval although three
 # zones share it.
 . "${top_srcdir:-.}/tests/lib.sh"
-need python3
-need nsd
-need knotd
-need unbound
-need curl
 lab_start
 
 BURST=20

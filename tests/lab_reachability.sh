@@ -3,10 +3,6 @@
 # broken servers): each reachability cause named with its server and address,
 # healthy zones clean; then the daemon itself, over HTTP.
 . "${top_srcdir:-.}/tests/lib.sh"
-need python3
-need nsd
-need knotd
-need curl
 need promtool
 lab_start
 

@@ -144,9 +144,11 @@ daemon_config() {
 }
 
 # lab_start: the DNS lab (contrib/lab) in $LAB, stopped (by the PIDs it
-# recorded) when the test exits. Needs root: skipped without it, except
-# under CI.
+# recorded) when the test exits; with what the lab's tests all use (curl
+# for the API, python3 for reading it). Needs root: skipped without it,
+# except under CI.
 lab_start() {
+	for t in python3 nsd knotd unbound curl; do need "$t"; done
 	if [ "$(id -u)" != 0 ]; then
 		[ -n "${CI:-}" ] && { echo "FAIL: the lab needs root (port 53 on 127.x)"; exit 1; }
 		echo "SKIP: the lab needs root"; exit 77
