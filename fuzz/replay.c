@@ -100,7 +100,8 @@ int
 main(int argc, char **argv)
 {
 	const char	*top = getenv("top_srcdir");
-	char		*dirs[2];
+	char		*dirs[3];
+	int		 ndirs = 2;
 	long		 n, total = 0;
 	int		 i, failed = 0;
 
@@ -117,7 +118,11 @@ main(int argc, char **argv)
 			top = ".";
 		dirs[0] = xasprintf("%s/fuzz/corpus/%s", top, FUZZ_NAME);
 		dirs[1] = xasprintf("%s/fuzz/regress/%s", top, FUZZ_NAME);
-		for (i = 0; i < 2; i++) {
+#ifdef FUZZ_TEST_DATA
+		/* and the unit tests' files, seeds too (kept once) */
+		dirs[ndirs++] = xasprintf("%s/tests/data", top);
+#endif
+		for (i = 0; i < ndirs; i++) {
 			if ((n = replay_path(dirs[i])) == -1)
 				failed = 1;
 			else

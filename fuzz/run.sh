@@ -29,6 +29,10 @@ for name in "$@"; do
 	log=fuzz/out/$name.log
 	mkdir -p "$work" "$out"
 	rm -f "$out"/*		# a finding counts for the run that made it
+	# The config and root-data harnesses also start from the unit
+	# tests' files (tests/data), kept once.
+	shared=
+	case $name in config|rootdata) shared=$src/../tests/data ;; esac
 	dict=
 	[ -f "$src/dict/$name.dict" ] && dict=-dict=$src/dict/$name.dict
 	start=$(date +%s)
@@ -36,7 +40,7 @@ for name in "$@"; do
 	# regressions are read, new inputs written to the work directory.
 	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$out/" $dict \
-		"$work" "$src/corpus/$name" "$src/regress/$name" >"$log" 2>&1
+		"$work" "$src/corpus/$name" "$src/regress/$name" $shared >"$log" 2>&1
 	rc=$?
 	took=$(( $(date +%s) - start ))
 	runs=$(last 'stat::number_of_executed_units' "$log")
