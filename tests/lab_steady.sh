@@ -1,0 +1,58 @@
+#!/bin/sh
+# lab_steady: never a false page. The daemon on the whole lab with bursts
+# on and two source addresses, runs every 2 s: through ten runs of each,
+# the healthy zones (lab., ok.lab., nsec.lab., nsec3.lab., optout.lab.,
+# unsigned.lab.) show no finding in any sample of the API, and their
+# status never leaves ok.
+. "${top_srcdir:-.}/tests/lib.sh"
+lab_start
+
+daemon_config "$LAB/zonehealth.yaml" "$TMP/d.yaml" \
+	'source_addresses: [127.0.0.1, 127.0.0.2]' 'burst_interval: 1m' 'burst_size: 20'
+start_daemon "$TMP/d.yaml"
+HEALTHY="lab. ok.lab. nsec.lab. nsec3.lab. optout.lab. unsigned.lab."
+
+# Samples of /api/v1/zones, one a second, until each healthy zone has been
+# judged ten times (distinct checked_at), at most 90 s.
+: > "$TMP/samples"
+for _ in $(seq 1 90); do
+	http GET /api/v1/zones >/dev/null && cat "$TMP/b" >> "$TMP/samples" &&
+	    echo >> "$TMP/samples"
+	python3 - "$TMP/samples" "$HEALTHY" <<'PY' && break
+import json, sys
+seen = {z: set() for z in sys.argv[2].split()}
+for line in open(sys.argv[1]):
+    if not line.strip():
+        continue
+    for z in json.loads(line)["zones"]:
+        if z["zone"] in seen and z["checked_at"]:
+            seen[z["zone"]].add(z["checked_at"])
+sys.exit(0 if all(len(v) >= 10 for v in seen.values()) else 1)
+PY
+	sleep 1
+done
+check "ten runs of every healthy zone, none with a finding" python3 - "$TMP/samples" "$HEALTHY" <<'PY'
+import json, sys
+seen = {z: set() for z in sys.argv[2].split()}
+bad, samples = [], 0
+for line in open(sys.argv[1]):
+    if not line.strip():
+        continue
+    samples += 1
+    for z in json.loads(line)["zones"]:
+        if z["zone"] not in seen or not z["checked_at"]:
+            continue
+        seen[z["zone"]].add(z["checked_at"])
+        if z["status"] != "ok" or z["findings"]:
+            bad.append((z["zone"], z["checked_at"], z["status"],
+                        [(f["cause"], f["server"], f["address"]) for f in z["findings"]]))
+print("    %d samples; runs seen: %s" % (samples,
+      ", ".join("%s %d" % (k, len(v)) for k, v in seen.items())))
+for b in sorted(set(map(str, bad)))[:20]:
+    print("    " + b)
+sys.exit(0 if not bad and all(len(v) >= 10 for v in seen.values()) else 1)
+PY
+stop_daemon
+check "daemon exits cleanly ($DSTATUS)" test "$DSTATUS" = 0
+
+finish
