@@ -84,19 +84,20 @@ check_cite_ede(struct findings *fs, const struct check_memory *m)
 
 void
 check_run_all(const struct evidence *ev, const struct check_params *params,
-    struct findings *out, int status[CHECK_MAX], struct check_memory *next)
+    struct findings *out, enum check_status status[CHECK_MAX], struct check_memory *next)
 {
 	const struct check_def	*const *c;
 	struct findings		 one = { NULL, 0 };
 	int			 i;
 
 	for (i = 0; i < CHECK_MAX; i++)
-		status[i] = -1;
+		status[i] = CHECK_STATUS_NONE;
 	for (c = check_table; *c != NULL; c++) {
 		if ((*c)->judge(ev, params, &one, next) == CHECK_COULD_NOT_RUN)
-			status[(*c)->id] = 3;
+			status[(*c)->id] = CHECK_STATUS_UNKNOWN;
 		else
-			status[(*c)->id] = (int)findings_worst(&one);
+			status[(*c)->id] =
+			    (enum check_status)findings_worst(&one);
 		findings_move(out, &one);
 	}
 	check_resolvers(ev, out, &one, status, next);

@@ -91,7 +91,7 @@ struct check_def {
 	    struct findings *, struct check_memory *next);
 };
 
-/* The checks built so far, in the order they run; NULL-terminated. */
+/* The checks, in the order they run; NULL-terminated. */
 extern const struct check_def *const check_table[];
 
 extern const struct check_def check_delegation;
@@ -101,11 +101,11 @@ extern const struct check_def check_dnssec;
 extern const struct check_def check_round_robin;
 extern const struct check_def check_rate_limit;
 
-/* Every finding of the checks in check_table; status[] per check gets
- * 0 ok, 1 warning, 2 critical, 3 could not run, -1 not built. next (zeroed
+/* Every finding of the checks in check_table, and each check's status
+ * (NONE for one not in the table). next (zeroed
  * by the caller) gets what the zone must remember for the next run. */
 void check_run_all(const struct evidence *, const struct check_params *,
-    struct findings *, int status[CHECK_MAX], struct check_memory *next);
+    struct findings *, enum check_status status[CHECK_MAX], struct check_memory *next);
 void check_memory_clear(struct check_memory *);
 /* The detail entry of (server, address), added when new. */
 struct server_detail *check_memory_detail(struct check_memory *, const char *server,
@@ -113,6 +113,6 @@ struct server_detail *check_memory_detail(struct check_memory *, const char *ser
 /* The symptom: what each resolver answered, into next; resolver_blocked
  * when one fails while no other check found anything (status[] set). */
 void check_resolvers(const struct evidence *, const struct findings *,
-    struct findings *out, int status[CHECK_MAX], struct check_memory *next);
+    struct findings *out, enum check_status status[CHECK_MAX], struct check_memory *next);
 
 #endif

@@ -78,7 +78,7 @@ resolver_evidence(const struct evidence *ev, const struct resolver_view *v)
 
 void
 check_resolvers(const struct evidence *ev, const struct findings *found,
-    struct findings *out, int status[CHECK_MAX], struct check_memory *next)
+    struct findings *out, enum check_status status[CHECK_MAX], struct check_memory *next)
 {
 	const struct ev_resolver	*r;
 	struct resolver_view		*v;
@@ -92,10 +92,11 @@ check_resolvers(const struct evidence *ev, const struct findings *found,
 	for (i = 0; i < found->n; i++)
 		direct_ok = direct_ok && found->v[i].severity == SEVERITY_OK;
 	/* Every direct check must have run for "all pass" to mean anything. */
-	direct_ok = direct_ok && status[CHECK_DELEGATION] == 0 &&
-	    status[CHECK_REACHABILITY] == 0 && status[CHECK_ZONE_SERVED] == 0;
-	if (status[CHECK_RATE_LIMIT] < 0)
-		status[CHECK_RATE_LIMIT] = 0;
+	direct_ok = direct_ok && status[CHECK_DELEGATION] == CHECK_STATUS_OK &&
+	    status[CHECK_REACHABILITY] == CHECK_STATUS_OK &&
+	    status[CHECK_ZONE_SERVED] == CHECK_STATUS_OK;
+	if (status[CHECK_RATE_LIMIT] == CHECK_STATUS_NONE)
+		status[CHECK_RATE_LIMIT] = CHECK_STATUS_OK;
 	for (i = 0; i < ev->nresolvers; i++) {
 		r = &ev->resolvers[i];
 		v = &next->resolvers[i];
@@ -117,6 +118,6 @@ check_resolvers(const struct evidence *ev, const struct findings *found,
 		    "egress addresses; the resolver's log and its cache of server "
 		    "state (e.g. unbound-control dump_infra) say which servers it "
 		    "gave up on.", v->address));
-		status[CHECK_RATE_LIMIT] = 2;
+		status[CHECK_RATE_LIMIT] = CHECK_STATUS_CRITICAL;
 	}
 }

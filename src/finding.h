@@ -23,6 +23,17 @@ enum check_id {
 	CHECK_MAX,
 };
 
+/* A check's result in a run: the worst severity it found, or that it
+ * could not look, or that it did not run (the zonehealth_check_status
+ * gauge's values, NONE not shown). */
+enum check_status {
+	CHECK_STATUS_NONE = -1,
+	CHECK_STATUS_OK = SEVERITY_OK,
+	CHECK_STATUS_WARNING = SEVERITY_WARNING,
+	CHECK_STATUS_CRITICAL = SEVERITY_CRITICAL,
+	CHECK_STATUS_UNKNOWN = 3,
+};
+
 /* The cause catalogue of DESIGN.md: ids are contracts (labels, JSON). */
 enum cause {
 	CAUSE_ZONE_NOT_DELEGATED,

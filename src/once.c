@@ -81,7 +81,7 @@ once_print_text(const struct zone_set *zones)
 		z = zones->v[i];
 		printf("%s  %s\n", z->name, zone_status_name(z));
 		for (c = 0; c < CHECK_MAX; c++)
-			if (z->check_status[c] == 3)
+			if (z->check_status[c] == CHECK_STATUS_UNKNOWN)
 				printf("  %s: could not run\n", check_name(c));
 		for (j = 0; j < z->findings.n; j++) {
 			f = &z->findings.v[j];

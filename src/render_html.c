@@ -489,9 +489,9 @@ render_html_zone_page(struct buf *b, const struct status *st, const struct zone 
 		buf_puts(b, "</td></tr>\n");
 	}
 	for (c = 0; c < CHECK_MAX; c++) {
-		if (z->check_status[c] < 0)
+		if (z->check_status[c] == CHECK_STATUS_NONE)
 			continue;
-		render_html_kv(b, check_name(c), z->check_status[c] == 3 ? "could not run" :
+		render_html_kv(b, check_name(c), z->check_status[c] == CHECK_STATUS_UNKNOWN ? "could not run" :
 		    severity_name((enum severity)z->check_status[c]));
 	}
 	buf_puts(b, "</table>\n");

@@ -321,7 +321,7 @@ render_metrics_zones(struct render_metrics_out *out, const struct status *st)
 		if (!(z = st->zones->v[i])->checked)
 			continue;
 		for (c = 0; c < CHECK_MAX; c++)
-			if (z->check_status[c] >= 0)
+			if (z->check_status[c] != CHECK_STATUS_NONE)
 				render_metrics_sample(out,
 				    "zonehealth_check_status",
 				    (double)z->check_status[c], "zone", z->name,
@@ -357,7 +357,8 @@ render_metrics_zones(struct render_metrics_out *out, const struct status *st)
 	    "Last run's result: 1 when the parent has a usable DS for the zone.");
 	for (i = 0; i < n; i++)
 		if ((z = st->zones->v[i])->checked &&
-		    z->check_status[CHECK_DNSSEC] >= 0 && z->check_status[CHECK_DNSSEC] < 3)
+		    z->check_status[CHECK_DNSSEC] != CHECK_STATUS_NONE &&
+		    z->check_status[CHECK_DNSSEC] != CHECK_STATUS_UNKNOWN)
 			render_metrics_sample(out, "zonehealth_zone_dnssec_signed",
 			    z->memory.dnssec_signed ? 1 : 0, "zone", z->name, NULL);
 

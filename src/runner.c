@@ -986,7 +986,7 @@ run_judge_cb(evutil_socket_t fd, short what, void *arg)
 	struct findings		 fs = { NULL, 0 };
 	struct check_params	 params = run->conf->params;
 	struct check_memory	 memory;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 	double			 duration;
 	bool			 ok;
 

@@ -19,7 +19,7 @@ zone_status_name(const struct zone *z)
 	/* Nothing found, but not everything could look: no verdict. */
 	if (z->status == SEVERITY_OK)
 		for (i = 0; i < CHECK_MAX; i++)
-			if (z->check_status[i] == 3)
+			if (z->check_status[i] == CHECK_STATUS_UNKNOWN)
 				return "unknown";
 	return severity_name(z->status);
 }
@@ -70,7 +70,7 @@ zone_new(const struct config_zone *cz)
 	z->sched.interval_ms = cz->interval_ms;
 	z->sched.arg = z;
 	for (i = 0; i < CHECK_MAX; i++)
-		z->check_status[i] = -1;
+		z->check_status[i] = CHECK_STATUS_NONE;
 	return z;
 }
 
@@ -177,7 +177,7 @@ zone_set_clear(struct zone_set *set, bool free_zones)
  */
 static void
 zone_keep_missed(struct findings *fs, const struct findings *old,
-    unsigned clear_after, int status[CHECK_MAX])
+    unsigned clear_after, enum check_status status[CHECK_MAX])
 {
 	const struct finding	*o;
 	size_t			 i;
@@ -188,16 +188,18 @@ zone_keep_missed(struct findings *fs, const struct findings *old,
 			continue;
 		findings_add_copy(fs, o);
 		fs->v[fs->n - 1].missed = o->missed + 1;
-		if (status[o->check] < (int)o->severity)
-			status[o->check] = (int)o->severity;
+		if ((int)status[o->check] < (int)o->severity)
+			status[o->check] = (enum check_status)o->severity;
 	}
 }
 
 void
-zone_record_run(struct zone *z, struct findings *fs, const int status_in[CHECK_MAX],
+zone_record_run(struct zone *z, struct findings *fs,
+    const enum check_status status_in[CHECK_MAX],
     struct check_memory *memory, time_t now, double duration, unsigned clear_after)
 {
-	int	i, status[CHECK_MAX];
+	enum check_status	status[CHECK_MAX];
+	int			i;
 
 	memcpy(status, status_in, sizeof(status));
 	if (z->runs > 0)

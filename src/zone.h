@@ -23,7 +23,7 @@ struct zone {
 	double			 last_run_duration;	/* seconds */
 	uint64_t		 runs;		/* runs completed */
 	struct findings		 findings;	/* the last run's, since-times kept */
-	int			 check_status[CHECK_MAX]; /* 0-3; -1: not built */
+	enum check_status	 check_status[CHECK_MAX];
 	struct check_memory	 memory;	/* the checks' own, run to run */
 	struct findings		 since_hints;	/* from the state file: the
 						   since-times of findings
@@ -51,7 +51,8 @@ void zone_set_sync(struct zone_set *, const struct config *,
  * previous run's, status becomes the worst of them; memory is taken too.
  * A finding of the last run that this one did not see stays until
  * clear_after runs in a row have not seen it (1: clears at once). */
-void zone_record_run(struct zone *, struct findings *, const int status[CHECK_MAX],
+void zone_record_run(struct zone *, struct findings *,
+    const enum check_status status[CHECK_MAX],
     struct check_memory *, time_t now, double duration, unsigned clear_after);
 struct zone *zone_set_find(const struct zone_set *, const char *name);
 /* Frees the array; with free_zones also every zone. */

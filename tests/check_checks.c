@@ -27,7 +27,7 @@ static const struct check_params params = { .timeout_ms = 1000, .retries = 1,
 /* check_run_all, the memory dropped. */
 static void
 run_all(const struct evidence *ev, const struct check_params *p, struct findings *fs,
-    int status[CHECK_MAX])
+    enum check_status status[CHECK_MAX])
 {
 	struct check_memory	m;
 
@@ -52,7 +52,7 @@ START_TEST(test_healthy_zone_has_no_findings)
 {
 	struct evidence	*ev = evidence_ok_walk();
 	struct findings	 fs = { NULL, 0 };
-	int		 status[CHECK_MAX];
+	enum check_status		 status[CHECK_MAX];
 
 	fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
 	fx_server(ev, "ns2.example.test.", "192.0.2.2", QUERY_OK, QUERY_OK, QUERY_OK);
@@ -74,7 +74,7 @@ START_TEST(test_causes_told_apart)
 	struct ev_query		*q;
 	struct infra_addr	 a;
 	size_t			 si;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	/* Drops EDNS0 queries, answers plain ones: edns_broken, not timeout. */
 	si = fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_TIMEOUT, QUERY_OK,
@@ -121,7 +121,7 @@ START_TEST(test_all_dead_is_critical)
 	struct evidence		*ev = evidence_ok_walk();
 	struct findings		 fs = { NULL, 0 };
 	const struct finding	*f;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	/* A mix of causes, but no address answers: resolvers fail. */
 	fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_TIMEOUT, QUERY_TIMEOUT,
@@ -147,7 +147,7 @@ START_TEST(test_malformed_answer)
 	struct evidence		*ev = evidence_ok_walk();
 	struct findings		 fs = { NULL, 0 };
 	const struct finding	*f;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	/* ns1 answers garbage over UDP only: a warning while ns2 answers. */
 	fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_MALFORMED, QUERY_OK,
@@ -184,7 +184,7 @@ START_TEST(test_walk_verdicts)
 {
 	struct evidence		*ev = evidence_new("gone.test.", 1000);
 	struct findings		 fs = { NULL, 0 };
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	/* No walk at all: nothing can be judged. */
 	run_all(ev, &params, &fs, status);
@@ -220,7 +220,7 @@ START_TEST(test_ns_names_glue_and_resolution)
 	struct findings		 fs = { NULL, 0 };
 	const struct finding	*f;
 	size_t			 si, i;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	/* Glued, fine. */
 	fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
@@ -297,7 +297,7 @@ START_TEST(test_resolver_symptom)
 	const struct finding	*f;
 	struct infra_addr	 a = fx_addr("192.0.2.53");
 	size_t			 ri;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
 	ri = evidence_add_resolver(ev, &a);
@@ -370,7 +370,7 @@ START_TEST(test_ns_address_dead)
 	const struct finding	*f;
 	struct infra_addr	 a;
 	size_t			 si;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	/* One host, three addresses, the second dead. */
 	si = fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
@@ -444,7 +444,7 @@ START_TEST(test_rate_limited)
 	struct evidence		*ev = evidence_ok_walk();
 	struct findings		 fs = { NULL, 0 };
 	const struct finding	*f;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
 	fx_server(ev, "ns2.example.test.", "192.0.2.2", QUERY_OK, QUERY_OK, QUERY_OK);
@@ -499,7 +499,7 @@ START_TEST(test_source_blocked)
 	const struct finding	*f;
 	struct ev_query		*q;
 	size_t			 si, i;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	ev->nsources = 2;
 	ev->sources = xcalloc(2, sizeof(*ev->sources));
@@ -572,7 +572,7 @@ START_TEST(test_host_address_dead)
 	const struct finding	*f;
 	struct ev_host		*h;
 	size_t			 hi;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	fx_server(ev, "ns1.example.test.", "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
 	hi = evidence_add_host(ev, "www.example.test.", 443);

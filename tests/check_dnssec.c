@@ -430,7 +430,7 @@ dnssec_findings(const struct findings *fs)
 
 static void
 judge(const struct world *w, const struct check_params *p, struct findings *fs,
-    struct check_memory *m, int status[CHECK_MAX])
+    struct check_memory *m, enum check_status status[CHECK_MAX])
 {
 	memset(m, 0, sizeof(*m));
 	findings_clear(fs);
@@ -444,7 +444,7 @@ START_TEST(test_dnssec_healthy_and_expiry)
 	struct check_memory	 m;
 	struct check_params	 p;
 	const struct finding	*f;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	world_new(&w);
 	p = params_for(&w);
@@ -503,7 +503,7 @@ START_TEST(test_expiry_tie_names_one_server)
 	struct check_memory	 m;
 	struct check_params	 p;
 	const struct finding	*f;
-	int			 status[CHECK_MAX], order;
+	enum check_status			 status[CHECK_MAX], order;
 
 	for (order = 0; order < 2; order++) {
 		world_new(&w);
@@ -535,7 +535,7 @@ START_TEST(test_dnssec_per_server_causes)
 	ldns_rr_list		*soa, *apex;
 	ldns_rr			*cds = NULL;
 	size_t			 si;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	world_new(&w);
 	p = params_for(&w);
@@ -612,7 +612,7 @@ START_TEST(test_dnssec_chain_verdicts)
 	struct check_params	 p;
 	struct zkeys		 other;
 	const struct finding	*f;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	world_new(&w);
 	p = params_for(&w);
@@ -668,7 +668,7 @@ START_TEST(test_own_checks_under_broken_chain)
 	struct check_memory	 m;
 	struct check_params	 p;
 	struct zkeys		 other;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	world_new(&w);
 	p = params_for(&w);
@@ -723,7 +723,7 @@ START_TEST(test_dnskey_inconsistent)
 	struct zkeys		 extra;
 	ldns_rr_list		*keys;
 	size_t			 si;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	world_new(&w);
 	p = params_for(&w);

@@ -28,7 +28,7 @@ static struct zone_set	 fixture_zones;
 static struct status	 fixture;
 
 static struct zone *
-fixture_zone(const char *name, int check_status)
+fixture_zone(const char *name, enum check_status check_status)
 {
 	struct zone	*z;
 	int		 i;
@@ -53,13 +53,13 @@ fixture_setup(void)
 	struct zone	*z;
 
 	memset(&fixture_zones, 0, sizeof(fixture_zones));
-	z = fixture_zone("a.example.", 0);
+	z = fixture_zone("a.example.", CHECK_STATUS_OK);
 	z->checked = true;
 	z->status = SEVERITY_CRITICAL;
 	z->checked_at = T0;
 	z->last_run_duration = 0.25;
 	z->runs = 3;
-	z->check_status[CHECK_DNSSEC] = 2;
+	z->check_status[CHECK_DNSSEC] = CHECK_STATUS_CRITICAL;
 	z->memory.dnssec_signed = true;
 	z->memory.has_expiry = true;
 	z->memory.expiry = T0 - 3600;
@@ -82,8 +82,8 @@ fixture_setup(void)
 	snprintf(z->memory.hosts[1].host, 256, "www.a.example.");
 	snprintf(z->memory.hosts[1].address, 64, "2001:db8::80");
 	z->memory.hosts[1].port = 443;
-	z->check_status[CHECK_RATE_LIMIT] = 3;
-	z->check_status[CHECK_ROUND_ROBIN] = -1;
+	z->check_status[CHECK_RATE_LIMIT] = CHECK_STATUS_UNKNOWN;
+	z->check_status[CHECK_ROUND_ROBIN] = CHECK_STATUS_NONE;
 	findings_add(&z->findings, CAUSE_RRSIG_EXPIRED, SEVERITY_CRITICAL,
 	    "ns1.a.example.", "192.0.2.1",
 	    xstrdup("the RRSIG over SOA expired"),
@@ -91,7 +91,7 @@ fixture_setup(void)
 	    xstrdup("re-sign the zone on the primary and reload it"));
 	z->findings.v[0].since = T0 - 86400;
 
-	z = fixture_zone("b.example.", 0);
+	z = fixture_zone("b.example.", CHECK_STATUS_OK);
 	z->checked = true;
 	z->status = SEVERITY_OK;
 	z->checked_at = T0 + 61;
@@ -99,14 +99,14 @@ fixture_setup(void)
 	z->memory.has_serial = true;
 	z->memory.serial = 4294967295u;	/* the largest: printed whole */
 
-	z = fixture_zone("c.example.", -1);
+	z = fixture_zone("c.example.", CHECK_STATUS_NONE);
 
-	z = fixture_zone("d.example.", 0);
+	z = fixture_zone("d.example.", CHECK_STATUS_OK);
 	z->checked = true;
 	z->status = SEVERITY_WARNING;
 	z->checked_at = T0 + 3600;
 	z->last_run_duration = 0.1;
-	z->check_status[CHECK_DELEGATION] = 1;
+	z->check_status[CHECK_DELEGATION] = CHECK_STATUS_WARNING;
 	findings_add(&z->findings, CAUSE_NS_SET_MISMATCH, SEVERITY_WARNING,
 	    NULL, NULL, xstrdup("parent and child NS sets differ"),
 	    xstrdup("parent: ns1, ns2; child: ns1, ns3"),

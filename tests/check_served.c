@@ -202,7 +202,7 @@ END_TEST
 /* Runs every check; memory in next (caller clears). */
 static void
 judge(const struct evidence *ev, const struct check_params *params,
-    struct findings *fs, int status[CHECK_MAX], struct check_memory *next)
+    struct findings *fs, enum check_status status[CHECK_MAX], struct check_memory *next)
 {
 	memset(next, 0, sizeof(*next));
 	check_run_all(ev, params, fs, status, next);
@@ -240,7 +240,7 @@ START_TEST(test_served_causes)
 	struct check_memory	 m;
 	const struct finding	*f;
 	ldns_pkt		*p;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	fx_server(ev, "ns1." Z, "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
 	fx_server_answering(ev, "ns2." Z, "192.0.2.2",
@@ -279,7 +279,7 @@ START_TEST(test_served_none_is_critical)
 	struct findings		 fs = { NULL, 0 };
 	struct check_memory	 m;
 	ldns_pkt		*p;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	fx_server_answering(ev, "ns1." Z, "192.0.2.1",
 	    p = fx_pkt(LDNS_RCODE_REFUSED, false), NULL);
@@ -319,7 +319,7 @@ serial_run(uint32_t a, uint32_t b, time_t now, uint64_t grace,
 	struct evidence		*ev = fx_evidence(Z, "test.");
 	struct check_params	 params = base;
 	ldns_pkt		*p;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	fx_server_answering(ev, "ns1." Z, "192.0.2.1", p = fx_soa(Z, a), NULL);
 	ldns_pkt_free(p);
@@ -398,7 +398,7 @@ START_TEST(test_lame_delegation)
 	const struct finding	*f;
 	ldns_pkt		*p, *soa = fx_soa(Z, 3);
 	size_t			 si;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	fx_server_answering(ev, "ns1." Z, "192.0.2.1", soa, fx_ns(Z, child));
 	si = fx_server_answering(ev, "ns3.elsewhere.test.", "192.0.2.3",
@@ -442,7 +442,7 @@ START_TEST(test_ns_set_mismatch)
 	struct check_memory	 m;
 	const struct finding	*f;
 	ldns_pkt		*soa = fx_soa(Z, 3);
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	/* Every server says ns3 too; the parent does not list it. */
 	fx_server_answering(ev, "ns1." Z, "192.0.2.1", soa, fx_ns(Z, three));
@@ -514,7 +514,7 @@ START_TEST(test_glue_mismatch)
 	struct check_memory	 m;
 	const struct finding	*f;
 	size_t			 si;
-	int			 status[CHECK_MAX];
+	enum check_status			 status[CHECK_MAX];
 
 	/* Glue at a dead address; the zone has the right one. */
 	fx_server(ev, "ns1." Z, "192.0.2.1", QUERY_OK, QUERY_OK, QUERY_OK);
