@@ -349,23 +349,33 @@ chain_entry(struct chain *c, const char *zone)
 	return e;
 }
 
+/* Frees r and its references; the DS answer is no longer r's. */
 static void
-chain_req_done_cb(evutil_socket_t fd, short what, void *arg)
+chain_req_free(struct chain_req *r)
 {
-	struct chain_req	*r = arg;
-	size_t			 i;
+	size_t	i;
 
-	LIST_REMOVE(r, entry);
-	r->cb(r->links, r->n, r->ds_pkt, &r->ds_from, r->arg);
 	for (i = 0; i < r->n; i++) {
 		chain_link_unref(r->links[i]);
 		free(r->want[i]);
 	}
-	event_free(r->ev_done);
+	if (r->ev_done != NULL)
+		event_free(r->ev_done);
 	free(r->links);
 	free(r->want);
 	free(r->zone);
 	free(r);
+}
+
+static void
+chain_req_done_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct chain_req	*r = arg;
+
+	LIST_REMOVE(r, entry);
+	/* The callback takes the DS answer. */
+	r->cb(r->links, r->n, r->ds_pkt, &r->ds_from, r->arg);
+	chain_req_free(r);
 }
 
 /* Delivers from the loop once nothing is missing. */
@@ -462,22 +472,14 @@ chain_cancel(struct chain_req *r)
 	if (r == NULL)
 		return;
 	LIST_REMOVE(r, entry);
-	for (i = 0; i < r->n; i++) {
+	for (i = 0; i < r->n; i++)
 		if (r->links[i] == NULL &&
 		    (e = (struct chain_entry *)ldns_rbtree_search(r->c->cache,
 		    r->want[i])) != NULL && e->fetch != NULL)
 			chain_fetch_leave(e->fetch, r);
-		chain_link_unref(r->links[i]);
-		free(r->want[i]);
-	}
 	chain_ask_free(r->ds);
 	ldns_pkt_free(r->ds_pkt);
-	if (r->ev_done != NULL)
-		event_free(r->ev_done);
-	free(r->links);
-	free(r->want);
-	free(r->zone);
-	free(r);
+	chain_req_free(r);
 }
 
 static void

@@ -920,13 +920,15 @@ run_walk_cb(struct walk_result *res, void *arg)
 		run_finish(run);
 }
 
+/* Cancels the run's walk and every operation it has outstanding: none of
+ * their callbacks comes after. */
 static void
-run_unlink_free(struct run *run)
+run_cancel_ops(struct run *run)
 {
 	struct run_op	*op;
 
-	LIST_REMOVE(run, entry);
 	walk_cancel(run->walk);
+	run->walk = NULL;
 	while ((op = LIST_FIRST(&run->ops)) != NULL) {
 		LIST_REMOVE(op, entry);
 		if (op->q != NULL)
@@ -938,6 +940,13 @@ run_unlink_free(struct run *run)
 		burster_wait_cancel(op->bw);
 		free(op);
 	}
+}
+
+static void
+run_unlink_free(struct run *run)
+{
+	LIST_REMOVE(run, entry);
+	run_cancel_ops(run);
 	if (run->ev_done != NULL)
 		event_free(run->ev_done);
 	if (run->ev_deadline != NULL)
@@ -1073,25 +1082,12 @@ static void
 run_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct run	*run = arg;
-	struct run_op	*op;
 	unsigned	 abandoned = run->outstanding;
 
 	if (run->ev_done != NULL)
 		return;		/* already being judged */
 	run->bursts_started = true;	/* out of time: judged as it is */
-	walk_cancel(run->walk);
-	run->walk = NULL;
-	while ((op = LIST_FIRST(&run->ops)) != NULL) {
-		LIST_REMOVE(op, entry);
-		if (op->q != NULL)
-			query_cancel(op->q);
-		if (op->wk != NULL)
-			walk_cancel(op->wk);
-		chain_cancel(op->cr);
-		tcpprobe_cancel(op->tp);
-		burster_wait_cancel(op->bw);
-		free(op);
-	}
+	run_cancel_ops(run);
 	run->outstanding = 0;
 	log_info("zone %s: run cut short after %.1fs, %u operations abandoned",
 	    run->ev->zone, (double)(clock_mono_ms() - run->started_ms) / 1000,
