@@ -15,7 +15,7 @@
 #include "xmalloc.h"
 
 static const char *
-deleg_host_problem(const struct ev_server *s)
+delegation_host_problem(const struct ev_server *s)
 {
 	if (!s->looked_up)
 		return NULL;
@@ -40,7 +40,7 @@ deleg_host_problem(const struct ev_server *s)
  * as resolvers then answer SERVFAIL; else the others carry the zone.
  */
 static void
-deleg_judge_cycle(const struct evidence *ev, const struct ev_server *s, size_t bad,
+delegation_judge_cycle(const struct evidence *ev, const struct ev_server *s, size_t bad,
     struct findings *out)
 {
 	findings_add(out, CAUSE_NS_DEPENDENCY_CYCLE,
@@ -56,14 +56,14 @@ deleg_judge_cycle(const struct evidence *ev, const struct ev_server *s, size_t b
 
 /* NS names: in-zone ones need glue; every one needs an address. */
 static void
-deleg_judge_names(const struct evidence *ev, struct findings *out)
+delegation_judge_names(const struct evidence *ev, struct findings *out)
 {
 	const struct ev_server	*s;
 	const char		*problem;
 	size_t			 i, bad = 0;
 
 	for (i = 0; i < ev->nservers; i++)
-		if (!ev->servers[i].glued && deleg_host_problem(&ev->servers[i]) != NULL)
+		if (!ev->servers[i].glued && delegation_host_problem(&ev->servers[i]) != NULL)
 			bad++;
 	for (i = 0; i < ev->nservers; i++) {
 		s = &ev->servers[i];
@@ -79,10 +79,10 @@ deleg_judge_names(const struct evidence *ev, struct findings *out)
 			    "the registrar: resolvers cannot find the address of a "
 			    "name server inside the zone it serves without it.",
 			    s->name));
-		if (s->glued || (problem = deleg_host_problem(s)) == NULL)
+		if (s->glued || (problem = delegation_host_problem(s)) == NULL)
 			continue;
 		if (s->host_state == INFRA_HOST_FAILED && s->host_cycle != NULL) {
-			deleg_judge_cycle(ev, s, bad, out);
+			delegation_judge_cycle(ev, s, bad, out);
 			continue;
 		}
 		findings_add(out, CAUSE_NS_NAME_UNRESOLVABLE,
@@ -102,7 +102,7 @@ deleg_judge_names(const struct evidence *ev, struct findings *out)
 
 /* "192.0.2.1, 192.0.2.2", or "" for none; malloc'ed. */
 static char *
-deleg_addrs_str(const struct infra_addr *v, size_t n)
+delegation_addrs_str(const struct infra_addr *v, size_t n)
 {
 	struct buf	b;
 	char		addr[INET6_ADDRSTRLEN + 8];
@@ -120,7 +120,7 @@ deleg_addrs_str(const struct infra_addr *v, size_t n)
 /* Glue against the NS host's own A/AAAA records (RFC 1034 4.2.2: glue
  * is a copy, the zone holding the name is the authority). */
 static void
-deleg_judge_glue_of(const struct evidence *ev, size_t si, struct findings *out)
+delegation_judge_glue_of(const struct evidence *ev, size_t si, struct findings *out)
 {
 	const struct ev_server	*s = &ev->servers[si];
 	const struct infra_addr	*first = NULL;
@@ -151,9 +151,9 @@ deleg_judge_glue_of(const struct evidence *ev, size_t si, struct findings *out)
 	}
 	if (first != NULL)
 		evidence_addr_str(first, first_str, sizeof(first_str));
-	glue_s = deleg_addrs_str(s->glue, s->nglue);
-	auth_s = nauth > 0 ? deleg_addrs_str(s->auth, nauth) :
-	    xstrdup((problem = deleg_host_problem(s)) != NULL ? problem : "none");
+	glue_s = delegation_addrs_str(s->glue, s->nglue);
+	auth_s = nauth > 0 ? delegation_addrs_str(s->auth, nauth) :
+	    xstrdup((problem = delegation_host_problem(s)) != NULL ? problem : "none");
 	findings_add(out, CAUSE_GLUE_MISMATCH,
 	    dead.len > 0 ? SEVERITY_CRITICAL : SEVERITY_WARNING,
 	    s->name, first != NULL ? first_str : NULL,
@@ -181,19 +181,19 @@ deleg_judge_glue_of(const struct evidence *ev, size_t si, struct findings *out)
 }
 
 static void
-deleg_judge_glue(const struct evidence *ev, struct findings *out)
+delegation_judge_glue(const struct evidence *ev, struct findings *out)
 {
 	size_t	si;
 
 	for (si = 0; si < ev->nservers; si++)
 		if (ev->servers[si].glued && ev->servers[si].looked_up &&
 		    ev->servers[si].host_state != INFRA_HOST_FAILED)
-			deleg_judge_glue_of(ev, si, out);
+			delegation_judge_glue_of(ev, si, out);
 }
 
 /* The NS names the parent lists (parent) or the zone does (child). */
 static void
-deleg_names(const struct evidence *ev, bool parent, struct ns_set *set)
+delegation_names(const struct evidence *ev, bool parent, struct ns_set *set)
 {
 	size_t	si;
 
@@ -204,7 +204,7 @@ deleg_names(const struct evidence *ev, bool parent, struct ns_set *set)
 }
 
 static char *
-deleg_set_str(const struct ns_set *set)
+delegation_set_str(const struct ns_set *set)
 {
 	struct ns_set	 none = { NULL, 0 };
 
@@ -212,7 +212,7 @@ deleg_set_str(const struct ns_set *set)
 }
 
 static void
-deleg_judge_lame(const struct evidence *ev, struct findings *out)
+delegation_judge_lame(const struct evidence *ev, struct findings *out)
 {
 	const struct ev_server	*s;
 	struct served_result	 r;
@@ -225,10 +225,10 @@ deleg_judge_lame(const struct evidence *ev, struct findings *out)
 	/* Critical when resolvers, starting from the parent's list, find no
 	 * server that serves the zone. */
 	sev = served_anywhere(ev, true) ? SEVERITY_WARNING : SEVERITY_CRITICAL;
-	deleg_names(ev, true, &p);
-	deleg_names(ev, false, &c);
-	ps = deleg_set_str(&p);
-	cs = deleg_set_str(&c);
+	delegation_names(ev, true, &p);
+	delegation_names(ev, false, &c);
+	ps = delegation_set_str(&p);
+	cs = delegation_set_str(&c);
 	for (si = 0; si < ev->nservers; si++) {
 		if (!served_lame(ev, si))
 			continue;
@@ -264,7 +264,7 @@ struct deleg_report {
 };
 
 static void
-deleg_add_mismatch(const struct evidence *ev, const struct ns_set *parent,
+delegation_add_mismatch(const struct evidence *ev, const struct ns_set *parent,
     const struct deleg_report *rep, size_t nrep, bool all, struct findings *out)
 {
 	const struct ev_query	*q = &ev->queries[rep->qi];
@@ -275,8 +275,8 @@ deleg_add_mismatch(const struct evidence *ev, const struct ns_set *parent,
 	evidence_addr_str(&q->addr, addr, sizeof(addr));
 	only_p = ns_set_minus_str(parent, &rep->set);
 	only_c = ns_set_minus_str(&rep->set, parent);
-	ps = deleg_set_str(parent);
-	cs = deleg_set_str(&rep->set);
+	ps = delegation_set_str(parent);
+	cs = delegation_set_str(&rep->set);
 	diff = xasprintf("%s%s%s%s%s", *only_p != '\0' ? "only at the parent: " : "",
 	    only_p, *only_p != '\0' && *only_c != '\0' ? "; " : "",
 	    *only_c != '\0' ? "only in the zone: " : "", only_c);
@@ -308,7 +308,7 @@ deleg_add_mismatch(const struct evidence *ev, const struct ns_set *parent,
 /* Parent NS set vs the apex NS set, as each server address reports it;
  * names already reported lame are left out of the comparison. */
 static void
-deleg_judge_ns_sets(const struct evidence *ev, struct findings *out)
+delegation_judge_ns_sets(const struct evidence *ev, struct findings *out)
 {
 	struct deleg_report	*rep = NULL;
 	struct ns_set		 parent = { NULL, 0 }, set;
@@ -335,11 +335,11 @@ deleg_judge_ns_sets(const struct evidence *ev, struct findings *out)
 			alike = false;
 	}
 	if (ndiff > 0 && ndiff == nrep && alike)
-		deleg_add_mismatch(ev, &parent, &rep[first], nrep, true, out);
+		delegation_add_mismatch(ev, &parent, &rep[first], nrep, true, out);
 	else if (ndiff > 0)
 		for (i = 0; i < nrep; i++)
 			if (!ns_set_eq(&rep[i].set, &parent))
-				deleg_add_mismatch(ev, &parent, &rep[i], nrep, false, out);
+				delegation_add_mismatch(ev, &parent, &rep[i], nrep, false, out);
 	for (i = 0; i < nrep; i++)
 		ns_set_clear(&rep[i].set);
 	free(rep);
@@ -349,7 +349,7 @@ deleg_judge_ns_sets(const struct evidence *ev, struct findings *out)
 /* A zone that names more servers or addresses than a run probes: what
  * was probed was judged, and this says what was not. */
 static void
-deleg_judge_capped(const struct evidence *ev, struct findings *out)
+delegation_judge_capped(const struct evidence *ev, struct findings *out)
 {
 	struct buf	b;
 
@@ -377,7 +377,7 @@ deleg_judge_capped(const struct evidence *ev, struct findings *out)
 }
 
 static enum check_outcome
-deleg_judge(const struct evidence *ev, const struct check_params *params,
+delegation_judge(const struct evidence *ev, const struct check_params *params,
     struct findings *out, struct check_memory *next)
 {
 	const struct walk_result	*w = ev->walk;
@@ -388,12 +388,12 @@ deleg_judge(const struct evidence *ev, const struct check_params *params,
 	parent = w->parent != NULL ? w->parent : "the parent zone";
 	switch (w->status) {
 	case WALK_OK:
-		deleg_judge_names(ev, out);
-		deleg_judge_glue(ev, out);
-		deleg_judge_lame(ev, out);
-		deleg_judge_ns_sets(ev, out);
+		delegation_judge_names(ev, out);
+		delegation_judge_glue(ev, out);
+		delegation_judge_lame(ev, out);
+		delegation_judge_ns_sets(ev, out);
 		parent_judge(ev, out);
-		deleg_judge_capped(ev, out);
+		delegation_judge_capped(ev, out);
 		return CHECK_RAN;
 	case WALK_NXDOMAIN:
 		findings_add(out, CAUSE_ZONE_NOT_DELEGATED, SEVERITY_CRITICAL,
@@ -434,5 +434,5 @@ deleg_judge(const struct evidence *ev, const struct check_params *params,
 
 const struct check_def check_delegation = {
 	.id = CHECK_DELEGATION,
-	.judge = deleg_judge,
+	.judge = delegation_judge,
 };

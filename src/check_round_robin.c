@@ -17,7 +17,7 @@
 
 /* Service hosts (config hosts:): every address accepts the port. */
 static void
-rr_judge_hosts(const struct evidence *ev, struct findings *out,
+roundrobin_judge_hosts(const struct evidence *ev, struct findings *out,
     struct check_memory *next)
 {
 	const struct ev_host	*h;
@@ -78,7 +78,7 @@ rr_judge_hosts(const struct evidence *ev, struct findings *out,
  * fails; this one names the host's dead members together.
  */
 static enum check_outcome
-rr_judge(const struct evidence *ev, const struct check_params *params,
+roundrobin_judge(const struct evidence *ev, const struct check_params *params,
     struct findings *out, struct check_memory *next)
 {
 	const struct ev_server	*s;
@@ -137,7 +137,7 @@ rr_judge(const struct evidence *ev, const struct check_params *params,
 		}
 		buf_free(&alive);
 	}
-	rr_judge_hosts(ev, out, next);
+	roundrobin_judge_hosts(ev, out, next);
 	free(tested);
 	return judged > 0 || ev->nservers > 0 || ev->nhosts > 0 ? CHECK_RAN :
 	    CHECK_COULD_NOT_RUN;
@@ -145,5 +145,5 @@ rr_judge(const struct evidence *ev, const struct check_params *params,
 
 const struct check_def check_round_robin = {
 	.id = CHECK_ROUND_ROBIN,
-	.judge = rr_judge,
+	.judge = roundrobin_judge,
 };

@@ -22,7 +22,7 @@ struct served_serial {
 };
 
 static const char *
-served_listed_by(const struct ev_server *s)
+zoneserved_listed_by(const struct ev_server *s)
 {
 	if (s->in_parent && s->in_child)
 		return "listed by the parent and in the zone's NS set";
@@ -31,7 +31,7 @@ served_listed_by(const struct ev_server *s)
 }
 
 static void
-served_add(const struct evidence *ev, size_t si, const char *addr,
+zoneserved_add(const struct evidence *ev, size_t si, const char *addr,
     const struct served_result *r, enum severity sev, struct findings *out)
 {
 	const struct ev_server	*s = &ev->servers[si];
@@ -39,7 +39,7 @@ served_add(const struct evidence *ev, size_t si, const char *addr,
 	char			*evidence;
 
 	evidence = xasprintf("asked %s (%s, %s) for the SOA of %s: %s", addr, s->name,
-	    served_listed_by(s), z, r->detail);
+	    zoneserved_listed_by(s), z, r->detail);
 	switch (r->verdict) {
 	case SERVED_REFUSED:
 		findings_add(out, CAUSE_SERVER_REFUSED, sev, s->name, addr,
@@ -76,7 +76,7 @@ served_add(const struct evidence *ev, size_t si, const char *addr,
 		    "provider) and the delegation (registrar). Resolvers ignore "
 		    "answers without the AA bit and referrals that lead nowhere "
 		    "(RFC 1034 5.3.3), so to them this server is lame.",
-		    s->name, served_listed_by(s), addr,
+		    s->name, zoneserved_listed_by(s), addr,
 		    r->verdict == SERVED_REFERRAL ? "with a referral" :
 		    r->verdict == SERVED_NO_AA ? "like a cache or resolver would" :
 		    "as if it served a zone above", z, s->name));
@@ -86,7 +86,7 @@ served_add(const struct evidence *ev, size_t si, const char *addr,
 
 /* Lags since: the one remembered for (server, address), else 0. */
 static time_t
-served_lag_since(const struct findings *lags, const char *server, const char *addr)
+zoneserved_lag_since(const struct findings *lags, const char *server, const char *addr)
 {
 	size_t	i;
 
@@ -98,7 +98,7 @@ served_lag_since(const struct findings *lags, const char *server, const char *ad
 }
 
 static char *
-served_serials_str(const struct evidence *ev, const struct served_serial *ss, size_t n)
+zoneserved_serials_str(const struct evidence *ev, const struct served_serial *ss, size_t n)
 {
 	struct buf	b;
 	char		addr[INET6_ADDRSTRLEN + 8];
@@ -121,7 +121,7 @@ served_serials_str(const struct evidence *ev, const struct served_serial *ss, si
  * time it was first seen and becomes a finding once older than serial_grace.
  */
 static void
-served_judge_serials(const struct evidence *ev, const struct check_params *params,
+zoneserved_judge_serials(const struct evidence *ev, const struct check_params *params,
     const struct served_serial *ss, size_t n, struct findings *out,
     struct check_memory *next)
 {
@@ -159,13 +159,13 @@ served_judge_serials(const struct evidence *ev, const struct check_params *param
 	findings_carry_since(&next->lagging, prev != NULL ? &prev->lagging : NULL,
 	    params->now);
 
-	all = served_serials_str(ev, ss, n);
+	all = zoneserved_serials_str(ev, ss, n);
 	for (i = 0; i < n; i++) {
 		if (ss[i].serial == newest)
 			continue;
 		s = &ev->servers[ss[i].si];
 		evidence_addr_str(&s->addrs[ss[i].ai], addr, sizeof(addr));
-		since = served_lag_since(&next->lagging, s->name, addr);
+		since = zoneserved_lag_since(&next->lagging, s->name, addr);
 		if (params->now - since < (time_t)params->serial_grace_s)
 			continue;
 		behind = newest - ss[i].serial;
@@ -191,7 +191,7 @@ served_judge_serials(const struct evidence *ev, const struct check_params *param
 }
 
 static enum check_outcome
-served_judge(const struct evidence *ev, const struct check_params *params,
+zoneserved_judge(const struct evidence *ev, const struct check_params *params,
     struct findings *out, struct check_memory *next)
 {
 	struct served_result	 r;
@@ -226,15 +226,15 @@ served_judge(const struct evidence *ev, const struct check_params *params,
 			if (served_lame(ev, si))
 				continue;
 			evidence_addr_str(&s->addrs[ai], addr, sizeof(addr));
-			served_add(ev, si, addr, &r, sev, out);
+			zoneserved_add(ev, si, addr, &r, sev, out);
 		}
 	}
-	served_judge_serials(ev, params, ss, nss, out, next);
+	zoneserved_judge_serials(ev, params, ss, nss, out, next);
 	free(ss);
 	return answered > 0 ? CHECK_RAN : CHECK_COULD_NOT_RUN;
 }
 
 const struct check_def check_zone_served = {
 	.id = CHECK_ZONE_SERVED,
-	.judge = served_judge,
+	.judge = zoneserved_judge,
 };
