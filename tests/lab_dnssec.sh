@@ -78,11 +78,12 @@ unbound_says() {
 	ede=$(echo "$out" | sed -n 's/^; EDE: \([0-9]*\).*/\1/p' | head -n 1)
 	echo "$rc${ede:+,ede=$ede}"
 }
-# unbound_is DESC WANT NAME TYPE: Unbound's answer is WANT (printed if not).
+# unbound_is WANT NAME TYPE: Unbound's answer is WANT, or one of
+# WANT1|WANT2... (printed if not).
 unbound_is() {
-	got=$(unbound_says "$3" "$4")
-	[ "$got" = "$2" ] && return 0
-	echo "    Unbound: $3 $4: $got, want $2"
+	got=$(unbound_says "$2" "$3")
+	case "|$1|" in *"|$got|"*) return 0 ;; esac
+	echo "    Unbound: $2 $3: $got, want $1"
 	return 1
 }
 # (their findings, for the log)
@@ -97,20 +98,22 @@ for z in json.load(open(sys.argv[1]))["zones"]:
 PY
 check "it200.lab.: nsec3_iterations_high, critical" dnssec_is it200.lab. nsec3_iterations_high - - critical
 check "it200.lab.: Unbound answers nx.it200.lab. NXDOMAIN without AD (insecure)" \
-	unbound_is it200 NXDOMAIN nx.it200.lab. A
+	unbound_is NXDOMAIN nx.it200.lab. A
 check "rsasha1.lab.: dnssec_algorithm_deprecated, warning" dnssec_is rsasha1.lab. dnssec_algorithm_deprecated - - warning
-check "rsasha1.lab.: Unbound validates SHA-1 (NOERROR, AD)" unbound_is rsasha1 NOERROR+ad rsasha1.lab. SOA
+check "rsasha1.lab.: Unbound validates SHA-1 (NOERROR, AD)" unbound_is NOERROR+ad rsasha1.lab. SOA
 check "unsupds.lab.: dnssec_algorithm_unsupported, warning, not ds_no_matching_dnskey" \
 	dnssec_is unsupds.lab. dnssec_algorithm_unsupported - - warning
-check "unsupds.lab.: Unbound answers without AD (insecure)" unbound_is unsupds NOERROR unsupds.lab. SOA
+check "unsupds.lab.: Unbound answers without AD (insecure)" unbound_is NOERROR unsupds.lab. SOA
 check "bigkeys.lab.: dnskey_too_large, warning (TCP works)" dnssec_is bigkeys.lab. dnskey_too_large - - warning
-check "bigkeys.lab.: Unbound validates over TCP (NOERROR, AD)" unbound_is bigkeys NOERROR+ad bigkeys.lab. SOA
+check "bigkeys.lab.: Unbound validates over TCP (NOERROR, AD)" unbound_is NOERROR+ad bigkeys.lab. SOA
 check "bigkeysnotcp.lab.: dnskey_too_large, critical, not ds_no_matching_dnskey" \
 	dnssec_is bigkeysnotcp.lab. dnskey_too_large - - critical
-check "bigkeysnotcp.lab.: Unbound SERVFAIL, EDE 9 (DNSKEY Missing)" \
-	unbound_is bigkeysnotcp SERVFAIL,ede=9 bigkeysnotcp.lab. SOA
+# Unbound 1.17 says EDE 9 (DNSKEY Missing) the first time it is asked,
+# EDE 6 (DNSSEC Bogus) from its key cache after (the daemon asked first)
+check "bigkeysnotcp.lab.: Unbound SERVFAIL, EDE 9 (DNSKEY Missing) or, cached, 6" \
+	unbound_is 'SERVFAIL,ede=9|SERVFAIL,ede=6' bigkeysnotcp.lab. SOA
 check "longttl.lab.: ttl_exceeds_signature, warning" causes_are longttl.lab. warning ttl_exceeds_signature
-check "longttl.lab.: Unbound validates (NOERROR, AD)" unbound_is longttl NOERROR+ad longttl.lab. SOA
+check "longttl.lab.: Unbound validates (NOERROR, AD)" unbound_is NOERROR+ad longttl.lab. SOA
 
 # The validating resolver fails exactly where a critical DNSSEC cause is
 # (but nsec3_iterations_high: past its limit Unbound treats the denials as

@@ -1,4 +1,4 @@
-/* check_config: loading the YAML config, its errors, and the root data files. */
+/* unit_config: loading the YAML config, its errors, and the root data files. */
 #include "zhbuild.h"
 
 #include <sys/socket.h>
@@ -18,7 +18,7 @@
 #include "rootdata.h"
 #include "value.h"
 #include "xmalloc.h"
-#include "check_main.h"
+#include "unit_main.h"
 
 #define SECOND	1000ULL
 #define MINUTE	(60 * SECOND)
@@ -33,7 +33,7 @@ tmpdir_setup(void)
 {
 	const char	*base = getenv("TMPDIR");
 
-	snprintf(tmpdir, sizeof(tmpdir), "%s/check_config.XXXXXX",
+	snprintf(tmpdir, sizeof(tmpdir), "%s/unit_config.XXXXXX",
 	    base != NULL && *base != '\0' ? base : "/tmp");
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -1283,5 +1283,5 @@ config_suite(void)
 int
 main(void)
 {
-	return check_main_run(config_suite());
+	return unit_main_run(config_suite());
 }

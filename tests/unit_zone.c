@@ -1,4 +1,4 @@
-/* check_zone: zone state across config changes, and sharding. */
+/* unit_zone: zone state across config changes, and sharding. */
 #include "zhbuild.h"
 
 #include <check.h>
@@ -9,7 +9,7 @@
 #include "config.h"
 #include "xmalloc.h"
 #include "zone.h"
-#include "check_main.h"
+#include "unit_main.h"
 
 static struct config_zone	 czones[4];
 static struct config		 cfg;
@@ -225,5 +225,5 @@ main(void)
 	tcase_add_test(tc, test_rendezvous_moves_only_the_new_share);
 	tcase_add_test(tc, test_findings_clear_after_clean_runs);
 	suite_add_tcase(s, tc);
-	return check_main_run(s);
+	return unit_main_run(s);
 }

@@ -1,4 +1,4 @@
-/* check_sched: the scheduler's arithmetic, driven with an injected clock. */
+/* unit_sched: the scheduler's arithmetic, driven with an injected clock. */
 #include "zhbuild.h"
 
 #include <check.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "sched.h"
-#include "check_main.h"
+#include "unit_main.h"
 
 #define MIN_MS	(60u * 1000)
 
@@ -285,5 +285,5 @@ sched_suite(void)
 int
 main(void)
 {
-	return check_main_run(sched_suite());
+	return unit_main_run(sched_suite());
 }

@@ -1,4 +1,4 @@
-/* check_nsec3: NSEC3 denial proofs (RFC 5155 8) on chains built from real
+/* unit_nsec3: NSEC3 denial proofs (RFC 5155 8) on chains built from real
  * hashes of example. names, complete and with the records a proof needs
  * taken out, and on hostile records. */
 #include "zhbuild.h"
@@ -11,7 +11,7 @@
 #include <ldns/ldns.h>
 
 #include "nsec3.h"
-#include "check_main.h"
+#include "unit_main.h"
 
 #define SALT	"aabbccdd"
 #define ITER	12
@@ -412,5 +412,5 @@ nsec3_suite(void)
 int
 main(void)
 {
-	return check_main_run(nsec3_suite());
+	return unit_main_run(nsec3_suite());
 }

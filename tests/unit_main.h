@@ -1,4 +1,4 @@
-/* check_main: runs a test program's Check suite and turns the result into its exit code. */
+/* unit_main: runs a test program's Check suite and turns the result into its exit code. */
 #ifndef ZH_CHECK_MAIN_H
 #define ZH_CHECK_MAIN_H
 
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 static inline int
-check_main_run(Suite *s)
+unit_main_run(Suite *s)
 {
 	SRunner	*sr = srunner_create(s);
 	int	 failed;

@@ -1,4 +1,4 @@
-/* check_query: the query engine against a fake DNS server on loopback, in the same loop. */
+/* unit_query: the query engine against a fake DNS server on loopback, in the same loop. */
 #include "zhbuild.h"
 
 #include <sys/types.h>
@@ -24,7 +24,7 @@
 #include <ldns/ldns.h>
 
 #include "query.h"
-#include "check_main.h"
+#include "unit_main.h"
 
 #define FAKE_MAX_SEEN	64
 
@@ -1676,5 +1676,5 @@ query_suite(void)
 int
 main(void)
 {
-	return check_main_run(query_suite());
+	return unit_main_run(query_suite());
 }

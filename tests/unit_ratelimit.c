@@ -1,4 +1,4 @@
-/* check_ratelimit: the token bucket's arithmetic, driven with an injected clock. */
+/* unit_ratelimit: the token bucket's arithmetic, driven with an injected clock. */
 #include "zhbuild.h"
 
 #include <check.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "ratelimit.h"
-#include "check_main.h"
+#include "unit_main.h"
 
 START_TEST(test_starts_full_then_empty)
 {
@@ -184,5 +184,5 @@ ratelimit_suite(void)
 int
 main(void)
 {
-	return check_main_run(ratelimit_suite());
+	return unit_main_run(ratelimit_suite());
 }

@@ -1,4 +1,4 @@
-/* check_state: state_file round trips, and every malformed file is
+/* unit_state: state_file round trips, and every malformed file is
  * refused whole with a reason, leaving the zones as they were. */
 #include "zhbuild.h"
 
@@ -14,7 +14,7 @@
 #include "state.h"
 #include "xmalloc.h"
 #include "zone.h"
-#include "check_main.h"
+#include "unit_main.h"
 
 static char	dir[] = "/tmp/zh-state-XXXXXX";
 static char	path[64];
@@ -202,5 +202,5 @@ main(void)
 	tcase_add_test(tc, test_round_trip_keeps_since);
 	tcase_add_test(tc, test_missing_and_malformed);
 	suite_add_tcase(s, tc);
-	return check_main_run(s);
+	return unit_main_run(s);
 }

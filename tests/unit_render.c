@@ -1,4 +1,4 @@
-/* check_render: the metrics, JSON and HTML renderings against golden files. */
+/* unit_render: the metrics, JSON and HTML renderings against golden files. */
 #include "zhbuild.h"
 
 #include <sys/wait.h>
@@ -20,7 +20,7 @@
 #include "version.h"
 #include "xmalloc.h"
 #include "zone.h"
-#include "check_main.h"
+#include "unit_main.h"
 
 #define T0	1767225600	/* 2026-01-01T00:00:00Z */
 
@@ -431,14 +431,14 @@ END_TEST
 START_TEST(test_metrics_promtool)
 {
 	struct buf	 b;
-	char		 path[] = "/tmp/check_render.XXXXXX";
+	char		 path[] = "/tmp/unit_render.XXXXXX";
 	char		*cmd;
 	FILE		*f;
 	int		 fd, status;
 
 	if (system("command -v promtool >/dev/null 2>&1") != 0) {
 		ck_assert_msg(getenv("CI") == NULL, "promtool is not installed");
-		fprintf(stderr, "check_render: promtool not installed; skipped\n");
+		fprintf(stderr, "unit_render: promtool not installed; skipped\n");
 		return;
 	}
 	buf_init(&b);
@@ -637,5 +637,5 @@ main(void)
 	tcase_add_test(tc, test_metrics_server_detail);
 	tcase_add_test(tc, test_versions);
 	suite_add_tcase(s, tc);
-	return check_main_run(s);
+	return unit_main_run(s);
 }

@@ -1,4 +1,4 @@
-/* check_webconfig: the exporter-toolkit web config parser, its errors, and the basic auth check. */
+/* unit_webconfig: the exporter-toolkit web config parser, its errors, and the basic auth check. */
 #include "zhbuild.h"
 
 #include <check.h>
@@ -18,7 +18,7 @@
 #include "config.h"
 #include "webconfig.h"
 #include "xmalloc.h"
-#include "check_main.h"
+#include "unit_main.h"
 
 /* Made once per test case in the parent; every forked test reads them. */
 static char	tmpdir[256];
@@ -99,7 +99,7 @@ setup(void)
 {
 	const char	*base = getenv("TMPDIR");
 
-	snprintf(tmpdir, sizeof(tmpdir), "%s/check_webconfig.XXXXXX",
+	snprintf(tmpdir, sizeof(tmpdir), "%s/unit_webconfig.XXXXXX",
 	    base != NULL && *base != '\0' ? base : "/tmp");
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -335,7 +335,7 @@ START_TEST(test_relative_paths)
 }
 END_TEST
 
-/* The stand-in of check_config's config_full.yaml is a good web config. */
+/* The stand-in of unit_config's config_full.yaml is a good web config. */
 START_TEST(test_data_file)
 {
 	struct cfgerr	 errs = { NULL, 0 };
@@ -862,5 +862,5 @@ webconfig_suite(void)
 int
 main(void)
 {
-	return check_main_run(webconfig_suite());
+	return unit_main_run(webconfig_suite());
 }

@@ -1,4 +1,4 @@
-/* check_http: the request handling that needs no socket (routes, names, Accept). */
+/* unit_http: the request handling that needs no socket (routes, names, Accept). */
 #include "zhbuild.h"
 
 #include <check.h>
@@ -10,7 +10,7 @@
 #include "status.h"
 #include "xmalloc.h"
 #include "zone.h"
-#include "check_main.h"
+#include "unit_main.h"
 
 static struct zone_set	 zones;
 static unsigned		 status_calls;
@@ -196,5 +196,5 @@ http_suite(void)
 int
 main(void)
 {
-	return check_main_run(http_suite());
+	return unit_main_run(http_suite());
 }

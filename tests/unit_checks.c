@@ -1,4 +1,4 @@
-/* check_checks: the checks' judgements on canned evidence, and since-times. */
+/* unit_checks: the checks' judgements on canned evidence, and since-times. */
 #include "zhbuild.h"
 
 #include <arpa/inet.h>
@@ -12,7 +12,7 @@
 #include "check.h"
 #include "evidence.h"
 #include "xmalloc.h"
-#include "check_main.h"
+#include "unit_main.h"
 #include "fixture.h"
 
 static struct evidence *
@@ -651,5 +651,5 @@ main(void)
 	tcase_add_test(tc, test_host_address_dead);
 	tcase_add_test(tc, test_since_carried_over);
 	suite_add_tcase(s, tc);
-	return check_main_run(s);
+	return unit_main_run(s);
 }

@@ -1,4 +1,4 @@
-/* check_simnet: the gatherers (walk, runner, chain, burst, tcpprobe) and the
+/* unit_simnet: the gatherers (walk, runner, chain, burst, tcpprobe) and the
  * daemon's lifecycle on a simulated network: scripted servers, no sockets
  * to them, no root, the same outcome every time. */
 #include "zhbuild.h"
@@ -18,7 +18,7 @@
 
 #include <event2/event.h>
 
-#include "check_main.h"
+#include "unit_main.h"
 #include "clock.h"
 #include "config.h"
 #include "daemon.h"
@@ -1624,5 +1624,5 @@ simnet_suite(void)
 int
 main(void)
 {
-	return check_main_run(simnet_suite());
+	return unit_main_run(simnet_suite());
 }

@@ -1,4 +1,4 @@
-/* check_dnssec: signatures and their windows at a fixed now, DS against
+/* unit_dnssec: signatures and their windows at a fixed now, DS against
  * DNSKEY, the chain of trust, denial proofs and CDS, on answers signed at
  * test time with real keys. */
 #include "zhbuild.h"
@@ -11,7 +11,7 @@
 #include "evidence.h"
 #include "sigcheck.h"
 #include "xmalloc.h"
-#include "check_main.h"
+#include "unit_main.h"
 #include "fixture.h"
 
 #define NOW	1800000000	/* 2027-01-15 */
@@ -768,5 +768,5 @@ main(void)
 	tcase_add_test(tc, test_dnssec_chain_verdicts);
 	tcase_add_test(tc, test_dnskey_inconsistent);
 	suite_add_tcase(s, tc);
-	return check_main_run(s);
+	return unit_main_run(s);
 }

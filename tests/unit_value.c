@@ -1,4 +1,4 @@
-/* check_value: the config value parsers: durations, numbers, addresses, names. */
+/* unit_value: the config value parsers: durations, numbers, addresses, names. */
 #include "zhbuild.h"
 
 #include <sys/socket.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "value.h"
-#include "check_main.h"
+#include "unit_main.h"
 
 /* Parses s as a duration that must be good, and returns milliseconds. */
 static uint64_t
@@ -493,5 +493,5 @@ value_suite(void)
 int
 main(void)
 {
-	return check_main_run(value_suite());
+	return unit_main_run(value_suite());
 }

@@ -1,4 +1,4 @@
-/* check_served: reading SOA and NS answers, serial arithmetic, and the
+/* unit_served: reading SOA and NS answers, serial arithmetic, and the
  * zone_served and delegation (lame, NS sets, glue) judgements. */
 #include "zhbuild.h"
 
@@ -10,7 +10,7 @@
 #include "evidence.h"
 #include "served.h"
 #include "xmalloc.h"
-#include "check_main.h"
+#include "unit_main.h"
 #include "fixture.h"
 
 #define Z	"example.test."
@@ -597,5 +597,5 @@ main(void)
 	tcase_add_test(tc, test_ns_set_mismatch);
 	tcase_add_test(tc, test_glue_mismatch);
 	suite_add_tcase(s, tc);
-	return check_main_run(s);
+	return unit_main_run(s);
 }

@@ -1,4 +1,4 @@
-/* check_deleg: classifying servers' answers about delegations, and the infra cache. */
+/* unit_deleg: classifying servers' answers about delegations, and the infra cache. */
 #include "zhbuild.h"
 
 #include <arpa/inet.h>
@@ -12,7 +12,7 @@
 
 #include "deleg.h"
 #include "infra.h"
-#include "check_main.h"
+#include "unit_main.h"
 
 /* A packet from "SECTION RR" lines: "an ...", "au ...", "ad ...". */
 static ldns_pkt *
@@ -291,5 +291,5 @@ main(void)
 	tcase_add_test(tc, test_infra_cache_ttl_and_closest_cut);
 	tcase_add_test(tc, test_infra_expire_and_cap);
 	suite_add_tcase(s, tc);
-	return check_main_run(s);
+	return unit_main_run(s);
 }
