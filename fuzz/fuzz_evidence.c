@@ -63,15 +63,15 @@ struct fuzz_run {
 	size_t			 probed[FUZZ_MAX_SERVERS];	/* addrs probed */
 	/* Addresses host lookups and wrong sources pick from: a few fixed
 	 * ones and every glue address, so that they agree or not. */
-	struct infra_addr	 pool[FUZZ_POOL_MAX];
+	struct addr	 pool[FUZZ_POOL_MAX];
 	size_t			 npool;
 };
 
 static void
-fuzz_pool_add(struct fuzz_run *r, const struct infra_addr *a)
+fuzz_pool_add(struct fuzz_run *r, const struct addr *a)
 {
 	if (r->npool < FUZZ_POOL_MAX &&
-	    !evidence_addr_in(r->pool, r->npool, a))
+	    !addr_in(r->pool, r->npool, a))
 		r->pool[r->npool++] = *a;
 }
 
@@ -82,7 +82,7 @@ fuzz_pool_init(struct fuzz_run *r)
 		"192.0.2.1", "192.0.2.2", "198.51.100.1", "2001:db8::1",
 		"2001:db8::53",
 	};
-	struct infra_addr	 a;
+	struct addr	 a;
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&a.ss;
 	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&a.ss;
 	size_t			 i;
@@ -209,7 +209,7 @@ fuzz_referral(struct fuzz_run *r)
 		s = &r->ev->servers[si];
 		s->glued = true;
 		for (j = 0; j < d->ns[i].nglue; j++) {
-			evidence_addr_add(&s->glue, &s->nglue, &d->ns[i].glue[j]);
+			addr_add(&s->glue, &s->nglue, &d->ns[i].glue[j]);
 			evidence_server_add_addr(s, &d->ns[i].glue[j]);
 			fuzz_pool_add(r, &d->ns[i].glue[j]);
 		}
@@ -244,7 +244,7 @@ fuzz_child_ns(struct fuzz_run *r, const ldns_pkt *pkt)
 
 /* One probe and what the query engine reported for it. */
 static const struct ev_query *
-fuzz_probe(struct fuzz_run *r, size_t si, const struct infra_addr *a,
+fuzz_probe(struct fuzz_run *r, size_t si, const struct addr *a,
     enum probe probe)
 {
 	struct ev_query		*q;
@@ -287,7 +287,7 @@ fuzz_probe(struct fuzz_run *r, size_t si, const struct infra_addr *a,
 
 /* Every probe of one address, as run_probe_address and run_query_cb. */
 static void
-fuzz_probe_address(struct fuzz_run *r, size_t si, const struct infra_addr *a)
+fuzz_probe_address(struct fuzz_run *r, size_t si, const struct addr *a)
 {
 	static const enum probe	 probes[] = {
 		PROBE_NS, PROBE_SOA_UDP, PROBE_SOA_TCP, PROBE_DNSKEY,
@@ -316,7 +316,7 @@ fuzz_probe_address(struct fuzz_run *r, size_t si, const struct infra_addr *a)
 static void
 fuzz_probe_new(struct fuzz_run *r, size_t si)
 {
-	struct infra_addr	a;
+	struct addr	a;
 
 	while (r->probed[si] < r->ev->servers[si].naddrs) {
 		/* A copy: learning servers moves the array. */
@@ -344,9 +344,9 @@ fuzz_host(struct fuzz_run *r, size_t si)
 		return;
 	n = (c >> 3) % (FUZZ_MAX_ADDRS + 1);
 	for (i = 0; i < n; i++) {
-		const struct infra_addr *a = &r->pool[fuzz_u8(&r->in) % r->npool];
+		const struct addr *a = &r->pool[fuzz_u8(&r->in) % r->npool];
 
-		evidence_addr_add(&s->auth, &s->nauth, a);
+		addr_add(&s->auth, &s->nauth, a);
 		evidence_server_add_addr(s, a);
 	}
 }
@@ -375,7 +375,7 @@ fuzz_memory(struct fuzz_run *r, struct zone *z)
 		s = &r->ev->servers[si];
 		if (s->naddrs == 0)
 			continue;
-		evidence_addr_str(&s->addrs[0], addr, sizeof(addr));
+		addr_str(&s->addrs[0], addr, sizeof(addr));
 		findings_add(&z->memory.lagging, CAUSE_SERIAL_MISMATCH,
 		    SEVERITY_WARNING, s->name, addr, NULL, NULL, NULL);
 		z->memory.lagging.v[z->memory.lagging.n - 1].since =

@@ -11,7 +11,7 @@
 
 #include "burst.h"
 #include "clock.h"
-#include "evidence.h"
+#include "addr.h"
 #include "log.h"
 #include "query.h"
 #include "xmalloc.h"
@@ -35,7 +35,7 @@ struct burst_wait {
 struct burst_entry {
 	ldns_rbnode_t		 node;
 	char			 key[INET6_ADDRSTRLEN + 8];
-	struct infra_addr	 addr;
+	struct addr	 addr;
 	uint64_t		 started_ms;	/* monotonic; 0: never */
 	struct burst_query	*qs;		/* the burst under way, or NULL */
 	unsigned		 pending;
@@ -135,14 +135,14 @@ burst_done(struct burst_entry *e)
 }
 
 struct burst_wait *
-burster_wait(struct burster *b, const struct infra_addr *a, burst_wait_fn fn,
+burster_wait(struct burster *b, const struct addr *a, burst_wait_fn fn,
     void *arg)
 {
 	struct burst_entry	*e;
 	struct burst_wait	*w;
 	char			 key[INET6_ADDRSTRLEN + 8];
 
-	evidence_addr_str(a, key, sizeof(key));
+	addr_str(a, key, sizeof(key));
 	e = (struct burst_entry *)ldns_rbtree_search(b->entries, key);
 	if (e == NULL || e->qs == NULL)
 		return NULL;
@@ -189,7 +189,7 @@ burst_query_cb(struct query_result *res, void *arg)
 }
 
 void
-burster_maybe(struct burster *b, const struct infra_addr *a, const char *zone)
+burster_maybe(struct burster *b, const struct addr *a, const char *zone)
 {
 	struct burst_entry	*e;
 	ldns_rdf		*qname;
@@ -199,7 +199,7 @@ burster_maybe(struct burster *b, const struct infra_addr *a, const char *zone)
 
 	if (b->size == 0)
 		return;
-	evidence_addr_str(a, key, sizeof(key));
+	addr_str(a, key, sizeof(key));
 	if ((e = (struct burst_entry *)ldns_rbtree_search(b->entries, key)) == NULL) {
 		e = xcalloc(1, sizeof(*e));
 		snprintf(e->key, sizeof(e->key), "%s", key);
@@ -238,30 +238,30 @@ burster_maybe(struct burster *b, const struct infra_addr *a, const char *zone)
 }
 
 const struct burst_result *
-burster_get(const struct burster *b, const struct infra_addr *a)
+burster_get(const struct burster *b, const struct addr *a)
 {
 	const struct burst_entry	*e;
 	char				 key[INET6_ADDRSTRLEN + 8];
 
-	evidence_addr_str(a, key, sizeof(key));
+	addr_str(a, key, sizeof(key));
 	e = (const struct burst_entry *)ldns_rbtree_search(b->entries, key);
 	return e != NULL && e->nlast > 0 ? &e->last[0] : NULL;
 }
 
 const struct burst_result *
-burster_result(const struct burster *b, const struct infra_addr *a, size_t i)
+burster_result(const struct burster *b, const struct addr *a, size_t i)
 {
 	const struct burst_entry	*e;
 	char				 key[INET6_ADDRSTRLEN + 8];
 
-	evidence_addr_str(a, key, sizeof(key));
+	addr_str(a, key, sizeof(key));
 	e = (const struct burst_entry *)ldns_rbtree_search(b->entries, key);
 	return e != NULL && i < e->nlast ? &e->last[i] : NULL;
 }
 
 void
 burster_foreach(const struct burster *b,
-    void (*fn)(const struct infra_addr *, const struct burst_result *, void *), void *arg)
+    void (*fn)(const struct addr *, const struct burst_result *, void *), void *arg)
 {
 	const ldns_rbnode_t		*n;
 	const struct burst_entry	*e;

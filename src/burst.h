@@ -37,26 +37,26 @@ struct burster *burster_new(struct event_base *, struct query_engine *);
 void burster_configure(struct burster *, unsigned size, uint64_t interval_ms);
 /* Bursts to addr, asking for zone's SOA, unless one ran there within the
  * interval or runs now. */
-void burster_maybe(struct burster *, const struct infra_addr *, const char *zone);
+void burster_maybe(struct burster *, const struct addr *, const char *zone);
 /* The last completed burst to addr, or NULL. */
-const struct burst_result *burster_get(const struct burster *, const struct infra_addr *);
+const struct burst_result *burster_get(const struct burster *, const struct addr *);
 /* The i-th most recent completed burst to addr, one per zone asked (the
  * last BURST_ZONES zones), or NULL past them. */
 #define BURST_ZONES	4
 const struct burst_result *burster_result(const struct burster *,
-    const struct infra_addr *, size_t i);
+    const struct addr *, size_t i);
 
 /* Waiting for the burst under way at addr (--once judges after it). */
 struct burst_wait;
 typedef void (*burst_wait_fn)(void *arg);
 /* fn runs once that burst is complete; NULL when none is under way. */
-struct burst_wait *burster_wait(struct burster *, const struct infra_addr *,
+struct burst_wait *burster_wait(struct burster *, const struct addr *,
     burst_wait_fn, void *arg);
 /* No call follows. */
 void burster_wait_cancel(struct burst_wait *);
 /* Every address's last completed burst, in address order. */
 void burster_foreach(const struct burster *,
-    void (*)(const struct infra_addr *, const struct burst_result *, void *), void *);
+    void (*)(const struct addr *, const struct burst_result *, void *), void *);
 /* Forgets addresses not burst within twice the interval; how many. */
 size_t burster_expire(struct burster *, uint64_t now);
 size_t burster_size(const struct burster *);

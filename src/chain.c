@@ -21,14 +21,14 @@
 #define CHAIN_FAIL_TTL_S	30	/* a cut none of whose servers answered */
 
 struct chain_ask;
-typedef void (*chain_ask_fn)(struct chain_ask *, ldns_pkt *, const struct infra_addr *);
+typedef void (*chain_ask_fn)(struct chain_ask *, ldns_pkt *, const struct addr *);
 
 /* One question, put to a zone's server addresses in turn until one answers. */
 struct chain_ask {
 	struct chain		*c;
 	ldns_rdf		*qname;
 	ldns_rr_type		 qtype;
-	struct infra_addr	 addrs[CHAIN_MAX_ADDRS];
+	struct addr	 addrs[CHAIN_MAX_ADDRS];
 	size_t			 naddrs, next;
 	struct query		*q;
 	struct event		*ev_none;	/* no address left: report from the loop */
@@ -65,7 +65,7 @@ struct chain_req {
 	unsigned		 pending;	/* slots empty, plus the own DS */
 	struct chain_ask	*ds;
 	ldns_pkt		*ds_pkt;
-	struct infra_addr	 ds_from;
+	struct addr	 ds_from;
 	struct event		*ev_done;
 	chain_cb		 cb;
 	void			*arg;
@@ -121,7 +121,7 @@ chain_new(struct event_base *base, struct query_engine *qe, struct infra *infra)
 
 /* The server addresses of a zone cut: glue, then cached host addresses. */
 static size_t
-chain_cut_addrs(struct chain *c, const char *zone, struct infra_addr *out)
+chain_cut_addrs(struct chain *c, const char *zone, struct addr *out)
 {
 	const struct infra_deleg	*d;
 	const struct infra_host		*h;
@@ -280,7 +280,7 @@ chain_fetch_finish(struct chain_fetch *f)
 }
 
 static void
-chain_fetch_done(struct chain_ask *a, ldns_pkt *pkt, const struct infra_addr *from)
+chain_fetch_done(struct chain_ask *a, ldns_pkt *pkt, const struct addr *from)
 {
 	struct chain_fetch	*f = a->arg;
 
@@ -392,7 +392,7 @@ chain_req_check(struct chain_req *r)
 }
 
 static void
-chain_req_ds_done(struct chain_ask *a, ldns_pkt *pkt, const struct infra_addr *from)
+chain_req_ds_done(struct chain_ask *a, ldns_pkt *pkt, const struct addr *from)
 {
 	struct chain_req	*r = a->arg;
 

@@ -24,10 +24,10 @@ struct chain_link {
 	ldns_pkt		*ds;		/* "zone DS" from the parent's
 						   servers; NULL for the root,
 						   or when none answered */
-	struct infra_addr	 ds_from;
+	struct addr	 ds_from;
 	ldns_pkt		*dnskey;	/* "zone DNSKEY" from its own
 						   servers; NULL: none answered */
-	struct infra_addr	 dnskey_from;
+	struct addr	 dnskey_from;
 	uint64_t		 expires_ms;	/* monotonic */
 };
 
@@ -39,7 +39,7 @@ void chain_link_unref(struct chain_link *);
  * the zone's own DS answer from its parent's servers (owned by the
  * callee), NULL when none answered. */
 typedef void (*chain_cb)(struct chain_link **links, size_t n, ldns_pkt *ds,
-    const struct infra_addr *ds_from, void *arg);
+    const struct addr *ds_from, void *arg);
 
 struct chain *chain_new(struct event_base *, struct query_engine *, struct infra *);
 /* Cancels every request (no callbacks) and frees the cache. */

@@ -102,7 +102,7 @@ delegation_judge_names(const struct evidence *ev, struct findings *out)
 
 /* "192.0.2.1, 192.0.2.2", or "" for none; malloc'ed. */
 static char *
-delegation_addrs_str(const struct infra_addr *v, size_t n)
+delegation_addrs_str(const struct addr *v, size_t n)
 {
 	struct buf	b;
 	char		addr[INET6_ADDRSTRLEN + 8];
@@ -110,7 +110,7 @@ delegation_addrs_str(const struct infra_addr *v, size_t n)
 
 	buf_init(&b);
 	for (i = 0; i < n; i++) {
-		evidence_addr_str(&v[i], addr, sizeof(addr));
+		addr_str(&v[i], addr, sizeof(addr));
 		buf_printf(&b, "%s%s", i > 0 ? ", " : "", addr);
 	}
 	return buf_steal(&b, NULL);
@@ -123,7 +123,7 @@ static void
 delegation_judge_glue_of(const struct evidence *ev, size_t si, struct findings *out)
 {
 	const struct ev_server	*s = &ev->servers[si];
-	const struct infra_addr	*first = NULL;
+	const struct addr	*first = NULL;
 	size_t			 nauth = s->host_state == INFRA_HOST_OK ? s->nauth : 0;
 	size_t			 i;
 	struct buf		 dead;
@@ -133,24 +133,24 @@ delegation_judge_glue_of(const struct evidence *ev, size_t si, struct findings *
 	bool			 same = true;
 
 	for (i = 0; i < s->nglue; i++)
-		same = same && evidence_addr_in(s->auth, nauth, &s->glue[i]);
+		same = same && addr_in(s->auth, nauth, &s->glue[i]);
 	for (i = 0; i < nauth; i++)
-		same = same && evidence_addr_in(s->glue, s->nglue, &s->auth[i]);
+		same = same && addr_in(s->glue, s->nglue, &s->auth[i]);
 	if (same)
 		return;
 	buf_init(&dead);
 	for (i = 0; i < s->nglue; i++) {
-		if (evidence_addr_in(s->auth, nauth, &s->glue[i]))
+		if (addr_in(s->auth, nauth, &s->glue[i]))
 			continue;
 		if (first == NULL)
 			first = &s->glue[i];
 		if (!evidence_addr_answers(ev, &s->glue[i])) {
-			evidence_addr_str(&s->glue[i], addr, sizeof(addr));
+			addr_str(&s->glue[i], addr, sizeof(addr));
 			buf_printf(&dead, "%s%s", dead.len > 0 ? ", " : "", addr);
 		}
 	}
 	if (first != NULL)
-		evidence_addr_str(first, first_str, sizeof(first_str));
+		addr_str(first, first_str, sizeof(first_str));
 	glue_s = delegation_addrs_str(s->glue, s->nglue);
 	auth_s = nauth > 0 ? delegation_addrs_str(s->auth, nauth) :
 	    xstrdup((problem = delegation_host_problem(s)) != NULL ? problem : "none");
@@ -236,7 +236,7 @@ delegation_judge_lame(const struct evidence *ev, struct findings *out)
 		for (ai = 0; ai < s->naddrs; ai++)
 			if (served_at(ev, si, &s->addrs[ai], &r) != SERVED_NO_ANSWER)
 				break;
-		evidence_addr_str(&s->addrs[ai], addr, sizeof(addr));
+		addr_str(&s->addrs[ai], addr, sizeof(addr));
 		findings_add(out, CAUSE_LAME_DELEGATION, sev, s->name, addr,
 		    xasprintf("the parent lists %s, which is not in %s's NS set and "
 		    "does not serve it", s->name, ev->zone),
@@ -272,7 +272,7 @@ delegation_add_mismatch(const struct evidence *ev, const struct ns_set *parent,
 	char			 addr[INET6_ADDRSTRLEN + 8];
 	char			*only_p, *only_c, *ps, *cs, *diff;
 
-	evidence_addr_str(&q->addr, addr, sizeof(addr));
+	addr_str(&q->addr, addr, sizeof(addr));
 	only_p = ns_set_minus_str(parent, &rep->set);
 	only_c = ns_set_minus_str(&rep->set, parent);
 	ps = delegation_set_str(parent);

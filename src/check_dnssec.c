@@ -88,7 +88,7 @@ dnssec_expiry(struct dnssec_expiry *e, const struct sig_result *r,
 
 /* The answer of probe at (si, a) if it is one to judge, else NULL. */
 static const ldns_pkt *
-dnssec_pkt(const struct evidence *ev, enum probe p, size_t si, const struct infra_addr *a)
+dnssec_pkt(const struct evidence *ev, enum probe p, size_t si, const struct addr *a)
 {
 	const struct ev_query	*q = evidence_find(ev, p, si, a);
 
@@ -100,7 +100,7 @@ dnssec_pkt(const struct evidence *ev, enum probe p, size_t si, const struct infr
 /* The DNSKEY answer of an address that serves the zone (the others are
  * zone_served's to report), or NULL. */
 static const ldns_pkt *
-dnssec_dnskey_pkt(const struct evidence *ev, size_t si, const struct infra_addr *a)
+dnssec_dnskey_pkt(const struct evidence *ev, size_t si, const struct addr *a)
 {
 	struct served_result	 r;
 	const ldns_pkt		*k = dnssec_pkt(ev, PROBE_DNSKEY, si, a);
@@ -498,7 +498,7 @@ dnssec_inconsistent(const struct evidence *ev, struct findings *out)
 			if ((pkt = dnssec_dnskey_pkt(ev, si, &s->addrs[ai])) == NULL)
 				continue;
 			tags = dnssec_keyset(ev, pkt);
-			evidence_addr_str(&s->addrs[ai], addr, sizeof(addr));
+			addr_str(&s->addrs[ai], addr, sizeof(addr));
 			buf_printf(&b, "%s%s %s: %s", b.len > 0 ? "; " : "", s->name,
 			    addr, *tags != '\0' ? tags : "none");
 			if (first == NULL)
@@ -526,7 +526,7 @@ dnssec_inconsistent(const struct evidence *ev, struct findings *out)
 /* Everything about one server address of a zone whose parent has a DS. */
 static void
 dnssec_judge_addr(const struct evidence *ev, const struct check_params *params,
-    size_t si, const struct infra_addr *a, const ldns_rr_list *parent_keys,
+    size_t si, const struct addr *a, const ldns_rr_list *parent_keys,
     const ldns_rr_list *trusted, struct dnssec_addr *da, struct dnssec_expiry *exp)
 {
 	const ldns_pkt		*k, *p;
@@ -538,7 +538,7 @@ dnssec_judge_addr(const struct evidence *ev, const struct check_params *params,
 	if ((k = dnssec_dnskey_pkt(ev, si, a)) == NULL)
 		return;
 	da->judged = true;
-	evidence_addr_str(a, addr, sizeof(addr));
+	addr_str(a, addr, sizeof(addr));
 	sig_link(ev->zone, parent_keys, NULL, ev->ds, k, params->now, &lr);
 	if (lr.state == LINK_BOGUS)
 		dnssec_note(da, lr.cause, "%s", lr.detail);
@@ -611,7 +611,7 @@ dnssec_emit(const struct evidence *ev, struct dnssec_addr *das, size_t n,
 	for (i = 0, si = 0; si < ev->nservers; si++) {
 		s = &ev->servers[si];
 		for (ai = 0; ai < s->naddrs; ai++, i++) {
-			evidence_addr_str(&s->addrs[ai], addr, sizeof(addr));
+			addr_str(&s->addrs[ai], addr, sizeof(addr));
 			for (c = 0; c < CAUSE_MAX; c++) {
 				if (das[i].why[c].len == 0)
 					continue;

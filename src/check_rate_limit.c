@@ -21,7 +21,7 @@ struct paced {
 };
 
 static void
-rate_paced(const struct evidence *ev, const struct infra_addr *a, struct paced *p)
+rate_paced(const struct evidence *ev, const struct addr *a, struct paced *p)
 {
 	const struct ev_query	*q;
 	size_t			 i;
@@ -30,7 +30,7 @@ rate_paced(const struct evidence *ev, const struct infra_addr *a, struct paced *
 	for (i = 0; i < ev->nqueries; i++) {
 		q = &ev->queries[i];
 		/* The other sources' probes are what is being judged. */
-		if (q->transport != QUERY_UDP || !evidence_addr_eq(&q->addr, a) ||
+		if (q->transport != QUERY_UDP || !addr_eq(&q->addr, a) ||
 		    q->status == QUERY_CANCELLED || q->probe == PROBE_SOA_SRC)
 			continue;
 		p->attempts += q->attempts > 0 ? q->attempts : 1;
@@ -48,7 +48,7 @@ rate_paced(const struct evidence *ev, const struct infra_addr *a, struct paced *
  * lost nothing: the default source asks most questions, so when it is the
  * one blocked its own losses cannot be the measure. */
 static void
-rate_paced_others(const struct evidence *ev, const struct infra_addr *a, int src,
+rate_paced_others(const struct evidence *ev, const struct addr *a, int src,
     struct paced *p)
 {
 	const struct ev_query	*q;
@@ -57,7 +57,7 @@ rate_paced_others(const struct evidence *ev, const struct infra_addr *a, int src
 	memset(p, 0, sizeof(*p));
 	for (i = 0; i < ev->nqueries; i++) {
 		q = &ev->queries[i];
-		if (q->transport != QUERY_UDP || !evidence_addr_eq(&q->addr, a) ||
+		if (q->transport != QUERY_UDP || !addr_eq(&q->addr, a) ||
 		    q->status == QUERY_CANCELLED || q->status == QUERY_NO_ROUTE ||
 		    q->source == src)
 			continue;
@@ -138,7 +138,7 @@ rate_source_outcome(const struct ev_query *q, char *what, size_t len)
 /* With several source addresses: a server that answers one and drops or
  * refuses another blocks by address (an ACL, a firewall, a block list). */
 static void
-rate_judge_sources(const struct evidence *ev, size_t si, const struct infra_addr *a,
+rate_judge_sources(const struct evidence *ev, size_t si, const struct addr *a,
     struct findings *out)
 {
 	const struct ev_server	*s = &ev->servers[si];
@@ -173,7 +173,7 @@ rate_judge_sources(const struct evidence *ev, size_t si, const struct infra_addr
 		return;
 	}
 	snprintf(ok_src, sizeof(ok_src), "%s", ev->sources[any_ok]);
-	evidence_addr_str(a, addr, sizeof(addr));
+	addr_str(a, addr, sizeof(addr));
 	for (src = 0; src < (int)n; src++) {
 		if (outcome[src] != 0)
 			continue;
@@ -203,13 +203,13 @@ rate_describe(struct buf *b, const struct burst_result *r)
 }
 
 static const struct ev_server *
-rate_server_of(const struct evidence *ev, const struct infra_addr *a)
+rate_server_of(const struct evidence *ev, const struct addr *a)
 {
 	size_t	si, ai;
 
 	for (si = 0; si < ev->nservers; si++)
 		for (ai = 0; ai < ev->servers[si].naddrs; ai++)
-			if (evidence_addr_eq(&ev->servers[si].addrs[ai], a))
+			if (addr_eq(&ev->servers[si].addrs[ai], a))
 				return &ev->servers[si];
 	return NULL;
 }
@@ -224,7 +224,7 @@ rate_server_of(const struct evidence *ev, const struct infra_addr *a)
 static void
 rate_judge_addr(const struct evidence *ev, size_t first, struct findings *out)
 {
-	const struct infra_addr		*a = &ev->bursts[first].addr;
+	const struct addr		*a = &ev->bursts[first].addr;
 	const struct burst_result	*own = NULL, *r;
 	const struct ev_server		*s = rate_server_of(ev, a);
 	const char			*why = NULL, *w;
@@ -237,7 +237,7 @@ rate_judge_addr(const struct evidence *ev, size_t first, struct findings *out)
 	buf_init(&b);
 	buf_init(&zones);
 	for (i = first; i < ev->nbursts; i++)
-		if (evidence_addr_eq(&ev->bursts[i].addr, a) &&
+		if (addr_eq(&ev->bursts[i].addr, a) &&
 		    strcmp(ev->bursts[i].r.zone, ev->zone) == 0)
 			own = &ev->bursts[i].r;
 	if (own != NULL) {
@@ -246,7 +246,7 @@ rate_judge_addr(const struct evidence *ev, size_t first, struct findings *out)
 	} else
 		for (i = first; i < ev->nbursts; i++) {
 			r = &ev->bursts[i].r;
-			if (!evidence_addr_eq(&ev->bursts[i].addr, a) ||
+			if (!addr_eq(&ev->bursts[i].addr, a) ||
 			    (w = rate_verdict(r, &p)) == NULL)
 				continue;
 			rate_describe(&b, r);
@@ -258,7 +258,7 @@ rate_judge_addr(const struct evidence *ev, size_t first, struct findings *out)
 		buf_free(&zones);
 		return;
 	}
-	evidence_addr_str(a, addr, sizeof(addr));
+	addr_str(a, addr, sizeof(addr));
 	findings_add(out, CAUSE_RATE_LIMITED, SEVERITY_WARNING,
 	    s != NULL ? s->name : NULL, addr, own != NULL ?
 	    xasprintf("%s (%s) rate-limits: %s", s != NULL ? s->name : addr,
@@ -293,7 +293,7 @@ rate_judge(const struct evidence *ev, const struct check_params *params,
 	/* Each address once, from its first burst on. */
 	for (i = 0; i < ev->nbursts; i++) {
 		for (j = 0; j < i; j++)
-			if (evidence_addr_eq(&ev->bursts[j].addr, &ev->bursts[i].addr))
+			if (addr_eq(&ev->bursts[j].addr, &ev->bursts[i].addr))
 				break;
 		if (j == i)
 			rate_judge_addr(ev, i, out);

@@ -40,7 +40,7 @@ reach_formerr(const struct ev_query *q)
  * default source saw is that source being blocked (source_blocked says
  * so), not the server failing. */
 static bool
-reach_answers_elsewhere(const struct evidence *ev, size_t si, const struct infra_addr *a)
+reach_answers_elsewhere(const struct evidence *ev, size_t si, const struct addr *a)
 {
 	const struct ev_query	*q;
 	size_t			 src;
@@ -58,7 +58,7 @@ reach_answers_elsewhere(const struct evidence *ev, size_t si, const struct infra
 }
 
 static void
-reach_judge_addr(const struct evidence *ev, size_t si, const struct infra_addr *a,
+reach_judge_addr(const struct evidence *ev, size_t si, const struct addr *a,
     struct reach_state *st)
 {
 	const struct ev_query	*u, *t, *p, *k;
@@ -174,7 +174,7 @@ reach_describe(struct buf *b, const struct ev_query *q, const char *what,
 }
 
 static char *
-reach_evidence(const struct evidence *ev, size_t si, const struct infra_addr *a,
+reach_evidence(const struct evidence *ev, size_t si, const struct addr *a,
     const struct check_params *params)
 {
 	struct buf	b;
@@ -228,9 +228,9 @@ reach_judge(const struct evidence *ev, const struct check_params *params,
 	for (i = 0, si = 0; si < ev->nservers; si++) {
 		s = &ev->servers[si];
 		for (ai = 0; ai < s->naddrs; ai++, i++) {
-			const struct infra_addr *a = &s->addrs[ai];
+			const struct addr *a = &s->addrs[ai];
 
-			evidence_addr_str(a, addr, sizeof(addr));
+			addr_str(a, addr, sizeof(addr));
 			if (st[i].timeout_udp || st[i].timeout_tcp) {
 				sev = SEVERITY(CAUSE_SERVER_TIMEOUT);
 				findings_add(out, CAUSE_SERVER_TIMEOUT, sev, s->name, addr,

@@ -100,7 +100,7 @@ check_resolvers(const struct evidence *ev, const struct findings *found,
 	for (i = 0; i < ev->nresolvers; i++) {
 		r = &ev->resolvers[i];
 		v = &next->resolvers[i];
-		evidence_addr_str(&r->addr, v->address, sizeof(v->address));
+		addr_str(&r->addr, v->address, sizeof(v->address));
 		resolver_rcode(&r->q, v->rcode, sizeof(v->rcode));
 		v->ad = r->q.status == QUERY_OK && r->q.pkt != NULL && ldns_pkt_ad(r->q.pkt);
 		resolver_ede(r->q.status == QUERY_OK ? r->q.pkt : NULL, v);

@@ -82,8 +82,8 @@ roundrobin_judge(const struct evidence *ev, const struct check_params *params,
     struct findings *out, struct check_memory *next)
 {
 	const struct ev_server	*s;
-	const struct infra_addr	*v;
-	struct infra_addr	*tested = NULL;
+	const struct addr	*v;
+	struct addr	*tested = NULL;
 	struct buf		 alive;
 	char			 addr[INET6_ADDRSTRLEN + 8];
 	size_t			 si, ai, nalive, nv, judged = 0;
@@ -106,7 +106,7 @@ roundrobin_judge(const struct evidence *ev, const struct check_params *params,
 		 * dead, just not asked. */
 		for (ai = 0, nalive = 0; ai < nv; ai++)
 			if (!evidence_untested(ev, &v[ai]) &&
-			    evidence_addr_in(s->addrs, s->naddrs, &v[ai]))
+			    addr_in(s->addrs, s->naddrs, &v[ai]))
 				tested[nalive++] = v[ai];
 		v = tested;
 		nv = nalive;
@@ -116,13 +116,13 @@ roundrobin_judge(const struct evidence *ev, const struct check_params *params,
 		buf_init(&alive);
 		for (nalive = 0, ai = 0; ai < nv; ai++)
 			if (evidence_addr_answers(ev, &v[ai])) {
-				evidence_addr_str(&v[ai], addr, sizeof(addr));
+				addr_str(&v[ai], addr, sizeof(addr));
 				buf_printf(&alive, "%s%s", nalive++ > 0 ? ", " : "", addr);
 			}
 		for (ai = 0; nalive > 0 && ai < nv; ai++) {
 			if (evidence_addr_answers(ev, &v[ai]))
 				continue;
-			evidence_addr_str(&v[ai], addr, sizeof(addr));
+			addr_str(&v[ai], addr, sizeof(addr));
 			findings_add(out, CAUSE_NS_ADDRESS_DEAD, SEVERITY_WARNING, s->name,
 			    addr,
 			    xasprintf("%s has %zu addresses and %s, one of them, does "

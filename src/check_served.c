@@ -107,7 +107,7 @@ zoneserved_serials_str(const struct evidence *ev, const struct served_serial *ss
 	buf_init(&b);
 	buf_puts(&b, "SOA serials:");
 	for (i = 0; i < n; i++) {
-		evidence_addr_str(&ev->servers[ss[i].si].addrs[ss[i].ai], addr,
+		addr_str(&ev->servers[ss[i].si].addrs[ss[i].ai], addr,
 		    sizeof(addr));
 		buf_printf(&b, "%s %s %s %u", i > 0 ? ";" : "",
 		    ev->servers[ss[i].si].name, addr, ss[i].serial);
@@ -152,7 +152,7 @@ zoneserved_judge_serials(const struct evidence *ev, const struct check_params *p
 		if (ss[i].serial == newest)
 			continue;
 		s = &ev->servers[ss[i].si];
-		evidence_addr_str(&s->addrs[ss[i].ai], addr, sizeof(addr));
+		addr_str(&s->addrs[ss[i].ai], addr, sizeof(addr));
 		findings_add(&next->lagging, CAUSE_SERIAL_MISMATCH, SEVERITY_WARNING,
 		    s->name, addr, NULL, NULL, NULL);
 	}
@@ -164,7 +164,7 @@ zoneserved_judge_serials(const struct evidence *ev, const struct check_params *p
 		if (ss[i].serial == newest)
 			continue;
 		s = &ev->servers[ss[i].si];
-		evidence_addr_str(&s->addrs[ss[i].ai], addr, sizeof(addr));
+		addr_str(&s->addrs[ss[i].ai], addr, sizeof(addr));
 		since = zoneserved_lag_since(&next->lagging, s->name, addr);
 		if (params->now - since < (time_t)params->serial_grace_s)
 			continue;
@@ -212,7 +212,7 @@ zoneserved_judge(const struct evidence *ev, const struct check_params *params,
 			if (r.verdict == SERVED_OK) {
 				struct server_detail	*d;
 
-				evidence_addr_str(&s->addrs[ai], addr, sizeof(addr));
+				addr_str(&s->addrs[ai], addr, sizeof(addr));
 				d = check_memory_detail(next, s->name, addr);
 				d->has_serial = true;
 				d->serial = r.serial;
@@ -225,7 +225,7 @@ zoneserved_judge(const struct evidence *ev, const struct check_params *params,
 			/* The delegation check names that one lame. */
 			if (served_lame(ev, si))
 				continue;
-			evidence_addr_str(&s->addrs[ai], addr, sizeof(addr));
+			addr_str(&s->addrs[ai], addr, sizeof(addr));
 			zoneserved_add(ev, si, addr, &r, sev, out);
 		}
 	}

@@ -176,7 +176,7 @@ dnspolicy_nsec3(const struct evidence *ev, const struct check_params *params,
 					max = it;
 					free(salt);
 					salt = ldns_rdf2str(ldns_rr_rdf(rr, 3));
-					evidence_addr_str(&ev->servers[si].addrs[ai], addr,
+					addr_str(&ev->servers[si].addrs[ai], addr,
 					    sizeof(addr));
 					snprintf(where, sizeof(where), "%s", addr);
 				}
@@ -234,7 +234,7 @@ dnspolicy_dnskey_size(const struct evidence *ev, struct findings *out)
 					size = q->size;
 				continue;
 			}
-			evidence_addr_str(&ev->servers[si].addrs[ai], addr, sizeof(addr));
+			addr_str(&ev->servers[si].addrs[ai], addr, sizeof(addr));
 			buf_printf(&failed, "%s%s", failed.len > 0 ? ", " : "", addr);
 		}
 	if (big > 0)
@@ -276,7 +276,7 @@ dnspolicy_judge(const struct evidence *ev, const struct check_params *params,
 
 bool
 dnspolicy_dnskey_truncated(const struct evidence *ev, size_t si,
-    const struct infra_addr *a)
+    const struct addr *a)
 {
 	const struct ev_query	*q = evidence_find(ev, PROBE_DNSKEY, si, a);
 

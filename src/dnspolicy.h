@@ -10,7 +10,7 @@
 struct check_params;
 struct evidence;
 struct findings;
-struct infra_addr;
+struct addr;
 
 /* dnssec_algorithm_unsupported, dnssec_algorithm_deprecated,
  * nsec3_iterations_high and dnskey_too_large, for a zone with a DS. */
@@ -21,6 +21,6 @@ void dnspolicy_judge(const struct evidence *, const struct check_params *,
 /* The DNSKEY answer of (si, a) is a truncated one (TC=1: TCP failed after
  * it): no keys to judge a DS by, whatever it lacks. */
 bool dnspolicy_dnskey_truncated(const struct evidence *, size_t si,
-    const struct infra_addr *a);
+    const struct addr *a);
 
 #endif

@@ -90,41 +90,14 @@ evidence_server(struct evidence *ev, const char *name)
 }
 
 bool
-evidence_addr_eq(const struct infra_addr *a, const struct infra_addr *b)
+evidence_server_add_addr(struct ev_server *s, const struct addr *a)
 {
-	return a->len == b->len && memcmp(&a->ss, &b->ss, a->len) == 0;
-}
-
-bool
-evidence_addr_in(const struct infra_addr *v, size_t n, const struct infra_addr *a)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (evidence_addr_eq(&v[i], a))
-			return true;
-	return false;
-}
-
-bool
-evidence_addr_add(struct infra_addr **v, size_t *n, const struct infra_addr *a)
-{
-	if (evidence_addr_in(*v, *n, a))
-		return false;
-	*v = xreallocarray(*v, *n + 1, sizeof(**v));
-	(*v)[(*n)++] = *a;
-	return true;
-}
-
-bool
-evidence_server_add_addr(struct ev_server *s, const struct infra_addr *a)
-{
-	return evidence_addr_add(&s->addrs, &s->naddrs, a);
+	return addr_add(&s->addrs, &s->naddrs, a);
 }
 
 struct ev_query *
 evidence_add_query(struct evidence *ev, enum probe probe, size_t server,
-    const struct infra_addr *addr)
+    const struct addr *addr)
 {
 	struct ev_query	*q;
 
@@ -143,7 +116,7 @@ evidence_add_query(struct evidence *ev, enum probe probe, size_t server,
 #define EV_ANY_SOURCE	INT32_MIN
 
 static uint64_t
-evidence_key_hash(enum probe probe, int source, const struct infra_addr *a)
+evidence_key_hash(enum probe probe, int source, const struct addr *a)
 {
 	const uint8_t	*p = (const uint8_t *)&a->ss;
 	uint64_t	 h = 1469598103934665603ull;
@@ -158,16 +131,16 @@ evidence_key_hash(enum probe probe, int source, const struct infra_addr *a)
 
 static bool
 evidence_key_eq(const struct ev_query *q, enum probe probe, int source,
-    const struct infra_addr *a)
+    const struct addr *a)
 {
 	return q->probe == probe && (source == EV_ANY_SOURCE || q->source == source) &&
-	    evidence_addr_eq(&q->addr, a);
+	    addr_eq(&q->addr, a);
 }
 
 /* The slot of the key, found or empty. */
 static size_t
 evidence_slot(const struct evidence *ev, enum probe probe, int source,
-    const struct infra_addr *a)
+    const struct addr *a)
 {
 	size_t	mask = ev->index_cap - 1, i;
 
@@ -205,7 +178,7 @@ evidence_index(struct evidence *ev)
  * built, else by a scan. */
 static const struct ev_query *
 evidence_lookup(const struct evidence *ev, enum probe probe, int source,
-    const struct infra_addr *a)
+    const struct addr *a)
 {
 	size_t	i;
 
@@ -223,14 +196,14 @@ evidence_lookup(const struct evidence *ev, enum probe probe, int source,
  * run), so the server does not narrow the lookup. */
 const struct ev_query *
 evidence_find(const struct evidence *ev, enum probe probe, size_t server,
-    const struct infra_addr *addr)
+    const struct addr *addr)
 {
 	(void)server;
 	return evidence_lookup(ev, probe, EV_ANY_SOURCE, addr);
 }
 
 bool
-evidence_addr_answers(const struct evidence *ev, const struct infra_addr *a)
+evidence_addr_answers(const struct evidence *ev, const struct addr *a)
 {
 	const struct ev_query	*q;
 	int			 p;
@@ -243,13 +216,13 @@ evidence_addr_answers(const struct evidence *ev, const struct infra_addr *a)
 }
 
 void
-evidence_add_burst(struct evidence *ev, const struct infra_addr *a,
+evidence_add_burst(struct evidence *ev, const struct addr *a,
     const struct burst_result *r)
 {
 	size_t	i;
 
 	for (i = 0; i < ev->nbursts; i++)
-		if (evidence_addr_eq(&ev->bursts[i].addr, a) &&
+		if (addr_eq(&ev->bursts[i].addr, a) &&
 		    strcmp(ev->bursts[i].r.zone, r->zone) == 0)
 			return;
 	ev->bursts = xreallocarray(ev->bursts, ev->nbursts + 1, sizeof(*ev->bursts));
@@ -271,7 +244,7 @@ evidence_add_host(struct evidence *ev, const char *name, uint16_t port)
 }
 
 size_t
-evidence_add_resolver(struct evidence *ev, const struct infra_addr *a)
+evidence_add_resolver(struct evidence *ev, const struct addr *a)
 {
 	struct ev_resolver	*r;
 
@@ -286,7 +259,7 @@ evidence_add_resolver(struct evidence *ev, const struct infra_addr *a)
 }
 
 size_t
-evidence_add_parent(struct evidence *ev, const char *name, const struct infra_addr *a)
+evidence_add_parent(struct evidence *ev, const char *name, const struct addr *a)
 {
 	struct ev_parent	*p;
 
@@ -303,7 +276,7 @@ evidence_add_parent(struct evidence *ev, const char *name, const struct infra_ad
 
 void
 evidence_set_chain(struct evidence *ev, struct chain_link **links, size_t n,
-    ldns_pkt *ds, const struct infra_addr *ds_from)
+    ldns_pkt *ds, const struct addr *ds_from)
 {
 	size_t	i;
 
@@ -319,21 +292,15 @@ evidence_set_chain(struct evidence *ev, struct chain_link **links, size_t n,
 
 const struct ev_query *
 evidence_find_src(const struct evidence *ev, enum probe probe, size_t server,
-    const struct infra_addr *addr, int source)
+    const struct addr *addr, int source)
 {
 	(void)server;
 	return evidence_lookup(ev, probe, source, addr);
 }
 
-void
-evidence_addr_str(const struct infra_addr *a, char *out, size_t len)
-{
-	value_format_addr((const struct sockaddr *)&a->ss, out, len, 53);
-}
-
 /* Whether some probe of a went out: anything but no route. */
 static bool
-evidence_addr_tested(const struct evidence *ev, const struct infra_addr *a)
+evidence_addr_tested(const struct evidence *ev, const struct addr *a)
 {
 	const struct ev_query	*q;
 	int			 p;
@@ -358,19 +325,19 @@ evidence_drop_untested(struct evidence *ev)
 				s->addrs[keep++] = s->addrs[ai];
 				continue;
 			}
-			evidence_addr_add(&ev->untested, &ev->nuntested, &s->addrs[ai]);
+			addr_add(&ev->untested, &ev->nuntested, &s->addrs[ai]);
 		}
 		s->naddrs = keep;
 	}
 }
 
 bool
-evidence_untested(const struct evidence *ev, const struct infra_addr *a)
+evidence_untested(const struct evidence *ev, const struct addr *a)
 {
 	size_t	i;
 
 	for (i = 0; i < ev->nuntested; i++)
-		if (evidence_addr_eq(&ev->untested[i], a))
+		if (addr_eq(&ev->untested[i], a))
 			return true;
 	return false;
 }

@@ -36,7 +36,7 @@ enum probe {
 struct ev_query {
 	enum probe		 probe;
 	size_t			 server;	/* index into evidence.servers */
-	struct infra_addr	 addr;
+	struct addr	 addr;
 	int			 source;	/* index into source_addresses,
 						   -1: the kernel's choice */
 	enum query_transport	 transport;
@@ -58,21 +58,21 @@ struct ev_server {
 	bool			 in_child;
 	bool			 glued;		/* the parent gave glue for it */
 	bool			 addrs_capped;	/* more addresses than probed */
-	struct infra_addr	*glue;		/* that glue */
+	struct addr	*glue;		/* that glue */
 	size_t			 nglue;
 	bool			 looked_up;	/* host_state and auth are known */
 	enum infra_host_state	 host_state;	/* its own A/AAAA lookup */
 	char			*host_cycle;	/* FAILED: the dependency cycle
 						   the lookup met, or NULL */
-	struct infra_addr	*auth;		/* the addresses that lookup gave */
+	struct addr	*auth;		/* the addresses that lookup gave */
 	size_t			 nauth;
-	struct infra_addr	*addrs;		/* probed: glue and auth, once each */
+	struct addr	*addrs;		/* probed: glue and auth, once each */
 	size_t			 naddrs;
 };
 
 /* A recursive resolver's answer for the zone's SOA: the symptom. */
 struct ev_resolver {
-	struct infra_addr	 addr;
+	struct addr	 addr;
 	struct ev_query		 q;	/* RD=1, DO=1 */
 	struct ev_query		 cd;	/* the same with CD=1 after a SERVFAIL;
 					   QUERY_CANCELLED when not asked */
@@ -82,20 +82,20 @@ struct ev_resolver {
  * delegation and DS: parent servers that disagree (parent_inconsistent). */
 struct ev_parent {
 	char			*name;		/* the parent NS name */
-	struct infra_addr	 addr;
+	struct addr	 addr;
 	struct ev_query		 ns;		/* zone NS, DO */
 	struct ev_query		 ds;		/* zone DS, DO */
 };
 
 /* The last rate-limit burst to one of the zone's server addresses. */
 struct ev_burst {
-	struct infra_addr	 addr;
+	struct addr	 addr;
 	struct burst_result	 r;
 };
 
 /* A service host of the zone (config hosts:) and its addresses' ports. */
 struct ev_host_addr {
-	struct infra_addr	 addr;		/* port included */
+	struct addr	 addr;		/* port included */
 	bool			 done;
 	enum tcpprobe_status	 status;
 	double			 rtt;
@@ -124,7 +124,7 @@ struct evidence {
 	struct chain_link	**chain;
 	size_t			 nchain;
 	ldns_pkt		*ds;		/* NULL: no parent server answered */
-	struct infra_addr	 ds_from;
+	struct addr	 ds_from;
 	struct ev_resolver	*resolvers;
 	size_t			 nresolvers;
 	struct ev_burst		*bursts;
@@ -145,7 +145,7 @@ struct evidence {
 	/* Server addresses of a family this host cannot use: never probed,
 	 * or every probe ended QUERY_NO_ROUTE; not in servers[].addrs, so no
 	 * check judges them ("not tested from here"). */
-	struct infra_addr	*untested;
+	struct addr	*untested;
 	size_t			 nuntested;
 	/* evidence_index: the first query of each (probe, source, address)
 	 * and (probe, any source, address); slots hold index + 1, 0 empty.
@@ -159,36 +159,30 @@ struct evidence *evidence_new(const char *zone, time_t started);
 void evidence_free(struct evidence *);
 /* The server named, added (neither flag set) when new; returns its index. */
 size_t evidence_server(struct evidence *, const char *name);
-/* Adds addr to the array unless there; true when added. */
-bool evidence_addr_add(struct infra_addr **, size_t *, const struct infra_addr *);
-bool evidence_addr_in(const struct infra_addr *, size_t, const struct infra_addr *);
-bool evidence_addr_eq(const struct infra_addr *, const struct infra_addr *);
-/* Adds to the probed addresses (evidence_addr_add on addrs). */
-bool evidence_server_add_addr(struct ev_server *, const struct infra_addr *);
+/* Adds to the probed addresses (addr_add on addrs). */
+bool evidence_server_add_addr(struct ev_server *, const struct addr *);
 /* Appends a query record; returns it for the caller to fill. */
 struct ev_query *evidence_add_query(struct evidence *, enum probe, size_t server,
-    const struct infra_addr *);
+    const struct addr *);
 /* The record of probe to addr at server, or NULL. */
 const struct ev_query *evidence_find(const struct evidence *, enum probe,
-    size_t server, const struct infra_addr *);
+    size_t server, const struct addr *);
 /* Adds a copy of addr's last burst (once per address). */
-void evidence_add_burst(struct evidence *, const struct infra_addr *,
+void evidence_add_burst(struct evidence *, const struct addr *,
     const struct burst_result *);
 /* Adds a service host to look up and connect to; returns its index. */
 size_t evidence_add_host(struct evidence *, const char *name, uint16_t port);
 /* Adds a resolver to ask; returns its index. */
-size_t evidence_add_resolver(struct evidence *, const struct infra_addr *);
+size_t evidence_add_resolver(struct evidence *, const struct addr *);
 /* A parent server address to ask; its index. */
 size_t evidence_add_parent(struct evidence *, const char *name,
-    const struct infra_addr *);
+    const struct addr *);
 /* Keeps references to the links and takes ds. */
 void evidence_set_chain(struct evidence *, struct chain_link **, size_t, ldns_pkt *ds,
-    const struct infra_addr *ds_from);
+    const struct addr *ds_from);
 /* The record of probe to addr at server from source, or NULL. */
 const struct ev_query *evidence_find_src(const struct evidence *, enum probe,
-    size_t server, const struct infra_addr *, int source);
-/* Address as text, without the port when it is 53. */
-void evidence_addr_str(const struct infra_addr *, char *, size_t);
+    size_t server, const struct addr *, int source);
 /* Moves the addresses no probe reached for want of a route (or never
  * probed) from servers[].addrs to untested; before judging. */
 void evidence_drop_untested(struct evidence *);
@@ -197,8 +191,8 @@ void evidence_drop_untested(struct evidence *);
 void evidence_index(struct evidence *);
 /* Some query to a was answered (whichever NS name it was asked under:
  * names that share an address share its probes). */
-bool evidence_addr_answers(const struct evidence *, const struct infra_addr *a);
+bool evidence_addr_answers(const struct evidence *, const struct addr *a);
 /* Whether a is one of those. */
-bool evidence_untested(const struct evidence *, const struct infra_addr *a);
+bool evidence_untested(const struct evidence *, const struct addr *a);
 
 #endif

@@ -135,7 +135,7 @@ infra_deleg_add_ns(struct infra_deleg *d, const char *ns_name)
 }
 
 static void
-infra_addrs_add(struct infra_addr **v, size_t *n, const struct sockaddr *sa,
+infra_addrs_add(struct addr **v, size_t *n, const struct sockaddr *sa,
     socklen_t len)
 {
 	size_t	i;
@@ -421,7 +421,7 @@ infra_size(const struct infra *in)
 }
 
 void
-infra_addr_set_port(struct infra_addr *a, uint16_t port)
+infra_addr_set_port(struct addr *a, uint16_t port)
 {
 	if (a->ss.ss_family == AF_INET)
 		((struct sockaddr_in *)&a->ss)->sin_port = htons(port);

@@ -9,17 +9,13 @@
 
 #include <ldns/ldns.h>
 
-#define INFRA_FOREVER	UINT64_MAX
+#include "addr.h"
 
-/* An address to ask, port included. */
-struct infra_addr {
-	struct sockaddr_storage	ss;
-	socklen_t		len;
-};
+#define INFRA_FOREVER	UINT64_MAX
 
 struct infra_ns {
 	char			*name;		/* normalised NS host name */
-	struct infra_addr	*glue;
+	struct addr	*glue;
 	size_t			 nglue;
 };
 
@@ -49,7 +45,7 @@ struct infra_host {
 	ldns_rbnode_t		 node;
 	char			*name;
 	enum infra_host_state	 state;
-	struct infra_addr	*addrs;
+	struct addr	*addrs;
 	size_t			 naddrs;
 	uint64_t		 expires_ms;
 	char			*cycle;		/* FAILED: the dependency cycle
@@ -94,7 +90,7 @@ void infra_host_add_addr(struct infra_host *, const struct sockaddr *, socklen_t
 void infra_host_free(struct infra_host *);
 
 /* Sets the port (host order) of an IPv4 or IPv6 address. */
-void infra_addr_set_port(struct infra_addr *, uint16_t);
+void infra_addr_set_port(struct addr *, uint16_t);
 /* The address of an A or AAAA record, port 53, into ss; 0 for other
  * records or malformed data, else the sockaddr's length. */
 socklen_t infra_rr_sockaddr(const ldns_rr *, struct sockaddr_storage *);

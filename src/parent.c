@@ -212,7 +212,7 @@ parent_judge_views(const struct evidence *ev, char **views, bool ds,
 		if (views[i] == NULL || strcmp(views[i], ref) == 0)
 			continue;
 		p = &ev->parents[i];
-		evidence_addr_str(&p->addr, addr, sizeof(addr));
+		addr_str(&p->addr, addr, sizeof(addr));
 		/* A DS no key matches fails every resolver that asks there. */
 		sev = ds && !parent_ds_matches_keys(ev, p->ds.pkt) ?
 		    SEVERITY_CRITICAL : SEVERITY_WARNING;

@@ -524,7 +524,7 @@ struct render_metrics_burst_pass {
 };
 
 static void
-render_metrics_burst_cb(const struct infra_addr *a, const struct burst_result *r,
+render_metrics_burst_cb(const struct addr *a, const struct burst_result *r,
     void *arg)
 {
 	struct render_metrics_burst_pass	*p = arg;

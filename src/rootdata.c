@@ -11,7 +11,7 @@
 
 #include <ldns/ldns.h>
 
-#include "config.h"
+#include "cfgerr.h"
 #include "file.h"
 #include "log.h"
 #include "rootdata.h"

@@ -69,9 +69,9 @@ struct runner_conf {
 	unsigned		 refs;
 	struct check_params	 params;	/* .trust_anchor is ours, below */
 	ldns_rr_list		*trust_anchor;
-	struct infra_addr	*sources;	/* source_addresses, port 0 */
+	struct addr	*sources;	/* source_addresses, port 0 */
 	size_t			 nsources;
-	struct infra_addr	*resolvers;	/* config's, port included */
+	struct addr	*resolvers;	/* config's, port included */
 	size_t			 nresolvers;
 	unsigned		 clear_after;
 	unsigned		 max_names, max_addrs, max_queries;
@@ -89,7 +89,7 @@ struct run {
 	struct event		*ev_done;
 	struct event		*ev_deadline;	/* the whole run's bound */
 	bool			 bursts_started;	/* --once: judged after them */
-	struct infra_addr	*probed;	/* each address once a run */
+	struct addr	*probed;	/* each address once a run */
 	size_t			 nprobed;
 	unsigned		 sent;		/* queries, against max_queries */
 	LIST_ENTRY(run)		 entry;
@@ -352,12 +352,12 @@ run_op_done(struct run_op *op)
 }
 
 static void
-run_send_from(struct run *run, enum probe probe, size_t si, const struct infra_addr *a,
+run_send_from(struct run *run, enum probe probe, size_t si, const struct addr *a,
     int source);
 
 /* The first source address of a's family (the engine's default), or -1. */
 static int
-run_default_source(const struct runner_conf *c, const struct infra_addr *a)
+run_default_source(const struct runner_conf *c, const struct addr *a)
 {
 	size_t	i;
 
@@ -368,7 +368,7 @@ run_default_source(const struct runner_conf *c, const struct infra_addr *a)
 }
 
 static void
-run_send(struct run *run, enum probe probe, size_t si, const struct infra_addr *a)
+run_send(struct run *run, enum probe probe, size_t si, const struct addr *a)
 {
 	/* Everything goes out from the default source; the other sources of
 	 * the same family only repeat the SOA question (PROBE_SOA_SRC). */
@@ -376,7 +376,7 @@ run_send(struct run *run, enum probe probe, size_t si, const struct infra_addr *
 }
 
 static void
-run_send_from(struct run *run, enum probe probe, size_t si, const struct infra_addr *a,
+run_send_from(struct run *run, enum probe probe, size_t si, const struct addr *a,
     int source)
 {
 	struct run_op	*op;
@@ -445,7 +445,7 @@ run_send_from(struct run *run, enum probe probe, size_t si, const struct infra_a
 }
 
 static void
-run_probe_address(struct run *run, size_t si, const struct infra_addr *a)
+run_probe_address(struct run *run, size_t si, const struct addr *a)
 {
 	const struct runner_conf	*c = run->conf;
 	int				 src, def = run_default_source(c, a);
@@ -456,7 +456,7 @@ run_probe_address(struct run *run, size_t si, const struct infra_addr *a)
 		return;
 	/* Names that share an address share its probes: 200 NS names on one
 	 * address cost one address's worth (evidence_find ignores the name). */
-	if (!evidence_addr_add(&run->probed, &run->nprobed, a))
+	if (!addr_add(&run->probed, &run->nprobed, a))
 		return;
 
 	for (src = def + 1; def >= 0 && src < (int)c->nsources; src++)
@@ -473,7 +473,7 @@ run_probe_address(struct run *run, size_t si, const struct infra_addr *a)
 static void
 run_probe_from(struct run *run, size_t si, size_t first)
 {
-	struct infra_addr	a;
+	struct addr	a;
 	size_t			i;
 
 	for (i = first; i < run->ev->servers[si].naddrs; i++) {
@@ -642,7 +642,7 @@ run_service_hosts(struct run *run)
 /* The zone's name asked of a, for op. */
 static void
 run_ask_zone(struct run *run, struct run_op *op, ldns_rr_type qtype,
-    const struct infra_addr *a, unsigned flags, query_cb cb)
+    const struct addr *a, unsigned flags, query_cb cb)
 {
 	ldns_rdf	*qname;
 
@@ -672,7 +672,7 @@ run_query_cb(struct query_result *res, void *arg)
 	struct run_op		*op = arg;
 	struct run		*run = op->run;
 	struct ev_query		*q = &run->ev->queries[op->qi];
-	struct infra_addr	 a;
+	struct addr	 a;
 	size_t			 si;
 
 	op->q = NULL;
@@ -701,9 +701,9 @@ run_query_cb(struct query_result *res, void *arg)
 /* An address of server si to probe, up to max_addresses_per_name: a name
  * with a thousand A records must not aim a thousand probes anywhere. */
 static void
-run_add_addr(struct run *run, struct ev_server *s, const struct infra_addr *a)
+run_add_addr(struct run *run, struct ev_server *s, const struct addr *a)
 {
-	if (evidence_addr_in(s->addrs, s->naddrs, a))
+	if (addr_in(s->addrs, s->naddrs, a))
 		return;
 	if (s->naddrs >= run->conf->max_addrs) {
 		s->addrs_capped = true;
@@ -718,10 +718,10 @@ run_add_addr(struct run *run, struct ev_server *s, const struct infra_addr *a)
 #define RUN_ADDR_LIST_MAX	256
 
 static void
-run_note_addr(struct infra_addr **v, size_t *n, const struct infra_addr *a)
+run_note_addr(struct addr **v, size_t *n, const struct addr *a)
 {
 	if (*n < RUN_ADDR_LIST_MAX)
-		evidence_addr_add(v, n, a);
+		addr_add(v, n, a);
 }
 
 /* The server index of name, a new one within max_ns_names, or -1 when
@@ -797,7 +797,7 @@ run_learn_server(struct run *run, const char *name, bool in_parent, bool in_chil
 
 static void
 run_chain_cb(struct chain_link **links, size_t n, ldns_pkt *ds,
-    const struct infra_addr *ds_from, void *arg)
+    const struct addr *ds_from, void *arg)
 {
 	struct run_op	*op = arg;
 
@@ -853,8 +853,8 @@ run_probe_parents(struct run *run, const char *parent)
 {
 	const struct infra_deleg	*d;
 	const struct infra_host		*h;
-	const struct infra_addr		*v;
-	struct infra_addr		*seen = NULL;
+	const struct addr		*v;
+	struct addr		*seen = NULL;
 	size_t				 i, j, n, nseen = 0;
 	uint64_t			 now = clock_mono_ms();
 
@@ -872,7 +872,7 @@ run_probe_parents(struct run *run, const char *parent)
 		}
 		for (j = 0; j < n && nseen < RUN_PARENT_ADDRS_MAX; j++) {
 			if (query_engine_family(run->r->qe, v[j].ss.ss_family) ==
-			    QUERY_FAMILY_UNUSABLE || !evidence_addr_add(&seen, &nseen, &v[j]))
+			    QUERY_FAMILY_UNUSABLE || !addr_add(&seen, &nseen, &v[j]))
 				continue;
 			run_ask_parent(run, evidence_add_parent(run->ev,
 			    d->ns[i].name, &v[j]), false);

@@ -182,7 +182,7 @@ served_usable(const struct ev_query *q, bool strict)
 }
 
 enum served
-served_at(const struct evidence *ev, size_t si, const struct infra_addr *a,
+served_at(const struct evidence *ev, size_t si, const struct addr *a,
     struct served_result *r)
 {
 	const struct ev_query	*q[3];

@@ -36,7 +36,7 @@ struct served_result {
 enum served served_classify(const ldns_pkt *, const char *zone, struct served_result *);
 /* Judges the SOA answer of server si at addr: UDP with EDNS0, else plain,
  * else TCP, whichever answered first in that order. */
-enum served served_at(const struct evidence *, size_t si, const struct infra_addr *,
+enum served served_at(const struct evidence *, size_t si, const struct addr *,
     struct served_result *);
 /* True when some address of server si serves the zone (SERVED_OK). */
 bool served_by_server(const struct evidence *, size_t si);

@@ -51,7 +51,7 @@ struct ask {
 	char			*qname;
 	ldns_rr_type		 qtype;
 	char			*cut;
-	struct infra_addr	*addrs;
+	struct addr	*addrs;
 	char			**addr_ns;	/* NS name of each address */
 	size_t			 naddrs;
 	size_t			 next;
@@ -222,7 +222,7 @@ walk_attempts_free(struct walk_attempt *v, size_t n)
 static void ask_next(struct ask *);
 
 static void
-ask_add_addr(struct ask *a, const char *ns, const struct infra_addr *addr)
+ask_add_addr(struct ask *a, const char *ns, const struct addr *addr)
 {
 	a->addrs = xreallocarray(a->addrs, a->naddrs + 1, sizeof(*a->addrs));
 	a->addr_ns = xreallocarray(a->addr_ns, a->naddrs + 1, sizeof(*a->addr_ns));
@@ -237,7 +237,7 @@ ask_new(struct walker *w, const char *qname, ldns_rr_type qtype,
 {
 	struct ask		*a;
 	const struct infra_host	*h;
-	struct infra_addr	 tmp;
+	struct addr	 tmp;
 	uint64_t		 now = clock_mono_ms();
 	uint32_t		 rnd = 0;
 	size_t			 i, j, rot;
@@ -381,7 +381,7 @@ ask_host_cb(const struct infra_host *h, void *arg)
 static void
 ask_next(struct ask *a)
 {
-	struct infra_addr	*ad;
+	struct addr	*ad;
 	const char		*name;
 
 	if (a->next < a->naddrs) {

@@ -24,7 +24,7 @@ enum walk_status {
 /* One question put to one server address, as evidence. */
 struct walk_attempt {
 	char			*ns;		/* NS name of the server asked */
-	struct infra_addr	 addr;
+	struct addr	 addr;
 	enum query_status	 status;
 	int			 rcode;		/* -1 when no answer */
 	const char		*why;		/* static: what was wrong with it, or NULL */

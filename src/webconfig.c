@@ -17,7 +17,7 @@
 #include <gnutls/x509.h>
 #include <yaml.h>
 
-#include "config.h"
+#include "cfgerr.h"
 #include "log.h"
 #include "file.h"
 #include "webconfig.h"

@@ -10,10 +10,10 @@
 #include "fixture.h"
 #include "xmalloc.h"
 
-struct infra_addr
+struct addr
 fx_addr(const char *ip)
 {
-	struct infra_addr	 a;
+	struct addr	 a;
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&a.ss;
 
 	memset(&a, 0, sizeof(a));
@@ -89,7 +89,7 @@ struct ev_query *
 fx_probe(struct evidence *ev, size_t si, const char *ip, enum probe pr,
     enum query_status st, ldns_pkt *pkt)
 {
-	struct infra_addr	 a = fx_addr(ip);
+	struct addr	 a = fx_addr(ip);
 	struct ev_query		*q = evidence_add_query(ev, pr, si, &a);
 
 	q->status = st;
@@ -106,12 +106,12 @@ static size_t
 fx_glued(struct evidence *ev, const char *name, const char *ip)
 {
 	size_t			si = evidence_server(ev, name);
-	struct infra_addr	a = fx_addr(ip);
+	struct addr	a = fx_addr(ip);
 	struct ev_server	*s = &ev->servers[si];
 
 	s->in_parent = s->in_child = true;
 	s->glued = true;
-	evidence_addr_add(&s->glue, &s->nglue, &a);
+	addr_add(&s->glue, &s->nglue, &a);
 	evidence_server_add_addr(s, &a);
 	return si;
 }

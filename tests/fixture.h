@@ -10,7 +10,7 @@
 #include "evidence.h"
 
 /* ip:53 */
-struct infra_addr fx_addr(const char *ip);
+struct addr fx_addr(const char *ip);
 /* An answer: QR, rcode, AA as given, no records. */
 ldns_pkt *fx_pkt(ldns_pkt_rcode, bool aa);
 /* Adds a record in zone-file text to a section. */

@@ -72,7 +72,7 @@ START_TEST(test_causes_told_apart)
 	struct findings		 fs = { NULL, 0 };
 	const struct finding	*f;
 	struct ev_query		*q;
-	struct infra_addr	 a;
+	struct addr	 a;
 	size_t			 si;
 	enum check_status			 status[CHECK_MAX];
 
@@ -230,7 +230,7 @@ START_TEST(test_ns_names_glue_and_resolution)
 	ev->servers[si].glued = false;
 	ev->servers[si].looked_up = true;
 	ev->servers[si].host_state = INFRA_HOST_OK;
-	evidence_addr_add(&ev->servers[si].auth, &ev->servers[si].nauth,
+	addr_add(&ev->servers[si].auth, &ev->servers[si].nauth,
 	    &ev->servers[si].addrs[0]);
 	/* Out of zone, does not exist. */
 	si = evidence_server(ev, "ns.gone.example.");
@@ -295,7 +295,7 @@ START_TEST(test_resolver_symptom)
 	struct findings		 fs = { NULL, 0 };
 	struct check_memory	 m;
 	const struct finding	*f;
-	struct infra_addr	 a = fx_addr("192.0.2.53");
+	struct addr	 a = fx_addr("192.0.2.53");
 	size_t			 ri;
 	enum check_status			 status[CHECK_MAX];
 
@@ -368,7 +368,7 @@ START_TEST(test_ns_address_dead)
 	struct evidence		*ev = evidence_ok_walk();
 	struct findings		 fs = { NULL, 0 };
 	const struct finding	*f;
-	struct infra_addr	 a;
+	struct addr	 a;
 	size_t			 si;
 	enum check_status			 status[CHECK_MAX];
 
@@ -412,7 +412,7 @@ static void
 burst(struct evidence *ev, const char *ip, const char *pattern)
 {
 	struct burst_result	r;
-	struct infra_addr	a = fx_addr(ip);
+	struct addr	a = fx_addr(ip);
 	const char		*p;
 
 	memset(&r, 0, sizeof(r));
@@ -554,7 +554,7 @@ END_TEST
 static void
 host_addr(struct ev_host *h, const char *ip, enum tcpprobe_status st)
 {
-	struct infra_addr	a = fx_addr(ip);
+	struct addr	a = fx_addr(ip);
 
 	infra_addr_set_port(&a, h->port);
 	h->addrs = xreallocarray(h->addrs, h->naddrs + 1, sizeof(*h->addrs));

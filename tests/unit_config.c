@@ -208,7 +208,7 @@ load_yaml(const char *yaml, int flags)
 }
 
 static const char *
-addr_str(const struct value_addr *a, uint16_t omit_port)
+config_addr_text(const struct value_addr *a, uint16_t omit_port)
 {
 	static char	out[128];
 
@@ -235,7 +235,7 @@ START_TEST(test_full)
 	ck_assert_str_eq(cfg->path, path);
 
 	ck_assert_str_eq(cfg->listen, "[::1]:8053");
-	ck_assert_str_eq(addr_str(&cfg->listen_addr, 0), "[::1]:8053");
+	ck_assert_str_eq(config_addr_text(&cfg->listen_addr, 0), "[::1]:8053");
 	ck_assert(!cfg->listen_addr.any);
 	want = data_path("config_web.yml");
 	ck_assert_str_eq(cfg->web_config_file, want);
@@ -257,20 +257,20 @@ START_TEST(test_full)
 	ck_assert_uint_eq(cfg->source_addresses.n, 2);
 	ck_assert_str_eq(cfg->source_addresses.texts[0], "192.0.2.10");
 	ck_assert_str_eq(cfg->source_addresses.texts[1], "2001:db8::10");
-	ck_assert_str_eq(addr_str(&cfg->source_addresses.addrs[0], 0),
+	ck_assert_str_eq(config_addr_text(&cfg->source_addresses.addrs[0], 0),
 	    "192.0.2.10");
-	ck_assert_str_eq(addr_str(&cfg->source_addresses.addrs[1], 0),
+	ck_assert_str_eq(config_addr_text(&cfg->source_addresses.addrs[1], 0),
 	    "2001:db8::10");
 
 	ck_assert_uint_eq(cfg->resolvers.n, 4);
 	ck_assert_str_eq(cfg->resolvers.texts[2], "[2001:db8::53]:5300");
-	ck_assert_str_eq(addr_str(&cfg->resolvers.addrs[0], 0),
+	ck_assert_str_eq(config_addr_text(&cfg->resolvers.addrs[0], 0),
 	    "127.0.0.53:53");
-	ck_assert_str_eq(addr_str(&cfg->resolvers.addrs[1], 0),
+	ck_assert_str_eq(config_addr_text(&cfg->resolvers.addrs[1], 0),
 	    "192.0.2.53:5353");
-	ck_assert_str_eq(addr_str(&cfg->resolvers.addrs[2], 0),
+	ck_assert_str_eq(config_addr_text(&cfg->resolvers.addrs[2], 0),
 	    "[2001:db8::53]:5300");
-	ck_assert_str_eq(addr_str(&cfg->resolvers.addrs[3], 0),
+	ck_assert_str_eq(config_addr_text(&cfg->resolvers.addrs[3], 0),
 	    "[2001:db8::54]:53");
 
 	ck_assert_uint_eq(cfg->server_qps, 50);
@@ -315,7 +315,7 @@ check_defaults(const struct config *cfg)
 	ck_assert_str_eq(cfg->listen, ":10353");
 	ck_assert(cfg->listen_addr.any);
 	ck_assert_int_eq(cfg->listen_addr.ss.ss_family, AF_INET6);
-	ck_assert_str_eq(addr_str(&cfg->listen_addr, 0), "[::]:10353");
+	ck_assert_str_eq(config_addr_text(&cfg->listen_addr, 0), "[::]:10353");
 	ck_assert_ptr_null(cfg->web_config_file);
 	ck_assert_uint_eq(cfg->interval_ms, 60 * SECOND);
 	ck_assert_uint_eq(cfg->timeout_ms, 2 * SECOND);
@@ -854,15 +854,15 @@ START_TEST(test_listen_forms)
 
 	cfg = load_yaml("listen: \":0\"\n", 0);
 	ck_assert(cfg->listen_addr.any);
-	ck_assert_str_eq(addr_str(&cfg->listen_addr, 1), "[::]:0");
+	ck_assert_str_eq(config_addr_text(&cfg->listen_addr, 1), "[::]:0");
 	config_free(cfg);
 	cfg = load_yaml("listen: localhost:10353\n", 0);
 	ck_assert(!cfg->listen_addr.any);
 	ck_assert_str_eq(cfg->listen, "localhost:10353");
-	ck_assert_str_eq(addr_str(&cfg->listen_addr, 0), "127.0.0.1:10353");
+	ck_assert_str_eq(config_addr_text(&cfg->listen_addr, 0), "127.0.0.1:10353");
 	config_free(cfg);
 	cfg = load_yaml("listen: \"[::1]:0\"\n", 0);
-	ck_assert_str_eq(addr_str(&cfg->listen_addr, 1), "[::1]:0");
+	ck_assert_str_eq(config_addr_text(&cfg->listen_addr, 1), "[::1]:0");
 	config_free(cfg);
 }
 END_TEST

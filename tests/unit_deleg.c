@@ -45,7 +45,7 @@ pkt_make(ldns_pkt_rcode rcode, bool aa, ...)
 }
 
 static const char *
-addr4(const struct infra_addr *a, char *buf)
+addr4(const struct addr *a, char *buf)
 {
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)&a->ss;
 

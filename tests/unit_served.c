@@ -493,13 +493,13 @@ looked_up(struct evidence *ev, size_t si, enum infra_host_state state,
     const char *const *ips)
 {
 	struct ev_server	*s = &ev->servers[si];
-	struct infra_addr	 a;
+	struct addr	 a;
 
 	s->looked_up = true;
 	s->host_state = state;
 	for (; ips != NULL && *ips != NULL; ips++) {
 		a = fx_addr(*ips);
-		evidence_addr_add(&s->auth, &s->nauth, &a);
+		addr_add(&s->auth, &s->nauth, &a);
 		if (evidence_server_add_addr(s, &a))
 			fx_probe(ev, si, *ips, PROBE_SOA_UDP, QUERY_OK, NULL);
 	}
@@ -570,7 +570,7 @@ START_TEST(test_glue_mismatch)
 
 	/* Glue and zone agree. */
 	ev->servers[si].host_state = INFRA_HOST_OK;
-	evidence_addr_add(&ev->servers[si].auth, &ev->servers[si].nauth,
+	addr_add(&ev->servers[si].auth, &ev->servers[si].nauth,
 	    &ev->servers[si].glue[0]);
 	judge(ev, &base, &fs, status, &m);
 	ck_assert_uint_eq(fs.n, 0);
