@@ -18,7 +18,7 @@
 
 #include "config.h"
 #include "file.h"
-#include "query.h"
+#include "querydefs.h"
 #include "log.h"
 #include "rootdata.h"
 #include "value.h"
