@@ -176,6 +176,9 @@ dnspolicy_nsec3(const struct evidence *ev, const struct check_params *params,
 					max = it;
 					free(salt);
 					salt = ldns_rdf2str(ldns_rr_rdf(rr, 3));
+					/* ldns writes an empty salt "- " */
+					if (salt != NULL)
+						salt[strcspn(salt, " ")] = '\0';
 					addr_str(&ev->servers[si].addrs[ai], addr,
 					    sizeof(addr));
 					snprintf(where, sizeof(where), "%s", addr);

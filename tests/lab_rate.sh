@@ -179,8 +179,10 @@ check "burst truncated ratio of 127.0.72.1 above 0 ($(awk '$1 == "zonehealth_ser
 	metric_cmp 'zonehealth_server_burst_truncated_ratio{address="127.0.72.1"}' '>' 0
 check "burst answered ratio of 127.0.72.2 is 1" \
 	metric_cmp 'zonehealth_server_burst_answered_ratio{address="127.0.72.2"}' '==' 1
-check "resolver response metric: resblock.lab. SERVFAIL" \
-	metric_cmp 'zonehealth_resolver_response{zone="resblock.lab.",resolver="127.0.53.53",rcode="SERVFAIL"}' '==' 1
+# The ede label holds the resolver's Extended DNS Error, if it gave one.
+RESP='zonehealth_resolver_response{zone="resblock.lab.",resolver="127.0.53.53",rcode="SERVFAIL",ede="'
+check "resolver response metric: resblock.lab. SERVFAIL ($(grep -F "$RESP" "$TMP/metrics.txt"))" \
+	awk -v p="$RESP" 'index($1, p) == 1 && $1 ~ /"}$/ && $2 == 1 { f = 1 } END { exit !f }' "$TMP/metrics.txt"
 check "host address metric: 127.0.77.1 up" \
 	metric_cmp 'zonehealth_host_address_up{zone="web.lab.",host="www.web.lab.",address="127.0.77.1",port="8443"}' '==' 1
 check "host address metric: 127.0.77.3 down" \
