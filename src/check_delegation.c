@@ -34,7 +34,8 @@ delegation_host_problem(const struct ev_server *s)
 
 /*
  * An NS name whose lookup needs itself: its address is only in a zone that
- * these very names serve (in-bailiwick, no glue), or in a loop of zones
+ * these very names serve (no glue; inside the zone itself that is
+ * missing_glue, judged before), or in a loop of zones
  * none of which has glue (a's NS under b, b's under a). No resolver can
  * break it ("tsuname"). Critical when no NS name of the zone can be used,
  * as resolvers then answer SERVFAIL; else the others carry the zone.
@@ -67,7 +68,7 @@ delegation_judge_names(const struct evidence *ev, struct findings *out)
 			bad++;
 	for (i = 0; i < ev->nservers; i++) {
 		s = &ev->servers[i];
-		if (s->in_parent && !s->glued && infra_name_under(s->name, ev->zone))
+		if (s->in_parent && !s->glued && infra_name_under(s->name, ev->zone)) {
 			findings_add(out, CAUSE_MISSING_GLUE, SEVERITY_CRITICAL,
 			    s->name, NULL,
 			    xasprintf("the parent lists %s, inside %s, without glue",
@@ -79,6 +80,10 @@ delegation_judge_names(const struct evidence *ev, struct findings *out)
 			    "the registrar: resolvers cannot find the address of a "
 			    "name server inside the zone it serves without it.",
 			    s->name));
+			/* Its lookup fails too (a cycle through this zone):
+			 * the missing glue is the cause, named once. */
+			continue;
+		}
 		if (s->glued || (problem = delegation_host_problem(s)) == NULL)
 			continue;
 		if (s->host_state == INFRA_HOST_FAILED && s->host_cycle != NULL) {

@@ -132,6 +132,23 @@ check "cycb.lab.: critical, ns.cyca.lab. named, resolver SERVFAIL" \
 check "fivens.lab.: critical, all five NS named, resolver SERVFAIL" \
 	critical_naming "$TMP/once.json" fivens.lab. ns1.fivens.lab. ns2.fivens.lab. \
 	ns3.fivens.lab. ns4.fivens.lab. ns5.fivens.lab.
+# causes_of JSON ZONE: "cause/severity" of each finding, sorted, one line.
+causes_of() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+z = [z for z in json.load(open(sys.argv[1]))["zones"] if z["zone"] == sys.argv[2]][0]
+print(" ".join(sorted({"%s/%s" % (f["cause"], f["severity"]) for f in z["findings"]})))
+PY
+}
+# The cause is the cycle where the names are outside the zone; where they
+# are inside it, the missing glue (named once, not also as a cycle).
+check "cyca.lab.: ns_dependency_cycle, critical, only ($(causes_of "$TMP/once.json" cyca.lab.))" \
+	test "$(causes_of "$TMP/once.json" cyca.lab.)" = "ns_dependency_cycle/critical"
+check "cycb.lab.: ns_dependency_cycle, critical, only ($(causes_of "$TMP/once.json" cycb.lab.))" \
+	test "$(causes_of "$TMP/once.json" cycb.lab.)" = "ns_dependency_cycle/critical"
+check "fivens.lab.: missing_glue, no ns_dependency_cycle ($(causes_of "$TMP/once.json" fivens.lab.))" \
+	sh -c 'case " $1 " in *" missing_glue/critical "*) case "$1" in *ns_dependency_cycle*) exit 1 ;; esac ;; *) exit 1 ;; esac' - \
+	"$(causes_of "$TMP/once.json" fivens.lab.)"
 clean() {  # JSON ZONE
 	python3 - "$1" "$2" <<'PY'
 import json, sys

@@ -115,6 +115,25 @@ check "bigkeysnotcp.lab.: Unbound SERVFAIL, EDE 9 (DNSKEY Missing) or, cached, 6
 check "longttl.lab.: ttl_exceeds_signature, warning" causes_are longttl.lab. warning ttl_exceeds_signature
 check "longttl.lab.: Unbound validates (NOERROR, AD)" unbound_is NOERROR+ad longttl.lab. SOA
 
+# Each of those causes on its zones and on no other zone of the lab.
+check "the new DNSSEC causes on their zones only" python3 - "$TMP/once.json" <<'PY'
+import json, sys
+want = {"nsec3_iterations_high": {"it200.lab."},
+        "dnssec_algorithm_deprecated": {"rsasha1.lab."},
+        "dnssec_algorithm_unsupported": {"unsupds.lab."},
+        "dnskey_too_large": {"bigkeys.lab.", "bigkeysnotcp.lab."},
+        "ttl_exceeds_signature": {"longttl.lab."}}
+got = {c: set() for c in want}
+for z in json.load(open(sys.argv[1]))["zones"]:
+    for f in z["findings"]:
+        if f["cause"] in got:
+            got[f["cause"]].add(z["zone"])
+bad = {c: sorted(got[c]) for c in want if got[c] != want[c]}
+for c, zs in bad.items():
+    print("    %s on %s, want %s" % (c, zs, sorted(want[c])))
+sys.exit(1 if bad else 0)
+PY
+
 # The validating resolver fails exactly where a critical DNSSEC cause is
 # (but nsec3_iterations_high: past its limit Unbound treats the denials as
 # insecure, it does not fail them; checked above).

@@ -584,7 +584,9 @@ START_TEST(test_five_ns)
 
 	z = run_zones(&h, "[five.example]", "five.example.");
 	ck_assert_int_eq(worst(z), SEVERITY_CRITICAL);
-	ck_assert(has_cause(z, CAUSE_NS_DEPENDENCY_CYCLE));
+	/* in-zone names without glue: missing_glue, not also a cycle */
+	ck_assert(has_cause(z, CAUSE_MISSING_GLUE));
+	ck_assert(!has_cause(z, CAUSE_NS_DEPENDENCY_CYCLE));
 	ck_assert(has_cause(z, CAUSE_LAME_DELEGATION) ||
 	    has_cause(z, CAUSE_SERVER_REFUSED));
 	ck_assert_uint_eq(sim_queries(sim, FIVE_ADDR), 0);
@@ -1513,8 +1515,9 @@ soak_driver(void *arg)
 		sleep_ms((long)((rnd >> 20) % 16));
 	}
 	/* A run going at the last reload may take to its deadline (12 s
-	 * here), and the next one as long: 60 s at most. */
-	for (spins = 0; spins < 1200 && !(sk->judged = soak_judged(sk->log)); spins++)
+	 * here), and the next one as long; on a loaded host (make -j2
+	 * beside other tests) it has taken a minute: 120 s at most. */
+	for (spins = 0; spins < 2400 && !(sk->judged = soak_judged(sk->log)); spins++)
 		sleep_ms(50);
 	sk->fds_end = fd_count();
 	if (!sk->judged) {
@@ -1522,8 +1525,9 @@ soak_driver(void *arg)
 
 		/* What the daemon did after the last reload, for the log. */
 		snprintf(cmd, sizeof(cmd), "grep -n 'info: config: ' '%s' | tail -n 2 "
-		    ">&%d; tail -n 40 '%s' >&%d", sk->log, sk->saved_stderr,
-		    sk->log, sk->saved_stderr);
+		    ">&%d; awk '/info: config: /{n=NR} {l[NR]=$0} END {for (i=n; i<n+60 && i<=NR; i++) print l[i]}' '%s' >&%d; "
+		    "tail -n 20 '%s' >&%d", sk->log, sk->saved_stderr,
+		    sk->log, sk->saved_stderr, sk->log, sk->saved_stderr);
 		if (system(cmd) != 0)
 			fprintf(stderr, "cannot show %s\n", sk->log);
 	}
