@@ -19,7 +19,7 @@
 #include "finding.h"
 #include "infra.h"
 #include "render.h"
-#include "status.h"
+#include "snapshot.h"
 #include "walk.h"
 #include "xmalloc.h"
 #include "zone.h"
@@ -438,7 +438,7 @@ static void
 fuzz_render(struct zone *z)
 {
 	struct zone_set	 set = { &z, 1 };
-	struct status	 st;
+	struct snapshot	 st;
 	struct buf	 b;
 
 	buf_init(&b);

@@ -9,7 +9,7 @@
 #include "finding.h"
 #include "http.h"
 #include "render.h"
-#include "status.h"
+#include "snapshot.h"
 #include "xmalloc.h"
 #include "zone.h"
 #include "fuzz.h"
@@ -27,7 +27,7 @@ static const char *const fuzz_zone_names[] = {
 #define FUZZ_NZONES	(sizeof(fuzz_zone_names) / sizeof(fuzz_zone_names[0]))
 
 static void
-fuzz_status(struct status *st, void *arg)
+fuzz_status(struct snapshot *st, void *arg)
 {
 	memset(st, 0, sizeof(*st));
 	st->zones = arg;

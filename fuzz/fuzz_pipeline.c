@@ -18,7 +18,7 @@
 #include "render.h"
 #include "runner.h"
 #include "sim.h"
-#include "status.h"
+#include "snapshot.h"
 #include "zone.h"
 #include "fuzz.h"
 
@@ -321,7 +321,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	struct config		*cfg;
 	struct runner		*r;
 	struct zone_set		 zones = { NULL, 0 };
-	struct status		 st;
+	struct snapshot		 st;
 	struct buf		 out;
 	size_t			 i;
 

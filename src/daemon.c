@@ -20,8 +20,8 @@
 #include "notify.h"
 #include "runner.h"
 #include "sched.h"
-#include "state.h"
-#include "status.h"
+#include "statefile.h"
+#include "snapshot.h"
 #include "webconfig.h"
 #include "xmalloc.h"
 #include "zone.h"
@@ -45,7 +45,7 @@ struct daemon {
 	struct event		*ev_sched;
 	struct event		*ev_state;
 	struct event		*ev_tick;
-	struct status_cache	 cache;		/* rendered pages, for HTTP */
+	struct snapshot_cache	 cache;		/* rendered pages, for HTTP */
 	bool			 watchdog;	/* WatchdogSec= set */
 	uint64_t		 runs_unsaved;	/* completed since the last save */
 	bool			 reload_ok;
@@ -231,7 +231,7 @@ daemon_apply(struct daemon *d, struct config *cfg)
 }
 
 static void
-daemon_status(struct status *st, void *arg)
+daemon_status(struct snapshot *st, void *arg)
 {
 	struct daemon	*d = arg;
 
@@ -346,7 +346,7 @@ daemon_cache_clear(struct daemon *d)
 {
 	int	i;
 
-	for (i = 0; i < STATUS_PAGE_MAX; i++) {
+	for (i = 0; i < SNAPSHOT_PAGE_MAX; i++) {
 		free(d->cache.page[i].data);
 		d->cache.page[i].data = NULL;
 		d->cache.page[i].at_ms = 0;
@@ -483,7 +483,7 @@ daemon_state_save(struct daemon *d, bool always)
 	if (d->cfg == NULL || d->cfg->state_file == NULL ||
 	    (!always && d->runs_unsaved == 0))
 		return;
-	if (state_save(d->cfg->state_file, &d->zones, err, sizeof(err)) == -1)
+	if (statefile_save(d->cfg->state_file, &d->zones, err, sizeof(err)) == -1)
 		log_warnx("state file not saved: %s", err);
 	else
 		d->runs_unsaved = 0;
@@ -503,7 +503,7 @@ daemon_state_load(struct daemon *d)
 
 	if (d->cfg->state_file == NULL)
 		return;
-	switch (state_load(d->cfg->state_file, &d->zones, err, sizeof(err))) {
+	switch (statefile_load(d->cfg->state_file, &d->zones, err, sizeof(err))) {
 	case 0:
 		log_info("state: %s read", d->cfg->state_file);
 		break;
@@ -539,7 +539,7 @@ daemon_free(struct daemon *d)
 		event_free(d->ev_state);
 	if (d->ev_tick != NULL)
 		event_free(d->ev_tick);
-	for (i = 0; i < STATUS_PAGE_MAX; i++)
+	for (i = 0; i < SNAPSHOT_PAGE_MAX; i++)
 		free(d->cache.page[i].data);
 	if (d->base != NULL)
 		event_base_free(d->base);

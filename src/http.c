@@ -27,7 +27,7 @@
 #include "http.h"
 #include "log.h"
 #include "render.h"
-#include "status.h"
+#include "snapshot.h"
 #include "value.h"
 #include "webconfig.h"
 #include "xmalloc.h"
@@ -89,7 +89,7 @@ struct http {
 	struct event		*ev_reap;	/* request deadlines */
 	LIST_HEAD(, http_conn)	 conns;
 	uint64_t		 shed;		/* connections shut past a deadline */
-	http_status_fn		 status_fn;
+	http_snapshot_fn		 snapshot_fn;
 	void			*arg;
 	char			 bound[INET6_ADDRSTRLEN + 8];
 
@@ -112,22 +112,22 @@ static void http_free(struct http *);
 struct http_route {
 	const char	*path;
 	bool		 prefix;	/* path ends in '/' and a name follows */
-	void		(*fn)(const struct status *, const char *rest,
+	void		(*fn)(const struct snapshot *, const char *rest,
 			    const struct http_query *, struct http_reply *);
 };
 
-static void http_index(const struct status *, const char *,
+static void http_index(const struct snapshot *, const char *,
     const struct http_query *, struct http_reply *);
-static void http_metrics(const struct status *, const char *,
+static void http_metrics(const struct snapshot *, const char *,
     const struct http_query *, struct http_reply *);
-static void http_healthz(const struct status *, const char *,
+static void http_healthz(const struct snapshot *, const char *,
     const struct http_query *, struct http_reply *);
-static void http_zones(const struct status *, const char *,
+static void http_zones(const struct snapshot *, const char *,
     const struct http_query *, struct http_reply *);
-static void http_zone(const struct status *, const char *,
+static void http_zone(const struct snapshot *, const char *,
     const struct http_query *, struct http_reply *);
 
-static void http_zone_page(const struct status *, const char *,
+static void http_zone_page(const struct snapshot *, const char *,
     const struct http_query *, struct http_reply *);
 
 static const struct http_route http_routes[] = {
@@ -143,7 +143,7 @@ static const char http_ctype_text[] = "text/plain; charset=utf-8";
 static const char http_ctype_json[] = "application/json";
 
 static void
-http_index(const struct status *st, const char *rest, const struct http_query *q,
+http_index(const struct snapshot *st, const char *rest, const struct http_query *q,
     struct http_reply *r)
 {
 	struct html_filter	f;
@@ -210,14 +210,14 @@ http_accept_openmetrics(const char *accept)
 /* Serves a page from the status cache when fresh, else renders and keeps
  * it. render fills the reply's body. */
 static void
-http_cached(const struct status *st, enum status_page page, struct http_reply *r,
-    void (*render)(struct buf *, const struct status *))
+http_cached(const struct snapshot *st, enum snapshot_page page, struct http_reply *r,
+    void (*render)(struct buf *, const struct snapshot *))
 {
-	struct status_cache	*c = st->cache;
+	struct snapshot_cache	*c = st->cache;
 	uint64_t		 now = clock_mono_ms();
 
 	if (c != NULL && c->page[page].at_ms != 0 &&
-	    now - c->page[page].at_ms < STATUS_CACHE_MS) {
+	    now - c->page[page].at_ms < SNAPSHOT_CACHE_MS) {
 		buf_append(&r->body, c->page[page].data, c->page[page].len);
 		return;
 	}
@@ -232,26 +232,26 @@ http_cached(const struct status *st, enum status_page page, struct http_reply *r
 }
 
 static void
-http_render_metrics(struct buf *b, const struct status *st)
+http_render_metrics(struct buf *b, const struct snapshot *st)
 {
 	render_metrics(b, st, false);
 }
 
 static void
-http_render_openmetrics(struct buf *b, const struct status *st)
+http_render_openmetrics(struct buf *b, const struct snapshot *st)
 {
 	render_metrics(b, st, true);
 }
 
 static void
-http_render_zones(struct buf *b, const struct status *st)
+http_render_zones(struct buf *b, const struct snapshot *st)
 {
 	render_json_zones(b, st);
 	buf_putc(b, '\n');
 }
 
 static void
-http_metrics(const struct status *st, const char *rest, const struct http_query *q,
+http_metrics(const struct snapshot *st, const char *rest, const struct http_query *q,
     struct http_reply *r)
 {
 	bool	om = http_accept_openmetrics(q->accept);
@@ -260,12 +260,12 @@ http_metrics(const struct status *st, const char *rest, const struct http_query 
 	    HTTP_OPENMETRICS "; version=1.0.0; charset=utf-8" :
 	    "text/plain; version=0.0.4; charset=utf-8";
 	r->vary_accept = true;
-	http_cached(st, om ? STATUS_PAGE_OPENMETRICS : STATUS_PAGE_METRICS, r,
+	http_cached(st, om ? SNAPSHOT_PAGE_OPENMETRICS : SNAPSHOT_PAGE_METRICS, r,
 	    om ? http_render_openmetrics : http_render_metrics);
 }
 
 static void
-http_healthz(const struct status *st, const char *rest, const struct http_query *q,
+http_healthz(const struct snapshot *st, const char *rest, const struct http_query *q,
     struct http_reply *r)
 {
 	r->ctype = http_ctype_text;
@@ -273,11 +273,11 @@ http_healthz(const struct status *st, const char *rest, const struct http_query 
 }
 
 static void
-http_zones(const struct status *st, const char *rest, const struct http_query *q,
+http_zones(const struct snapshot *st, const char *rest, const struct http_query *q,
     struct http_reply *r)
 {
 	r->ctype = http_ctype_json;
-	http_cached(st, STATUS_PAGE_ZONES, r, http_render_zones);
+	http_cached(st, SNAPSHOT_PAGE_ZONES, r, http_render_zones);
 }
 
 /*
@@ -312,7 +312,7 @@ http_zone_name(const char *in, char *out, size_t outlen)
 }
 
 static void
-http_zone_page(const struct status *st, const char *rest, const struct http_query *q,
+http_zone_page(const struct snapshot *st, const char *rest, const struct http_query *q,
     struct http_reply *r)
 {
 	const struct zone	*z = NULL;
@@ -331,7 +331,7 @@ http_zone_page(const struct status *st, const char *rest, const struct http_quer
 }
 
 static void
-http_zone(const struct status *st, const char *rest, const struct http_query *q,
+http_zone(const struct snapshot *st, const char *rest, const struct http_query *q,
     struct http_reply *r)
 {
 	const struct zone	*z = NULL;
@@ -616,19 +616,19 @@ http_method_ok(const char *method)
 
 void
 http_respond(const char *method, const char *url, const char *accept,
-    http_status_fn status_fn, void *arg, struct http_reply *r)
+    http_snapshot_fn snapshot_fn, void *arg, struct http_reply *r)
 {
 	struct http_query	q = { accept, NULL, NULL };
 
-	http_respond_query(method, url, &q, status_fn, arg, r);
+	http_respond_query(method, url, &q, snapshot_fn, arg, r);
 }
 
 void
 http_respond_query(const char *method, const char *url, const struct http_query *q,
-    http_status_fn status_fn, void *arg, struct http_reply *r)
+    http_snapshot_fn snapshot_fn, void *arg, struct http_reply *r)
 {
 	const struct http_route	*rt;
-	struct status		 st;
+	struct snapshot		 st;
 	size_t			 i, len;
 
 	memset(r, 0, sizeof(*r));
@@ -647,7 +647,7 @@ http_respond_query(const char *method, const char *url, const struct http_query 
 		    strcmp(url, rt->path) != 0)
 			continue;
 		/* Fresh every time: a scrape sees the state of that moment. */
-		status_fn(&st, arg);
+		snapshot_fn(&st, arg);
 		rt->fn(&st, url + len, q, r);
 		return;
 	}
@@ -705,7 +705,7 @@ http_request_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	    MHD_HTTP_HEADER_ACCEPT);
 	q.status = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "status");
 	q.cause = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "cause");
-	http_respond_query(method, url, &q, h->status_fn, h->arg, &r);
+	http_respond_query(method, url, &q, h->snapshot_fn, h->arg, &r);
 	ret = http_queue(conn, &r);
 	buf_free(&r.body);
 	return ret;
@@ -889,7 +889,7 @@ http_listen_any(const struct value_addr *addr, char *bound, size_t boundlen,
  */
 static struct http *
 http_start_fd(struct event_base *base, int fd, const char *bound,
-    struct webconfig *wc, http_status_fn status_fn, void *arg, char **err)
+    struct webconfig *wc, http_snapshot_fn snapshot_fn, void *arg, char **err)
 {
 	struct http			*h;
 	const union MHD_DaemonInfo	*info;
@@ -901,7 +901,7 @@ http_start_fd(struct event_base *base, int fd, const char *bound,
 	h = xcalloc(1, sizeof(*h));
 	h->base = base;
 	h->fd = fd;
-	h->status_fn = status_fn;
+	h->snapshot_fn = snapshot_fn;
 	h->arg = arg;
 	h->wc = wc;
 	LIST_INIT(&h->draining);
@@ -978,7 +978,7 @@ fail:
 
 struct http *
 http_start(struct event_base *base, const struct value_addr *addr,
-    struct webconfig *wc, http_status_fn status_fn, void *arg, char **err)
+    struct webconfig *wc, http_snapshot_fn snapshot_fn, void *arg, char **err)
 {
 	char	bound[INET6_ADDRSTRLEN + 8];
 	int	fd;
@@ -988,7 +988,7 @@ http_start(struct event_base *base, const struct value_addr *addr,
 		webconfig_free(wc);
 		return NULL;
 	}
-	return http_start_fd(base, fd, bound, wc, status_fn, arg, err);
+	return http_start_fd(base, fd, bound, wc, snapshot_fn, arg, err);
 }
 
 struct http *
@@ -1005,7 +1005,7 @@ http_start_on(const struct http *old, struct webconfig *wc, char **err)
 		webconfig_free(wc);
 		return NULL;
 	}
-	return http_start_fd(old->base, fd, old->bound, wc, old->status_fn,
+	return http_start_fd(old->base, fd, old->bound, wc, old->snapshot_fn,
 	    old->arg, err);
 }
 

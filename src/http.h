@@ -8,13 +8,13 @@
 #include "buf.h"
 
 struct event_base;
-struct status;
+struct snapshot;
 struct value_addr;
 struct webconfig;
 struct http;
 
 /* Fills a fresh status snapshot for one request. */
-typedef void (*http_status_fn)(struct status *, void *arg);
+typedef void (*http_snapshot_fn)(struct snapshot *, void *arg);
 
 /* What a request gets, before MHD sees it. */
 struct http_reply {
@@ -27,11 +27,11 @@ struct http_reply {
 /*
  * The request handling that needs no socket. http_respond fills r (the
  * caller frees r->body) for method and url (the path, as MHD gives it),
- * accept being the Accept header or NULL; status_fn is called once, only
+ * accept being the Accept header or NULL; snapshot_fn is called once, only
  * for a page that shows the daemon's state.
  */
 void http_respond(const char *method, const char *url, const char *accept,
-    http_status_fn, void *arg, struct http_reply *r);
+    http_snapshot_fn, void *arg, struct http_reply *r);
 /* What a request says besides method and path (each NULL when absent):
  * the Accept header, and the status page's filter arguments. */
 struct http_query {
@@ -41,7 +41,7 @@ struct http_query {
 };
 /* http_respond with the query arguments too. */
 void http_respond_query(const char *method, const char *url, const struct http_query *,
-    http_status_fn, void *arg, struct http_reply *r);
+    http_snapshot_fn, void *arg, struct http_reply *r);
 /* GET and HEAD get pages; every other method 405. */
 bool http_method_ok(const char *method);
 /* True when an Accept header asks for OpenMetrics. */
@@ -55,7 +55,7 @@ int http_zone_name(const char *in, char *out, size_t outlen);
  * Takes wc, whatever happens. Returns NULL and sets *err (malloc'ed)
  * when the socket cannot be bound or the server not started. */
 struct http *http_start(struct event_base *, const struct value_addr *addr,
-    struct webconfig *wc, http_status_fn, void *arg, char **err);
+    struct webconfig *wc, http_snapshot_fn, void *arg, char **err);
 /* Another server on old's listening socket, with wc (taken): for a reload
  * that changes TLS. old serves on until http_replace. */
 struct http *http_start_on(const struct http *old, struct webconfig *wc,

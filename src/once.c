@@ -19,7 +19,7 @@
 #include "render.h"
 #include "runner.h"
 #include "sched.h"
-#include "status.h"
+#include "snapshot.h"
 #include "zone.h"
 
 struct once {
@@ -123,7 +123,7 @@ once_main(const struct options *opts)
 	struct config		*cfg;
 	struct zone_set		 zones = { NULL, 0 };
 	struct once		 o;
-	struct status		 st;
+	struct snapshot		 st;
 	struct buf		 out;
 	struct timeval		 now = { 0, 0 };
 	uint64_t		 queries, t0 = clock_mono_ms();

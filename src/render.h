@@ -5,13 +5,13 @@
 #include <stdbool.h>
 
 struct buf;
-struct status;
+struct snapshot;
 struct zone;
 
 /* Prometheus text format 0.0.4, or OpenMetrics 1.0.0 when openmetrics. */
-void render_metrics(struct buf *, const struct status *, bool openmetrics);
+void render_metrics(struct buf *, const struct snapshot *, bool openmetrics);
 /* {"zones": [...]} as in DESIGN.md. */
-void render_json_zones(struct buf *, const struct status *);
+void render_json_zones(struct buf *, const struct snapshot *);
 /* One zone object, as an element of the list above. */
 void render_json_zone(struct buf *, const struct zone *);
 /* {"error": msg} */
@@ -23,10 +23,10 @@ struct html_filter {
 };
 
 /* The human status page: zones worst first, then their findings. */
-void render_html_index(struct buf *, const struct status *);
-void render_html_page(struct buf *, const struct status *, const struct html_filter *);
+void render_html_index(struct buf *, const struct snapshot *);
+void render_html_page(struct buf *, const struct snapshot *, const struct html_filter *);
 /* One zone: its facts, checks, findings, resolvers and service hosts. */
-void render_html_zone_page(struct buf *, const struct status *, const struct zone *);
+void render_html_zone_page(struct buf *, const struct snapshot *, const struct zone *);
 /* Appends s as a JSON string literal, quotes included. */
 void render_json_string(struct buf *, const char *s);
 /* Appends s escaped for HTML text and attribute values. */

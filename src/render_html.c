@@ -12,7 +12,7 @@
 #include "check.h"
 #include "finding.h"
 #include "render.h"
-#include "status.h"
+#include "snapshot.h"
 #include "xmalloc.h"
 #include "zone.h"
 
@@ -111,7 +111,7 @@ render_html_badge(struct buf *b, const char *status)
 
 /* Counted by the status names the table shows, so the two agree. */
 static void
-render_html_summary(struct buf *b, const struct status *st)
+render_html_summary(struct buf *b, const struct snapshot *st)
 {
 	static const char *const names[] = { "ok", "warning", "critical",
 	    "unknown" };
@@ -180,7 +180,7 @@ render_html_has_cause(const struct zone *z, const char *cause)
 
 /* The zones the filter keeps, worst first; the caller frees the array. */
 static const struct zone **
-render_html_select(const struct status *st, const struct html_filter *f, size_t *np)
+render_html_select(const struct snapshot *st, const struct html_filter *f, size_t *np)
 {
 	const struct zone	**v;
 	const struct zone	 *z;
@@ -309,7 +309,7 @@ render_html_findings(struct buf *b, const struct zone *const *v, size_t n,
 
 /* Filters as a plain GET form: works without scripts. */
 static void
-render_html_filter_form(struct buf *b, const struct status *st,
+render_html_filter_form(struct buf *b, const struct snapshot *st,
     const struct html_filter *f)
 {
 	static const char *const statuses[] = { "critical", "warning", "unknown", "ok" };
@@ -342,7 +342,7 @@ render_html_filter_form(struct buf *b, const struct status *st,
 }
 
 static void
-render_html_footer(struct buf *b, const struct status *st)
+render_html_footer(struct buf *b, const struct snapshot *st)
 {
 	buf_puts(b, "<footer>\n<p><a href=\"/\">all zones</a> &middot; "
 	    "<a href=\"/metrics\">/metrics</a> &middot; "
@@ -359,7 +359,7 @@ render_html_footer(struct buf *b, const struct status *st)
 }
 
 void
-render_html_page(struct buf *b, const struct status *st, const struct html_filter *f)
+render_html_page(struct buf *b, const struct snapshot *st, const struct html_filter *f)
 {
 	const struct zone	**v;
 	size_t			  i, n;
@@ -387,7 +387,7 @@ render_html_page(struct buf *b, const struct status *st, const struct html_filte
 }
 
 void
-render_html_index(struct buf *b, const struct status *st)
+render_html_index(struct buf *b, const struct snapshot *st)
 {
 	render_html_page(b, st, NULL);
 }
@@ -459,7 +459,7 @@ render_html_hosts(struct buf *b, const struct zone *z)
 }
 
 void
-render_html_zone_page(struct buf *b, const struct status *st, const struct zone *z)
+render_html_zone_page(struct buf *b, const struct snapshot *st, const struct zone *z)
 {
 	char	text[64];
 	size_t	i;

@@ -9,7 +9,7 @@
 #include "buf.h"
 #include "finding.h"
 #include "render.h"
-#include "status.h"
+#include "snapshot.h"
 #include "zone.h"
 
 /*
@@ -174,7 +174,7 @@ render_json_zone(struct buf *b, const struct zone *z)
 }
 
 void
-render_json_zones(struct buf *b, const struct status *st)
+render_json_zones(struct buf *b, const struct snapshot *st)
 {
 	size_t	i, n = st->zones != NULL ? st->zones->n : 0;
 

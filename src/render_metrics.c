@@ -17,7 +17,7 @@
 #include "procstat.h"
 #include "query.h"
 #include "render.h"
-#include "status.h"
+#include "snapshot.h"
 #include "value.h"
 #include "version.h"
 #include "zone.h"
@@ -91,7 +91,7 @@ render_metrics_value(struct buf *b, double v)
  */
 struct render_metrics_out;
 static void render_metrics_families(struct render_metrics_out *,
-    const struct status *);
+    const struct snapshot *);
 
 static void
 render_metrics_family(struct render_metrics_out *out, const char *name,
@@ -146,7 +146,7 @@ render_metrics_sample(struct render_metrics_out *out, const char *name,
 }
 
 static void
-render_metrics_daemon(struct render_metrics_out *out, const struct status *st)
+render_metrics_daemon(struct render_metrics_out *out, const struct snapshot *st)
 {
 	size_t	nzones = st->zones != NULL ? st->zones->n : 0;
 	char	shard[32];
@@ -221,7 +221,7 @@ render_metrics_daemon(struct render_metrics_out *out, const struct status *st)
  * no route (or ip4/ip6: off), 1 once an answer came; absent before
  * either. Its addresses are not tested from here while 0. */
 static void
-render_metrics_families(struct render_metrics_out *out, const struct status *st)
+render_metrics_families(struct render_metrics_out *out, const struct snapshot *st)
 {
 	static const struct {
 		int		 af;
@@ -246,7 +246,7 @@ render_metrics_families(struct render_metrics_out *out, const struct status *st)
 /* Opt-in (server_detail_metrics): per zone and server address, the serial
  * and the earliest signature expiry, to see which server lags. */
 static void
-render_metrics_detail(struct render_metrics_out *out, const struct status *st)
+render_metrics_detail(struct render_metrics_out *out, const struct snapshot *st)
 {
 	const struct zone		*z;
 	const struct server_detail	*d;
@@ -300,7 +300,7 @@ render_metrics_findings(struct render_metrics_out *out, const struct zone *z,
 
 /* Zones that have not run yet have no last run to report: no sample. */
 static void
-render_metrics_zones(struct render_metrics_out *out, const struct status *st)
+render_metrics_zones(struct render_metrics_out *out, const struct snapshot *st)
 {
 	const struct zone	*z;
 	size_t			 i, j, n = st->zones != NULL ? st->zones->n : 0;
@@ -495,7 +495,7 @@ render_metrics_server_cb(const struct query_server_stats *s, void *arg)
 
 /* Per server address, shared by every zone it serves. */
 static void
-render_metrics_servers(struct render_metrics_out *out, const struct status *st)
+render_metrics_servers(struct render_metrics_out *out, const struct snapshot *st)
 {
 	struct render_metrics_server_pass	p = { out, SERVER_REACHABLE };
 
@@ -542,7 +542,7 @@ render_metrics_burst_cb(const struct addr *a, const struct burst_result *r,
 
 /* The infrastructure cache: bounded, and how it stays so. */
 static void
-render_metrics_infra(struct render_metrics_out *out, const struct status *st)
+render_metrics_infra(struct render_metrics_out *out, const struct snapshot *st)
 {
 	uint64_t	expired, evicted;
 
@@ -566,7 +566,7 @@ render_metrics_infra(struct render_metrics_out *out, const struct status *st)
 
 /* The last rate-limit burst per server address. */
 static void
-render_metrics_bursts(struct render_metrics_out *out, const struct status *st)
+render_metrics_bursts(struct render_metrics_out *out, const struct snapshot *st)
 {
 	struct render_metrics_burst_pass	p = { out, false };
 
@@ -618,7 +618,7 @@ render_metrics_process(struct render_metrics_out *out)
 }
 
 void
-render_metrics(struct buf *b, const struct status *st, bool openmetrics)
+render_metrics(struct buf *b, const struct snapshot *st, bool openmetrics)
 {
 	struct render_metrics_out	out = { b, openmetrics };
 

@@ -13,7 +13,7 @@ config:   cfgerr rootdata rootdata_builtin webconfig config
 engine:   query infra deleg walk chain burst tcpprobe
 evidence: evidence finding
 checks:   check check_delegation check_reachability check_served check_dnssec check_resolver check_round_robin check_rate_limit served sigcheck parent dnspolicy
-state:    zone state status
+state:    zone statefile snapshot
 render:   render render_html render_json render_metrics
 http:     http auth
 wiring:   runner daemon once main

@@ -7,7 +7,7 @@
 
 #include "buf.h"
 #include "http.h"
-#include "status.h"
+#include "snapshot.h"
 #include "xmalloc.h"
 #include "zone.h"
 #include "unit_main.h"
@@ -38,7 +38,7 @@ fixture_teardown(void)
 }
 
 static void
-status_fn(struct status *st, void *arg)
+snapshot_fn(struct snapshot *st, void *arg)
 {
 	memset(st, 0, sizeof(*st));
 	st->zones = arg;
@@ -51,7 +51,7 @@ respond(const char *method, const char *url, const char *accept,
     struct http_reply *r)
 {
 	status_calls = 0;
-	http_respond(method, url, accept, status_fn, &zones, r);
+	http_respond(method, url, accept, snapshot_fn, &zones, r);
 	buf_putc(&r->body, '\0');
 	return buf_steal(&r->body, NULL);
 }

@@ -16,7 +16,7 @@
 #include "finding.h"
 #include "procstat.h"
 #include "render.h"
-#include "status.h"
+#include "snapshot.h"
 #include "version.h"
 #include "xmalloc.h"
 #include "zone.h"
@@ -25,7 +25,7 @@
 #define T0	1767225600	/* 2026-01-01T00:00:00Z */
 
 static struct zone_set	 fixture_zones;
-static struct status	 fixture;
+static struct snapshot	 fixture;
 
 static struct zone *
 fixture_zone(const char *name, enum check_status check_status)

@@ -1,6 +1,6 @@
-/* status: the read-only snapshot renderers draw the daemon's state from. */
-#ifndef ZH_STATUS_H
-#define ZH_STATUS_H
+/* snapshot: the read-only view of the daemon renderers draw from. */
+#ifndef ZH_SNAPSHOT_H
+#define ZH_SNAPSHOT_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,23 +15,23 @@ struct zone_set;
 /* The big pages rendered at most once a second: a crowd of scrapers (or
  * an overeager dashboard) costs copies, not renderings, and the checks
  * keep their schedule. Owned by whoever fills the status. */
-#define STATUS_CACHE_MS		1000
-enum status_page {
-	STATUS_PAGE_METRICS,
-	STATUS_PAGE_OPENMETRICS,
-	STATUS_PAGE_ZONES,
-	STATUS_PAGE_MAX,
+#define SNAPSHOT_CACHE_MS		1000
+enum snapshot_page {
+	SNAPSHOT_PAGE_METRICS,
+	SNAPSHOT_PAGE_OPENMETRICS,
+	SNAPSHOT_PAGE_ZONES,
+	SNAPSHOT_PAGE_MAX,
 };
 
-struct status_cache {
+struct snapshot_cache {
 	struct {
 		char		*data;
 		size_t		 len;
 		uint64_t	 at_ms;		/* monotonic; 0: empty */
-	} page[STATUS_PAGE_MAX];
+	} page[SNAPSHOT_PAGE_MAX];
 };
 
-struct status {
+struct snapshot {
 	const struct zone_set	*zones;
 	bool			 reload_ok;		/* last config (re)load succeeded */
 	time_t			 reload_success_time;	/* wall clock of the last good one */
@@ -44,7 +44,7 @@ struct status {
 	const struct query_engine *engine;	/* per-server counters; may be NULL */
 	const struct burster	*bursts;	/* per-address bursts; may be NULL */
 	const struct infra	*infra;		/* the shared cache; may be NULL */
-	struct status_cache	*cache;			/* may be NULL: no caching */
+	struct snapshot_cache	*cache;			/* may be NULL: no caching */
 	bool			 server_detail;		/* server_detail_metrics */
 	unsigned		 shard_index;		/* this instance's share, I/N */
 	unsigned		 shard_count;

@@ -1,4 +1,4 @@
-/* state: what must survive a restart, in state_file. */
+/* statefile: what must survive a restart, in state_file. */
 #include "zhbuild.h"
 
 #include <sys/stat.h>
@@ -14,7 +14,7 @@
 
 #include "buf.h"
 #include "file.h"
-#include "state.h"
+#include "statefile.h"
 #include "xmalloc.h"
 #include "zone.h"
 
@@ -35,11 +35,11 @@
 #define STATE_MAX_FIELDS 6
 
 static void
-state_err(char *err, size_t len, const char *fmt, ...)
+statefile_err(char *err, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
-state_err(char *err, size_t len, const char *fmt, ...)
+statefile_err(char *err, size_t len, const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -49,13 +49,13 @@ state_err(char *err, size_t len, const char *fmt, ...)
 }
 
 static const char *
-state_or_dash(const char *s)
+statefile_or_dash(const char *s)
 {
 	return s != NULL && *s != '\0' ? s : "-";
 }
 
 static void
-state_put_zone(struct buf *b, const struct zone *z)
+statefile_put_zone(struct buf *b, const struct zone *z)
 {
 	const struct findings	*fs = z->runs > 0 ? &z->findings : &z->since_hints;
 	const struct finding	*f;
@@ -74,18 +74,18 @@ state_put_zone(struct buf *b, const struct zone *z)
 	for (i = 0; i < fs->n; i++) {
 		f = &fs->v[i];
 		buf_printf(b, "finding %s %s %s %lld\n", cause_name(f->cause),
-		    state_or_dash(f->server), state_or_dash(f->address),
+		    statefile_or_dash(f->server), statefile_or_dash(f->address),
 		    (long long)f->since);
 	}
 	for (i = 0; i < z->memory.lagging.n; i++) {
 		f = &z->memory.lagging.v[i];
-		buf_printf(b, "lag %s %s %lld\n", state_or_dash(f->server),
-		    state_or_dash(f->address), (long long)f->since);
+		buf_printf(b, "lag %s %s %lld\n", statefile_or_dash(f->server),
+		    statefile_or_dash(f->address), (long long)f->since);
 	}
 }
 
 static int
-state_write_all(int fd, const char *p, size_t n)
+statefile_write_all(int fd, const char *p, size_t n)
 {
 	ssize_t	w;
 
@@ -103,7 +103,7 @@ state_write_all(int fd, const char *p, size_t n)
 
 /* Makes the rename durable (the directory entry, not only the data). */
 static void
-state_sync_dir(const char *path)
+statefile_sync_dir(const char *path)
 {
 	char	*dir = xstrdup(path), *slash;
 	int	 fd;
@@ -122,7 +122,7 @@ state_sync_dir(const char *path)
 }
 
 int
-state_save(const char *path, const struct zone_set *zones, char *err, size_t errlen)
+statefile_save(const char *path, const struct zone_set *zones, char *err, size_t errlen)
 {
 	struct buf	 b;
 	struct stat	 st;
@@ -133,13 +133,13 @@ state_save(const char *path, const struct zone_set *zones, char *err, size_t err
 	buf_init(&b);
 	buf_puts(&b, STATE_MAGIC "\n");
 	for (i = 0; i < zones->n; i++)
-		state_put_zone(&b, zones->v[i]);
+		statefile_put_zone(&b, zones->v[i]);
 	buf_puts(&b, "end\n");
 	tmp = xasprintf("%s.tmp", path);
 	/* Only ever over a regular file of ours: state_file naming a device
 	 * would have had it renamed over (and /dev/zero gone for a moment). */
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		state_err(err, errlen, "%s: not a regular file: not replaced", path);
+		statefile_err(err, errlen, "%s: not a regular file: not replaced", path);
 		goto out;
 	}
 	/* A fresh file, whatever was left at tmp (never followed, never a
@@ -147,21 +147,21 @@ state_save(const char *path, const struct zone_set *zones, char *err, size_t err
 	(void)unlink(tmp);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600)) == -1) {
-		state_err(err, errlen, "%s: %s", tmp, strerror(errno));
+		statefile_err(err, errlen, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (state_write_all(fd, b.data, b.len) == -1 || fsync(fd) == -1) {
-		state_err(err, errlen, "%s: %s", tmp, strerror(errno));
+	if (statefile_write_all(fd, b.data, b.len) == -1 || fsync(fd) == -1) {
+		statefile_err(err, errlen, "%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		goto out;
 	}
 	if (close(fd) == -1 || rename(tmp, path) == -1) {
-		state_err(err, errlen, "%s: %s", path, strerror(errno));
+		statefile_err(err, errlen, "%s: %s", path, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
-	state_sync_dir(path);
+	statefile_sync_dir(path);
 	rc = 0;
 out:
 	free(tmp);
@@ -170,19 +170,19 @@ out:
 }
 
 /* One zone's state as read, before it is applied. */
-struct state_zone {
+struct statefile_zone {
 	char			*name;
 	struct check_memory	 memory;
 	struct findings		 hints;
 };
 
-struct state_read {
-	struct state_zone	*v;
+struct statefile_read {
+	struct statefile_zone	*v;
 	size_t			 n;
 };
 
 static void
-state_read_free(struct state_read *r)
+statefile_read_free(struct statefile_read *r)
 {
 	size_t	i;
 
@@ -195,7 +195,7 @@ state_read_free(struct state_read *r)
 }
 
 static bool
-state_num(const char *s, long long min, long long max, long long *out)
+statefile_num(const char *s, long long min, long long max, long long *out)
 {
 	char		*end;
 	long long	 v;
@@ -209,16 +209,16 @@ state_num(const char *s, long long min, long long max, long long *out)
 }
 
 static const char *
-state_dash(const char *s)
+statefile_dash(const char *s)
 {
 	return strcmp(s, "-") == 0 ? NULL : s;
 }
 
 /* Parses one line split into f[0..n); NULL on success, else why not. */
 static const char *
-state_line(struct state_read *r, char **f, size_t n)
+statefile_line(struct statefile_read *r, char **f, size_t n)
 {
-	struct state_zone	*z = r->n > 0 ? &r->v[r->n - 1] : NULL;
+	struct statefile_zone	*z = r->n > 0 ? &r->v[r->n - 1] : NULL;
 	long long		 v, since;
 	enum cause		 c;
 
@@ -230,18 +230,18 @@ state_line(struct state_read *r, char **f, size_t n)
 		memset(z, 0, sizeof(*z));
 		z->name = xstrdup(f[1]);
 		if (strcmp(f[2], "-") != 0) {
-			if (!state_num(f[2], 0, UINT32_MAX, &v))
+			if (!statefile_num(f[2], 0, UINT32_MAX, &v))
 				return "bad serial";
 			z->memory.has_serial = true;
 			z->memory.serial = (uint32_t)v;
 		}
 		if (strcmp(f[3], "-") != 0) {
-			if (!state_num(f[3], 0, INT64_MAX, &v))
+			if (!statefile_num(f[3], 0, INT64_MAX, &v))
 				return "bad expiry";
 			z->memory.has_expiry = true;
 			z->memory.expiry = (time_t)v;
 		}
-		if (!state_num(f[4], 0, 1, &v))
+		if (!statefile_num(f[4], 0, 1, &v))
 			return "bad signed flag";
 		z->memory.dnssec_signed = v == 1;
 		return NULL;
@@ -255,20 +255,20 @@ state_line(struct state_read *r, char **f, size_t n)
 			return "a finding line has 5 fields";
 		if (!cause_from_name(f[1], &c))
 			return "unknown cause";
-		if (!state_num(f[4], 1, INT64_MAX, &since))
+		if (!statefile_num(f[4], 1, INT64_MAX, &since))
 			return "bad since";
-		findings_add(&z->hints, c, SEVERITY_OK, state_dash(f[2]),
-		    state_dash(f[3]), NULL, NULL, NULL);
+		findings_add(&z->hints, c, SEVERITY_OK, statefile_dash(f[2]),
+		    statefile_dash(f[3]), NULL, NULL, NULL);
 		z->hints.v[z->hints.n - 1].since = (time_t)since;
 		return NULL;
 	}
 	if (strcmp(f[0], "lag") == 0) {
 		if (n != 4)
 			return "a lag line has 4 fields";
-		if (!state_num(f[3], 1, INT64_MAX, &since))
+		if (!statefile_num(f[3], 1, INT64_MAX, &since))
 			return "bad since";
 		findings_add(&z->memory.lagging, CAUSE_SERIAL_MISMATCH, SEVERITY_WARNING,
-		    state_dash(f[1]), state_dash(f[2]), NULL, NULL, NULL);
+		    statefile_dash(f[1]), statefile_dash(f[2]), NULL, NULL, NULL);
 		z->memory.lagging.v[z->memory.lagging.n - 1].since = (time_t)since;
 		return NULL;
 	}
@@ -276,7 +276,7 @@ state_line(struct state_read *r, char **f, size_t n)
 }
 
 static int
-state_parse(char *text, struct state_read *r, char *err, size_t errlen)
+statefile_parse(char *text, struct statefile_read *r, char *err, size_t errlen)
 {
 	char		*line, *next, *f[STATE_MAX_FIELDS + 1], *save, *tok;
 	const char	*why;
@@ -286,17 +286,17 @@ state_parse(char *text, struct state_read *r, char *err, size_t errlen)
 	for (line = text; *line != '\0'; line = next) {
 		lineno++;
 		if ((next = strchr(line, '\n')) == NULL) {
-			state_err(err, errlen, "line %zu: truncated", lineno);
+			statefile_err(err, errlen, "line %zu: truncated", lineno);
 			return -1;
 		}
 		*next++ = '\0';
 		if (ended) {
-			state_err(err, errlen, "line %zu: data after the end", lineno);
+			statefile_err(err, errlen, "line %zu: data after the end", lineno);
 			return -1;
 		}
 		if (lineno == 1) {
 			if (strcmp(line, STATE_MAGIC) != 0) {
-				state_err(err, errlen, "not a zonehealth state file "
+				statefile_err(err, errlen, "not a zonehealth state file "
 				    "(version 1)");
 				return -1;
 			}
@@ -309,26 +309,26 @@ state_parse(char *text, struct state_read *r, char *err, size_t errlen)
 		for (n = 0, tok = strtok_r(line, " ", &save); tok != NULL;
 		    tok = strtok_r(NULL, " ", &save)) {
 			if (n == STATE_MAX_FIELDS) {
-				state_err(err, errlen, "line %zu: too many fields", lineno);
+				statefile_err(err, errlen, "line %zu: too many fields", lineno);
 				return -1;
 			}
 			f[n++] = tok;
 		}
-		if (n == 0 || (why = state_line(r, f, n)) != NULL) {
-			state_err(err, errlen, "line %zu: %s", lineno,
+		if (n == 0 || (why = statefile_line(r, f, n)) != NULL) {
+			statefile_err(err, errlen, "line %zu: %s", lineno,
 			    n == 0 ? "empty line" : why);
 			return -1;
 		}
 	}
 	if (!ended) {
-		state_err(err, errlen, "truncated: no end record");
+		statefile_err(err, errlen, "truncated: no end record");
 		return -1;
 	}
 	return 0;
 }
 
 static char *
-state_slurp(const char *path, int *missing, char *err, size_t errlen)
+statefile_slurp(const char *path, int *missing, char *err, size_t errlen)
 {
 	const char	*why;
 	char		*text;
@@ -339,11 +339,11 @@ state_slurp(const char *path, int *missing, char *err, size_t errlen)
 		if (errno == ENOENT)
 			*missing = 1;
 		else
-			state_err(err, errlen, "%s: %s", path, why);
+			statefile_err(err, errlen, "%s: %s", path, why);
 		return NULL;
 	}
 	if (memchr(text, '\0', len) != NULL) {
-		state_err(err, errlen, "%s: binary data", path);
+		statefile_err(err, errlen, "%s: binary data", path);
 		free(text);
 		return NULL;
 	}
@@ -351,19 +351,19 @@ state_slurp(const char *path, int *missing, char *err, size_t errlen)
 }
 
 int
-state_load(const char *path, struct zone_set *zones, char *err, size_t errlen)
+statefile_load(const char *path, struct zone_set *zones, char *err, size_t errlen)
 {
-	struct state_read	 r = { NULL, 0 };
+	struct statefile_read	 r = { NULL, 0 };
 	struct zone		*z;
 	char			*text;
 	int			 missing;
 	size_t			 i;
 
-	if ((text = state_slurp(path, &missing, err, errlen)) == NULL)
+	if ((text = statefile_slurp(path, &missing, err, errlen)) == NULL)
 		return missing ? 1 : -1;
-	if (state_parse(text, &r, err, errlen) == -1) {
+	if (statefile_parse(text, &r, err, errlen) == -1) {
 		free(text);
-		state_read_free(&r);
+		statefile_read_free(&r);
 		return -1;
 	}
 	free(text);
@@ -377,6 +377,6 @@ state_load(const char *path, struct zone_set *zones, char *err, size_t errlen)
 		z->since_hints = r.v[i].hints;
 		memset(&r.v[i].hints, 0, sizeof(r.v[i].hints));
 	}
-	state_read_free(&r);
+	statefile_read_free(&r);
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* unit_state: state_file round trips, and every malformed file is
+/* unit_statefile: state_file round trips, and every malformed file is
  * refused whole with a reason, leaving the zones as they were. */
 #include "zhbuild.h"
 
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "state.h"
+#include "statefile.h"
 #include "xmalloc.h"
 #include "zone.h"
 #include "unit_main.h"
@@ -93,10 +93,10 @@ START_TEST(test_round_trip_keeps_since)
 	    "[2001:db8::1]:5353", NULL, NULL, NULL);
 	m.lagging.v[0].since = 777;
 	zone_record_run(a, &fs, status, &m, 1000, 0.5, 1);
-	ck_assert_int_eq(state_save(path, &set, err, sizeof(err)), 0);
+	ck_assert_int_eq(statefile_save(path, &set, err, sizeof(err)), 0);
 
 	zones_new(&back);
-	ck_assert_int_eq(state_load(path, &back, err, sizeof(err)), 0);
+	ck_assert_int_eq(statefile_load(path, &back, err, sizeof(err)), 0);
 	a = zone_set_find(&back, "a.test.");
 	b = zone_set_find(&back, "b.test.");
 	ck_assert_uint_eq(a->since_hints.n, 2);
@@ -126,9 +126,9 @@ START_TEST(test_round_trip_keeps_since)
 	/* A zone no longer in the set is dropped, not an error. */
 	zone_set_clear(&set, true);
 	zones_new(&set);
-	ck_assert_int_eq(state_save(path, &back, err, sizeof(err)), 0);
+	ck_assert_int_eq(statefile_save(path, &back, err, sizeof(err)), 0);
 	zone_set_clear(&back, true);
-	ck_assert_int_eq(state_load(path, &set, err, sizeof(err)), 0);
+	ck_assert_int_eq(statefile_load(path, &set, err, sizeof(err)), 0);
 	zone_set_clear(&set, true);
 }
 END_TEST
@@ -162,11 +162,11 @@ START_TEST(test_missing_and_malformed)
 	size_t		 i;
 
 	zones_new(&set);
-	ck_assert_int_eq(state_load(path, &set, err, sizeof(err)), 1);
+	ck_assert_int_eq(statefile_load(path, &set, err, sizeof(err)), 1);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		write_file(bad[i].text);
 		err[0] = '\0';
-		ck_assert_msg(state_load(path, &set, err, sizeof(err)) == -1,
+		ck_assert_msg(statefile_load(path, &set, err, sizeof(err)) == -1,
 		    "accepted case %zu", i);
 		ck_assert_msg(strstr(err, bad[i].why) != NULL, "case %zu: %s", i, err);
 		/* All or nothing: nothing applied. */
@@ -180,13 +180,13 @@ START_TEST(test_missing_and_malformed)
 		fwrite("zonehealth-state 1\n\0\1\2end\n", 1, 25, f);
 		fclose(f);
 	}
-	ck_assert_int_eq(state_load(path, &set, err, sizeof(err)), -1);
+	ck_assert_int_eq(statefile_load(path, &set, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "binary"));
 	/* A directory where the file should be: an error, not a crash. */
 	unlink(path);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
-	ck_assert_int_eq(state_load(path, &set, err, sizeof(err)), -1);
-	ck_assert_int_eq(state_save(path, &set, err, sizeof(err)), -1);
+	ck_assert_int_eq(statefile_load(path, &set, err, sizeof(err)), -1);
+	ck_assert_int_eq(statefile_save(path, &set, err, sizeof(err)), -1);
 	rmdir(path);
 	zone_set_clear(&set, true);
 }
