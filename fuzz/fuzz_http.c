@@ -7,7 +7,7 @@
 
 #include "buf.h"
 #include "finding.h"
-#include "http.h"
+#include "routes.h"
 #include "render.h"
 #include "snapshot.h"
 #include "xmalloc.h"
@@ -86,7 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in		 in = { data, size };
 	struct zone_set		 set;
-	struct http_reply	 r;
+	struct routes_reply	 r;
 	char			*method, *url, *accept, name[300];
 
 	if ((method = fuzz_line(&in)) == NULL)
@@ -96,9 +96,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	accept = fuzz_line(&in);
 	fuzz_zones(&set, &in);
 
-	http_respond(method, url, accept, fuzz_status, &set, &r);
+	routes_respond(method, url, accept, fuzz_status, &set, &r);
 	if (r.ctype == NULL || (r.code != 200 && r.code != 404 &&
-	    r.code != 405) || (r.code == 405) == http_method_ok(method))
+	    r.code != 405) || (r.code == 405) == routes_method_ok(method))
 		abort();
 	if (strcmp(r.ctype, "application/json") == 0 &&
 	    (r.body.len == 0 || r.body.data[r.body.len - 1] != '\n' ||
@@ -107,8 +107,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_free(&r.body);
 
 	/* The pieces on their own, the URL as a zone name. */
-	(void)http_accept_openmetrics(accept);
-	if (http_zone_name(url, name, sizeof(name)) == 0 &&
+	(void)routes_accept_openmetrics(accept);
+	if (routes_zone_name(url, name, sizeof(name)) == 0 &&
 	    (strlen(name) > 255 || name[strlen(name) - 1] != '.'))
 		abort();
 

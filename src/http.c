@@ -18,15 +18,15 @@
 
 #include <event2/event.h>
 #include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <microhttpd.h>
 
 #include "auth.h"
 #include "buf.h"
+#include "clientcert.h"
 #include "clock.h"
 #include "http.h"
 #include "log.h"
-#include "render.h"
+#include "routes.h"
 #include "snapshot.h"
 #include "value.h"
 #include "webconfig.h"
@@ -49,7 +49,6 @@
 #define HTTP_REQUEST_DEADLINE_MS 60000
 #define HTTP_REAP_MS		1000
 #define HTTP_MEMORY_LIMIT	(64 * 1024)
-#define HTTP_NAME_MAX		255	/* a domain name's wire-format bound */
 #define HTTP_DRAIN_CHECK_MS	100	/* a replaced server looks this often */
 #define HTTP_REALM		"zonehealth"
 
@@ -58,18 +57,6 @@ static const char *const http_priorities[] = {
 	[WEBCONFIG_TLS12] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
 	[WEBCONFIG_TLS13] = "NORMAL:-VERS-ALL:+VERS-TLS1.3",
 };
-
-/* Whether the handshake asks for a client certificate, by client_auth_type. */
-static const gnutls_certificate_request_t http_cert_request[] = {
-	[WEBCONFIG_NO_CLIENT_CERT] = GNUTLS_CERT_IGNORE,
-	[WEBCONFIG_REQUEST_CLIENT_CERT] = GNUTLS_CERT_REQUEST,
-	[WEBCONFIG_REQUIRE_ANY_CLIENT_CERT] = GNUTLS_CERT_REQUIRE,
-	[WEBCONFIG_VERIFY_CLIENT_CERT_IF_GIVEN] = GNUTLS_CERT_REQUEST,
-	[WEBCONFIG_REQUIRE_AND_VERIFY_CLIENT_CERT] = GNUTLS_CERT_REQUIRE,
-};
-
-#define HTTP_ZONES_PATH		"/api/v1/zones"
-#define HTTP_OPENMETRICS	"application/openmetrics-text"
 
 /* A connection, for its deadlines (MHD's socket context). */
 struct http_conn {
@@ -89,7 +76,7 @@ struct http {
 	struct event		*ev_reap;	/* request deadlines */
 	LIST_HEAD(, http_conn)	 conns;
 	uint64_t		 shed;		/* connections shut past a deadline */
-	http_snapshot_fn		 snapshot_fn;
+	routes_snapshot_fn	 snapshot_fn;
 	void			*arg;
 	char			 bound[INET6_ADDRSTRLEN + 8];
 
@@ -107,251 +94,10 @@ struct http {
 
 static void http_free(struct http *);
 
-/* A page: rest is what follows a prefix route's path, q the request's
- * Accept header and query arguments (each NULL when absent). */
-struct http_route {
-	const char	*path;
-	bool		 prefix;	/* path ends in '/' and a name follows */
-	void		(*fn)(const struct snapshot *, const char *rest,
-			    const struct http_query *, struct http_reply *);
-};
-
-static void http_index(const struct snapshot *, const char *,
-    const struct http_query *, struct http_reply *);
-static void http_metrics(const struct snapshot *, const char *,
-    const struct http_query *, struct http_reply *);
-static void http_healthz(const struct snapshot *, const char *,
-    const struct http_query *, struct http_reply *);
-static void http_zones(const struct snapshot *, const char *,
-    const struct http_query *, struct http_reply *);
-static void http_zone(const struct snapshot *, const char *,
-    const struct http_query *, struct http_reply *);
-
-static void http_zone_page(const struct snapshot *, const char *,
-    const struct http_query *, struct http_reply *);
-
-static const struct http_route http_routes[] = {
-	{ "/", false, http_index },
-	{ "/zone/", true, http_zone_page },
-	{ "/metrics", false, http_metrics },
-	{ "/healthz", false, http_healthz },
-	{ HTTP_ZONES_PATH, false, http_zones },
-	{ HTTP_ZONES_PATH "/", true, http_zone },
-};
-
-static const char http_ctype_text[] = "text/plain; charset=utf-8";
-static const char http_ctype_json[] = "application/json";
-
-static void
-http_index(const struct snapshot *st, const char *rest, const struct http_query *q,
-    struct http_reply *r)
-{
-	struct html_filter	f;
-
-	/* An empty argument is the form's "any". */
-	f.status = q->status != NULL && *q->status != '\0' ? q->status : NULL;
-	f.cause = q->cause != NULL && *q->cause != '\0' ? q->cause : NULL;
-	r->ctype = "text/html; charset=utf-8";
-	render_html_page(&r->body, st, &f);
-}
-
-/* Prometheus asks for OpenMetrics in Accept when it can parse it. */
-bool
-http_accept_openmetrics(const char *accept)
-{
-	const char	*p, *end, *semi, *q;
-	char		*stop;
-	size_t		 tlen;
-	double		 weight, om = 0, text = 0;
-
-	if (accept == NULL)
-		return false;
-	/* RFC 9110 12.5.1: media ranges with weights; OpenMetrics when it is
-	 * asked for by name with a weight above 0 and at least plain text's. */
-	for (p = accept; *p != '\0'; p = *end == ',' ? end + 1 : end) {
-		if ((end = strchr(p, ',')) == NULL)
-			end = p + strlen(p);
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		semi = memchr(p, ';', (size_t)(end - p));
-		tlen = (size_t)((semi != NULL ? semi : end) - p);
-		while (tlen > 0 && (p[tlen - 1] == ' ' || p[tlen - 1] == '\t'))
-			tlen--;
-		weight = 1;
-		for (q = semi; q != NULL && q < end; q = memchr(q + 1, ';',
-		    (size_t)(end - q - 1))) {
-			q++;
-			while (q < end && (*q == ' ' || *q == '\t'))
-				q++;
-			if (end - q > 2 && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
-				weight = strtod(q + 2, &stop);
-				if (stop == q + 2 || weight < 0 || weight > 1)
-					weight = 0;	/* malformed: not asked for */
-			}
-			if (q >= end)
-				break;
-		}
-		if (tlen == strlen(HTTP_OPENMETRICS) &&
-		    strncasecmp(p, HTTP_OPENMETRICS, tlen) == 0) {
-			if (weight > om)
-				om = weight;
-		} else if ((tlen == 10 && strncasecmp(p, "text/plain", 10) == 0) ||
-		    (tlen == 6 && strncasecmp(p, "text/*", 6) == 0) ||
-		    (tlen == 3 && strncmp(p, "*/*", 3) == 0)) {
-			if (weight > text)
-				text = weight;
-		}
-		if (*end == '\0')
-			break;
-	}
-	return om > 0 && om >= text;
-}
-
-/* Serves a page from the status cache when fresh, else renders and keeps
- * it. render fills the reply's body. */
-static void
-http_cached(const struct snapshot *st, enum snapshot_page page, struct http_reply *r,
-    void (*render)(struct buf *, const struct snapshot *))
-{
-	struct snapshot_cache	*c = st->cache;
-	uint64_t		 now = clock_mono_ms();
-
-	if (c != NULL && c->page[page].at_ms != 0 &&
-	    now - c->page[page].at_ms < SNAPSHOT_CACHE_MS) {
-		buf_append(&r->body, c->page[page].data, c->page[page].len);
-		return;
-	}
-	render(&r->body, st);
-	if (c == NULL)
-		return;
-	free(c->page[page].data);
-	c->page[page].data = xmalloc(r->body.len + 1);
-	memcpy(c->page[page].data, r->body.data, r->body.len + 1);
-	c->page[page].len = r->body.len;
-	c->page[page].at_ms = now;
-}
-
-static void
-http_render_metrics(struct buf *b, const struct snapshot *st)
-{
-	render_metrics(b, st, false);
-}
-
-static void
-http_render_openmetrics(struct buf *b, const struct snapshot *st)
-{
-	render_metrics(b, st, true);
-}
-
-static void
-http_render_zones(struct buf *b, const struct snapshot *st)
-{
-	render_json_zones(b, st);
-	buf_putc(b, '\n');
-}
-
-static void
-http_metrics(const struct snapshot *st, const char *rest, const struct http_query *q,
-    struct http_reply *r)
-{
-	bool	om = http_accept_openmetrics(q->accept);
-
-	r->ctype = om ?
-	    HTTP_OPENMETRICS "; version=1.0.0; charset=utf-8" :
-	    "text/plain; version=0.0.4; charset=utf-8";
-	r->vary_accept = true;
-	http_cached(st, om ? SNAPSHOT_PAGE_OPENMETRICS : SNAPSHOT_PAGE_METRICS, r,
-	    om ? http_render_openmetrics : http_render_metrics);
-}
-
-static void
-http_healthz(const struct snapshot *st, const char *rest, const struct http_query *q,
-    struct http_reply *r)
-{
-	r->ctype = http_ctype_text;
-	buf_puts(&r->body, "ok\n");
-}
-
-static void
-http_zones(const struct snapshot *st, const char *rest, const struct http_query *q,
-    struct http_reply *r)
-{
-	r->ctype = http_ctype_json;
-	http_cached(st, SNAPSHOT_PAGE_ZONES, r, http_render_zones);
-}
-
-/*
- * Lower case with the trailing dot, as config names are kept, so that
- * "EXAMPLE.com" finds "example.com.". -1 for what no configured zone
- * could be called: too long, or bytes a zone name never has.
- */
-int
-http_zone_name(const char *in, char *out, size_t outlen)
-{
-	size_t	len = strlen(in), i;
-	char	c;
-
-	if (len == 0 || len > HTTP_NAME_MAX || len + 2 > outlen)
-		return -1;
-	for (i = 0; i < len; i++) {
-		c = in[i];
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '*'))
-			return -1;
-		out[i] = c;
-	}
-	if (out[len - 1] != '.') {
-		if (len + 1 > HTTP_NAME_MAX)
-			return -1;
-		out[len++] = '.';
-	}
-	out[len] = '\0';
-	return 0;
-}
-
-static void
-http_zone_page(const struct snapshot *st, const char *rest, const struct http_query *q,
-    struct http_reply *r)
-{
-	const struct zone	*z = NULL;
-	char			 name[HTTP_NAME_MAX + 2];
-
-	if (http_zone_name(rest, name, sizeof(name)) == 0 && st->zones != NULL)
-		z = zone_set_find(st->zones, name);
-	if (z == NULL) {
-		r->code = MHD_HTTP_NOT_FOUND;
-		r->ctype = http_ctype_text;
-		buf_puts(&r->body, "no such zone\n");
-		return;
-	}
-	r->ctype = "text/html; charset=utf-8";
-	render_html_zone_page(&r->body, st, z);
-}
-
-static void
-http_zone(const struct snapshot *st, const char *rest, const struct http_query *q,
-    struct http_reply *r)
-{
-	const struct zone	*z = NULL;
-	char			 name[HTTP_NAME_MAX + 2];
-
-	r->ctype = http_ctype_json;
-	if (http_zone_name(rest, name, sizeof(name)) == 0 && st->zones != NULL)
-		z = zone_set_find(st->zones, name);
-	if (z == NULL) {
-		r->code = MHD_HTTP_NOT_FOUND;
-		render_json_error(&r->body, "no such zone");
-	} else
-		render_json_zone(&r->body, z);
-	buf_putc(&r->body, '\n');
-}
-
 /* A response with the reply's body (MHD free()s it) and the headers
  * every answer has; NULL when MHD cannot make one. */
 static struct MHD_Response *
-http_response(struct http_reply *r)
+http_response(struct routes_reply *r)
 {
 	struct MHD_Response	*resp;
 	char			*body;
@@ -385,7 +131,7 @@ http_response(struct http_reply *r)
 
 /* Hands the reply to MHD; MHD_NO drops the connection. */
 static enum MHD_Result
-http_queue(struct MHD_Connection *conn, struct http_reply *r)
+http_queue(struct MHD_Connection *conn, struct routes_reply *r)
 {
 	struct MHD_Response	*resp;
 	enum MHD_Result		 ret;
@@ -395,17 +141,6 @@ http_queue(struct MHD_Connection *conn, struct http_reply *r)
 	ret = MHD_queue_response(conn, r->code, resp);
 	MHD_destroy_response(resp);
 	return ret;
-}
-
-/* A text reply of code with msg as its body. */
-static void
-http_reply_text(struct http_reply *r, unsigned code, const char *msg)
-{
-	memset(r, 0, sizeof(*r));
-	buf_init(&r->body);
-	r->code = code;
-	r->ctype = http_ctype_text;
-	buf_puts(&r->body, msg);
 }
 
 /* The session of a TLS connection, or NULL. */
@@ -418,70 +153,18 @@ http_tls_session(struct MHD_Connection *conn)
 	return ci != NULL ? (gnutls_session_t)ci->tls_session : NULL;
 }
 
-static bool
-http_client_cert_sent(gnutls_session_t s)
-{
-	unsigned	n = 0;
-
-	return gnutls_certificate_get_peers(s, &n) != NULL && n > 0;
-}
-
-/*
- * The client's chain against client_ca_file (the trust MHD was given),
- * at the current time, for client use (when the certificate names its
- * purposes) as Go's crypto/tls checks it; no name is matched.
- */
-static bool
-http_client_cert_valid(gnutls_session_t s)
-{
-	gnutls_typed_vdata_st	purpose;
-	unsigned		status = 0;
-
-	purpose.type = GNUTLS_DT_KEY_PURPOSE_OID;
-	purpose.data = (unsigned char *)(uintptr_t)GNUTLS_KP_TLS_WWW_CLIENT;
-	purpose.size = 0;
-	return gnutls_certificate_verify_peers(s, &purpose, 1, &status) == 0 &&
-	    status == 0;
-}
-
 /* Whether the connection's client certificate is what client_auth_type
  * asks for. Plain connections have none to ask about. */
 static bool
 http_client_cert_ok(const struct http *h, struct MHD_Connection *conn)
 {
 	gnutls_session_t	s;
-	bool			sent;
 
 	if (h->wc == NULL || !h->wc->tls)
 		return true;
 	if ((s = http_tls_session(conn)) == NULL)
 		return false;
-	sent = http_client_cert_sent(s);
-	switch (h->wc->client_auth) {
-	case WEBCONFIG_NO_CLIENT_CERT:
-	case WEBCONFIG_REQUEST_CLIENT_CERT:
-		return true;
-	case WEBCONFIG_REQUIRE_ANY_CLIENT_CERT:
-		return sent;
-	case WEBCONFIG_VERIFY_CLIENT_CERT_IF_GIVEN:
-		return !sent || http_client_cert_valid(s);
-	case WEBCONFIG_REQUIRE_AND_VERIFY_CLIENT_CERT:
-		return sent && http_client_cert_valid(s);
-	}
-	return false;
-}
-
-/*
- * During the handshake, as soon as the client's certificate is in: a bad
- * one fails the handshake, so the client learns why at the TLS layer.
- * Whether one is needed at all is the request policy's to enforce.
- */
-static int
-http_verify_cb(gnutls_session_t s)
-{
-	if (!http_client_cert_sent(s))
-		return 0;
-	return http_client_cert_valid(s) ? 0 : -1;
+	return clientcert_ok(s, h->wc->client_auth);
 }
 
 /* Our record of a connection, from MHD's. */
@@ -521,11 +204,7 @@ http_notify_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
 	*socket_context = c;
 	if (h->wc == NULL || !h->wc->tls || (s = http_tls_session(conn)) == NULL)
 		return;
-	gnutls_certificate_server_set_request(s,
-	    http_cert_request[h->wc->client_auth]);
-	if (h->wc->client_auth == WEBCONFIG_VERIFY_CLIENT_CERT_IF_GIVEN ||
-	    h->wc->client_auth == WEBCONFIG_REQUIRE_AND_VERIFY_CLIENT_CERT)
-		gnutls_session_set_verify_function(s, http_verify_cb);
+	clientcert_prepare(s, h->wc->client_auth);
 }
 
 /*
@@ -561,7 +240,7 @@ http_authorized(struct http *h, struct MHD_Connection *conn,
     enum MHD_Result *ret)
 {
 	struct MHD_Response	*resp;
-	struct http_reply	 r;
+	struct routes_reply	 r;
 	enum auth_result	 res = AUTH_DENIED;
 	char			*user, *pass = NULL;
 
@@ -585,7 +264,7 @@ http_authorized(struct http *h, struct MHD_Connection *conn,
 	*ret = MHD_NO;
 	if (res == AUTH_BUSY) {
 		log_debug("http: basic auth: too many checks; answering 503");
-		http_reply_text(&r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		routes_reply_text(&r, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "too many password checks; retry in a second\n");
 		if ((resp = http_response(&r)) != NULL) {
 			if (MHD_add_response_header(resp,
@@ -596,7 +275,7 @@ http_authorized(struct http *h, struct MHD_Connection *conn,
 	} else {
 		log_debug("http: basic auth: %s", user == NULL ?
 		    "no credentials" : "wrong user name or password");
-		http_reply_text(&r, MHD_HTTP_UNAUTHORIZED, "unauthorized\n");
+		routes_reply_text(&r, MHD_HTTP_UNAUTHORIZED, "unauthorized\n");
 		if ((resp = http_response(&r)) != NULL) {
 			*ret = MHD_queue_basic_auth_fail_response(conn,
 			    HTTP_REALM, resp);
@@ -605,55 +284,6 @@ http_authorized(struct http *h, struct MHD_Connection *conn,
 	}
 	buf_free(&r.body);
 	return false;
-}
-
-bool
-http_method_ok(const char *method)
-{
-	return strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-}
-
-void
-http_respond(const char *method, const char *url, const char *accept,
-    http_snapshot_fn snapshot_fn, void *arg, struct http_reply *r)
-{
-	struct http_query	q = { accept, NULL, NULL };
-
-	http_respond_query(method, url, &q, snapshot_fn, arg, r);
-}
-
-void
-http_respond_query(const char *method, const char *url, const struct http_query *q,
-    http_snapshot_fn snapshot_fn, void *arg, struct http_reply *r)
-{
-	const struct http_route	*rt;
-	struct snapshot		 st;
-	size_t			 i, len;
-
-	memset(r, 0, sizeof(*r));
-	buf_init(&r->body);
-	r->code = MHD_HTTP_OK;
-	if (!http_method_ok(method)) {
-		r->code = MHD_HTTP_METHOD_NOT_ALLOWED;
-		r->ctype = http_ctype_text;
-		buf_puts(&r->body, "method not allowed\n");
-		return;
-	}
-	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++) {
-		rt = &http_routes[i];
-		len = strlen(rt->path);
-		if (rt->prefix ? strncmp(url, rt->path, len) != 0 :
-		    strcmp(url, rt->path) != 0)
-			continue;
-		/* Fresh every time: a scrape sees the state of that moment. */
-		snapshot_fn(&st, arg);
-		rt->fn(&st, url + len, q, r);
-		return;
-	}
-	r->code = MHD_HTTP_NOT_FOUND;
-	r->ctype = http_ctype_text;
-	buf_puts(&r->body, "not found\n");
 }
 
 /*
@@ -672,8 +302,8 @@ http_request_cb(void *cls, struct MHD_Connection *conn, const char *url,
     size_t *upload_data_size, void **req_cls)
 {
 	struct http		*h = cls;
-	struct http_reply	 r;
-	struct http_query	 q;
+	struct routes_reply	 r;
+	struct routes_query	 q;
 	enum MHD_Result		 ret;
 
 	if (*req_cls == NULL) {
@@ -689,7 +319,7 @@ http_request_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		}
 		if (!http_authorized(h, conn, &ret))
 			return ret;
-		if (http_method_ok(method)) {
+		if (routes_method_ok(method)) {
 			struct http_conn	*c = http_conn_of(conn);
 
 			if (c != NULL)
@@ -705,7 +335,7 @@ http_request_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	    MHD_HTTP_HEADER_ACCEPT);
 	q.status = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "status");
 	q.cause = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "cause");
-	http_respond_query(method, url, &q, h->snapshot_fn, h->arg, &r);
+	routes_respond_query(method, url, &q, h->snapshot_fn, h->arg, &r);
 	ret = http_queue(conn, &r);
 	buf_free(&r.body);
 	return ret;
@@ -889,7 +519,7 @@ http_listen_any(const struct value_addr *addr, char *bound, size_t boundlen,
  */
 static struct http *
 http_start_fd(struct event_base *base, int fd, const char *bound,
-    struct webconfig *wc, http_snapshot_fn snapshot_fn, void *arg, char **err)
+    struct webconfig *wc, routes_snapshot_fn snapshot_fn, void *arg, char **err)
 {
 	struct http			*h;
 	const union MHD_DaemonInfo	*info;
@@ -978,7 +608,7 @@ fail:
 
 struct http *
 http_start(struct event_base *base, const struct value_addr *addr,
-    struct webconfig *wc, http_snapshot_fn snapshot_fn, void *arg, char **err)
+    struct webconfig *wc, routes_snapshot_fn snapshot_fn, void *arg, char **err)
 {
 	char	bound[INET6_ADDRSTRLEN + 8];
 	int	fd;

@@ -5,57 +5,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "buf.h"
+#include "routes.h"
 
 struct event_base;
-struct snapshot;
 struct value_addr;
 struct webconfig;
 struct http;
-
-/* Fills a fresh status snapshot for one request. */
-typedef void (*http_snapshot_fn)(struct snapshot *, void *arg);
-
-/* What a request gets, before MHD sees it. */
-struct http_reply {
-	unsigned	 code;		/* HTTP status */
-	const char	*ctype;		/* static */
-	bool		 vary_accept;	/* the body depends on Accept */
-	struct buf	 body;
-};
-
-/*
- * The request handling that needs no socket. http_respond fills r (the
- * caller frees r->body) for method and url (the path, as MHD gives it),
- * accept being the Accept header or NULL; snapshot_fn is called once, only
- * for a page that shows the daemon's state.
- */
-void http_respond(const char *method, const char *url, const char *accept,
-    http_snapshot_fn, void *arg, struct http_reply *r);
-/* What a request says besides method and path (each NULL when absent):
- * the Accept header, and the status page's filter arguments. */
-struct http_query {
-	const char	*accept;
-	const char	*status;	/* ?status= */
-	const char	*cause;		/* ?cause= */
-};
-/* http_respond with the query arguments too. */
-void http_respond_query(const char *method, const char *url, const struct http_query *,
-    http_snapshot_fn, void *arg, struct http_reply *r);
-/* GET and HEAD get pages; every other method 405. */
-bool http_method_ok(const char *method);
-/* True when an Accept header asks for OpenMetrics. */
-bool http_accept_openmetrics(const char *accept);
-/* A zone name from a URL, as config names are kept (lower case, trailing
- * dot) into out; -1 for what no configured zone could be called. */
-int http_zone_name(const char *in, char *out, size_t outlen);
 
 /* Binds addr and serves /metrics, /healthz, /api/v1/zones[/NAME] and /,
  * over TLS and with basic auth as wc says (NULL: plain HTTP, no auth).
  * Takes wc, whatever happens. Returns NULL and sets *err (malloc'ed)
  * when the socket cannot be bound or the server not started. */
 struct http *http_start(struct event_base *, const struct value_addr *addr,
-    struct webconfig *wc, http_snapshot_fn, void *arg, char **err);
+    struct webconfig *wc, routes_snapshot_fn, void *arg, char **err);
 /* Another server on old's listening socket, with wc (taken): for a reload
  * that changes TLS. old serves on until http_replace. */
 struct http *http_start_on(const struct http *old, struct webconfig *wc,

@@ -8,14 +8,14 @@
 
 # Lowest first: the layer a module is in is its line's number.
 LAYERS='
-util:     zhbuild log xmalloc buf value clock file addr version notify procstat ratelimit sched nsec3 querydefs
+util:     zhbuild log xmalloc buf value clock file addr version notify procstat ratelimit sched nsec3 querydefs evlog
 config:   cfgerr rootdata rootdata_builtin webconfig config
-engine:   query infra deleg walk chain burst tcpprobe
+engine:   infra deleg walkdefs chaindefs burstdefs query walk chain burst tcpprobe
 evidence: evidence finding
 checks:   check check_delegation check_reachability check_served check_dnssec check_resolver check_round_robin check_rate_limit served sigcheck parent dnspolicy
 state:    zone statefile snapshot
 render:   render render_html render_json render_metrics
-http:     http auth
+http:     routes clientcert auth http
 wiring:   runner daemon once main
 '
 

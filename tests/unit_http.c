@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "http.h"
+#include "routes.h"
 #include "snapshot.h"
 #include "xmalloc.h"
 #include "zone.h"
@@ -48,17 +48,17 @@ snapshot_fn(struct snapshot *st, void *arg)
 /* The reply to one request; the body is returned, NUL-terminated. */
 static char *
 respond(const char *method, const char *url, const char *accept,
-    struct http_reply *r)
+    struct routes_reply *r)
 {
 	status_calls = 0;
-	http_respond(method, url, accept, snapshot_fn, &zones, r);
+	routes_respond(method, url, accept, snapshot_fn, &zones, r);
 	buf_putc(&r->body, '\0');
 	return buf_steal(&r->body, NULL);
 }
 
 START_TEST(test_routes)
 {
-	struct http_reply	 r;
+	struct routes_reply	 r;
 	char			*body;
 
 	body = respond("GET", "/healthz", NULL, &r);
@@ -96,7 +96,7 @@ END_TEST
 
 START_TEST(test_zone_page)
 {
-	struct http_reply	 r;
+	struct routes_reply	 r;
 	char			*body;
 
 	body = respond("GET", "/api/v1/zones/A.Example", NULL, &r);
@@ -119,51 +119,51 @@ START_TEST(test_zone_name)
 {
 	char	out[257], big[300];
 
-	ck_assert_int_eq(http_zone_name("Example.COM", out, sizeof(out)), 0);
+	ck_assert_int_eq(routes_zone_name("Example.COM", out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "example.com.");
-	ck_assert_int_eq(http_zone_name("example.com.", out, sizeof(out)), 0);
+	ck_assert_int_eq(routes_zone_name("example.com.", out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "example.com.");
-	ck_assert_int_eq(http_zone_name("_tcp.*.x-y", out, sizeof(out)), 0);
+	ck_assert_int_eq(routes_zone_name("_tcp.*.x-y", out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "_tcp.*.x-y.");
-	ck_assert_int_eq(http_zone_name("", out, sizeof(out)), -1);
-	ck_assert_int_eq(http_zone_name("a b", out, sizeof(out)), -1);
-	ck_assert_int_eq(http_zone_name("a/b", out, sizeof(out)), -1);
-	ck_assert_int_eq(http_zone_name("\xc3\xa9", out, sizeof(out)), -1);
+	ck_assert_int_eq(routes_zone_name("", out, sizeof(out)), -1);
+	ck_assert_int_eq(routes_zone_name("a b", out, sizeof(out)), -1);
+	ck_assert_int_eq(routes_zone_name("a/b", out, sizeof(out)), -1);
+	ck_assert_int_eq(routes_zone_name("\xc3\xa9", out, sizeof(out)), -1);
 	/* 255 characters with the dot fit; one more does not. */
 	memset(big, 'a', sizeof(big));
 	big[254] = '\0';
-	ck_assert_int_eq(http_zone_name(big, out, sizeof(out)), 0);
+	ck_assert_int_eq(routes_zone_name(big, out, sizeof(out)), 0);
 	ck_assert_uint_eq(strlen(out), 255);
 	big[254] = 'a';
 	big[255] = '\0';
-	ck_assert_int_eq(http_zone_name(big, out, sizeof(out)), -1);
-	ck_assert_int_eq(http_zone_name("example", out, 8), -1);
+	ck_assert_int_eq(routes_zone_name(big, out, sizeof(out)), -1);
+	ck_assert_int_eq(routes_zone_name("example", out, 8), -1);
 }
 END_TEST
 
 START_TEST(test_accept)
 {
-	struct http_reply	 r;
+	struct routes_reply	 r;
 	char			*body;
 
-	ck_assert(!http_accept_openmetrics(NULL));
-	ck_assert(!http_accept_openmetrics("text/plain"));
+	ck_assert(!routes_accept_openmetrics(NULL));
+	ck_assert(!routes_accept_openmetrics("text/plain"));
 	/* Issue 17: weights (RFC 9110 12.5.1). */
-	ck_assert(!http_accept_openmetrics("application/openmetrics-text;q=0, "
+	ck_assert(!routes_accept_openmetrics("application/openmetrics-text;q=0, "
 	    "text/plain"));
-	ck_assert(!http_accept_openmetrics("application/openmetrics-text;q=0.3,"
+	ck_assert(!routes_accept_openmetrics("application/openmetrics-text;q=0.3,"
 	    "text/plain;q=0.9"));
-	ck_assert(!http_accept_openmetrics("application/openmetrics-text;q=x"));
-	ck_assert(!http_accept_openmetrics("text/plain, application/openmetrics-"
+	ck_assert(!routes_accept_openmetrics("application/openmetrics-text;q=x"));
+	ck_assert(!routes_accept_openmetrics("text/plain, application/openmetrics-"
 	    "textual"));
-	ck_assert(http_accept_openmetrics("application/openmetrics-text"));
-	ck_assert(http_accept_openmetrics("text/plain;q=0.2, application/"
+	ck_assert(routes_accept_openmetrics("application/openmetrics-text"));
+	ck_assert(routes_accept_openmetrics("text/plain;q=0.2, application/"
 	    "openmetrics-text ;version=1.0.0"));
 	/* What Prometheus 2.42 sends. */
-	ck_assert(http_accept_openmetrics("application/openmetrics-text;"
+	ck_assert(routes_accept_openmetrics("application/openmetrics-text;"
 	    "version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
 	    "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"));
-	ck_assert(http_accept_openmetrics("Application/OpenMetrics-Text; "
+	ck_assert(routes_accept_openmetrics("Application/OpenMetrics-Text; "
 	    "version=1.0.0,text/plain;q=0.5"));
 
 	body = respond("GET", "/metrics", "application/openmetrics-text", &r);
