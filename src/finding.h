@@ -81,6 +81,27 @@ enum cause {
 	CAUSE_MAX,
 };
 
+/* How an alert on a cause may fire: at once (the cause is read from the
+ * zone's data), or once it has persisted (lost packets or a congested path
+ * can fake it). */
+enum cause_class {
+	CAUSE_CLASS_DATA,
+	CAUSE_CLASS_TRANSPORT,
+};
+
+/* A cause's catalogue entry (static: never freed). */
+struct cause_info {
+	const char		*name;
+	enum check_id		 check;
+	enum severity		 severity;	/* DESIGN.md's default */
+	enum cause_class	 class;
+	unsigned		 alert_for;	/* seconds an alert waits */
+	const char		*hint;		/* generic fix, one line */
+	const char		*subject;	/* what the server and address
+						   labels name: NULL for a
+						   server, "host", "resolver" */
+};
+
 struct finding {
 	enum check_id	 check;
 	enum cause	 cause;
@@ -106,6 +127,9 @@ const char *cause_name(enum cause);
 /* The cause of that id; false when there is none. */
 bool cause_from_name(const char *, enum cause *);
 enum check_id cause_check(enum cause);
+const struct cause_info *cause_info(enum cause);
+/* "data" or "transport". */
+const char *cause_class_name(enum cause_class);
 
 /* Appends a finding; takes ownership of summary, evidence and fix
  * (malloc'ed); server and address are copied (either may be NULL). */

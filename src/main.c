@@ -9,6 +9,8 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "evlog.h"
+#include "finding.h"
 #include "log.h"
 #include "once.h"
 #include "value.h"
@@ -21,7 +23,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: zonehealthd [-c FILE] [-f] [-t] [--once [--format text|json]] [--zone NAME]...\n"
-"                   [--shard I/N] [--web.config.file FILE] [-V]\n"
+"                   [--shard I/N] [--web.config.file FILE]\n"
+"                   [--web.listen-address ADDR]... [--web.systemd-socket] [--print-catalogue] [-V]\n"
 "  -c, --config FILE  config file (default " CONFIG_DEFAULT_PATH ")\n"
 "  -f, --foreground   stay in the foreground (as under systemd)\n"
 "  -t, --test         check the config and exit: 0 if good, 78 if not\n"
@@ -33,6 +36,16 @@ usage(FILE *f)
 "      --web.config.file FILE\n"
 "                     TLS and basic auth for the HTTP server, in the Prometheus\n"
 "                     exporter-toolkit format (overrides web_config_file:)\n"
+"      --web.listen-address ADDR\n"
+"                     serve HTTP on ADDR, host:port or :port (repeatable;\n"
+"                     overrides listen:, also on reloads)\n"
+"      --web.systemd-socket\n"
+"                     serve HTTP on the sockets systemd passes (LISTEN_FDS),\n"
+"                     as a .socket unit makes them; overrides listen:\n"
+"      --print-catalogue\n"
+"                     print the cause catalogue (tab-separated: cause, check,\n"
+"                     severity, alert class, alert for: seconds, what the\n"
+"                     server and address labels name, fix hint)\n"
 "  -V, --version      print the versions of zonehealthd and its libraries\n"
 "  -h, --help         this help\n");
 }
@@ -45,6 +58,24 @@ version(void)
 	printf("ldns %s\n", version_ldns());
 	printf("libmicrohttpd %s\n", version_libmicrohttpd());
 	printf("libyaml %s\n", version_libyaml());
+}
+
+/* --print-catalogue: the cause table, from which the alert rules are made
+ * (contrib/prometheus/genrules.py). */
+static void
+print_catalogue(void)
+{
+	const struct cause_info	*ci;
+	int			 c;
+
+	printf("cause\tcheck\tseverity\tclass\tfor\tsubject\thint\n");
+	for (c = 0; c < CAUSE_MAX; c++) {
+		ci = cause_info((enum cause)c);
+		printf("%s\t%s\t%s\t%s\t%u\t%s\t%s\n", ci->name,
+		    check_name(ci->check), severity_name(ci->severity),
+		    cause_class_name(ci->class), ci->alert_for,
+		    ci->subject != NULL ? ci->subject : "server", ci->hint);
+	}
 }
 
 /* -t: every error with its position, then 0 or EX_CONFIG. */
@@ -78,6 +109,9 @@ enum {
 	OPT_ZONE,
 	OPT_SHARD,
 	OPT_WEB_CONFIG,
+	OPT_WEB_LISTEN,
+	OPT_WEB_SYSTEMD,
+	OPT_PRINT_CATALOGUE,
 };
 
 static const struct option long_options[] = {
@@ -89,6 +123,9 @@ static const struct option long_options[] = {
 	{ "zone",	required_argument,	NULL, OPT_ZONE },
 	{ "shard",	required_argument,	NULL, OPT_SHARD },
 	{ "web.config.file", required_argument,	NULL, OPT_WEB_CONFIG },
+	{ "web.listen-address", required_argument, NULL, OPT_WEB_LISTEN },
+	{ "web.systemd-socket", no_argument,	NULL, OPT_WEB_SYSTEMD },
+	{ "print-catalogue", no_argument,	NULL, OPT_PRINT_CATALOGUE },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
@@ -105,8 +142,11 @@ main(int argc, char **argv)
 
 	memset(&opts, 0, sizeof(opts));
 	log_init("zonehealthd", 0);
-	log_hook_libevent();
-	opts.zones = xcalloc((size_t)argc, sizeof(*opts.zones));
+	evlog_hook();
+	/* One allocation for both lists of arguments: every exit frees
+	 * opts.zones, and with it the --web.listen-address half. */
+	opts.zones = xcalloc((size_t)argc * 2, sizeof(*opts.zones));
+	opts.listen_addrs = opts.zones + argc;
 
 	while ((ch = getopt_long(argc, argv, "c:ftVh", long_options, NULL)) != -1) {
 		switch (ch) {
@@ -157,6 +197,25 @@ main(int argc, char **argv)
 		case OPT_WEB_CONFIG:
 			opts.web_config_file = optarg;
 			break;
+		case OPT_WEB_LISTEN: {
+			struct value_addr	addr;
+
+			if (value_parse_listen(optarg, &addr, &why) == -1) {
+				fprintf(stderr, "zonehealthd: --web.listen-address "
+				    "\"%s\": %s\n", optarg, why);
+				free(opts.zones);
+				return EXIT_USAGE;
+			}
+			opts.listen_addrs[opts.nlisten++] = optarg;
+			break;
+		}
+		case OPT_WEB_SYSTEMD:
+			opts.systemd_socket = true;
+			break;
+		case OPT_PRINT_CATALOGUE:
+			print_catalogue();
+			free(opts.zones);
+			return EXIT_SUCCESS;
 		case 'V':
 			version();
 			free(opts.zones);
@@ -186,6 +245,20 @@ main(int argc, char **argv)
 	if (opts.web_config_file != NULL && opts.once) {
 		fprintf(stderr, "zonehealthd: --web.config.file is for the "
 		    "HTTP server, which --once does not run\n");
+		free(opts.zones);
+		return EXIT_USAGE;
+	}
+	if ((opts.nlisten > 0 || opts.systemd_socket) && opts.once) {
+		fprintf(stderr, "zonehealthd: --web.listen-address and "
+		    "--web.systemd-socket are for the HTTP server, which --once "
+		    "does not run\n");
+		free(opts.zones);
+		return EXIT_USAGE;
+	}
+	if (opts.nlisten > 0 && opts.systemd_socket) {
+		fprintf(stderr, "zonehealthd: --web.listen-address and "
+		    "--web.systemd-socket exclude each other: the sockets come "
+		    "from one or the other\n");
 		free(opts.zones);
 		return EXIT_USAGE;
 	}

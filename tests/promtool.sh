@@ -1,12 +1,27 @@
 #!/bin/sh
-# promtool: the shipped Prometheus rules, their unit tests and example config;
-# promtool's lint of a real scrape, and the rules run on that scrape.
+# promtool: the shipped Prometheus rules (generated from the cause
+# catalogue: the shipped file is what genrules.py makes), their unit tests,
+# a test per cause, the example config; promtool's lint of a real scrape,
+# and the rules run on that scrape.
 . "${top_srcdir:-.}/tests/lib.sh"
 need promtool
 need curl
+need python3
 
 PROM="$top_srcdir/contrib/prometheus"
 RULES="$PROM/zonehealth.rules.yml"
+
+# One source: the shipped rules are the generator's output for the
+# daemon's catalogue ("make rules" after a change).
+"$ZONEHEALTHD" --print-catalogue > "$TMP/catalogue"
+check "--print-catalogue exits 0 with a line per cause" test "$(wc -l < "$TMP/catalogue")" -gt 40
+python3 "$PROM/genrules.py" --catalogue "$TMP/catalogue" -o "$TMP/rules.yml"
+if cmp -s "$TMP/rules.yml" "$RULES"; then
+	pass "zonehealth.rules.yml is what genrules.py makes from the catalogue"
+else
+	diff -u "$RULES" "$TMP/rules.yml" | head -n 40
+	fail "zonehealth.rules.yml differs from genrules.py's output: run make rules"
+fi
 
 check "promtool check rules (lint fatal)" \
     promtool check rules --lint=all --lint-fatal "$RULES"
@@ -14,7 +29,7 @@ check "rule unit tests pass" promtool test rules "$PROM/zonehealth.rules.test.ym
 check "example prometheus.yml is valid" promtool check config "$PROM/prometheus.yml"
 
 # Every alert has a unit test where it fires and one where it does not.
-sed -n 's/^ *- alert: *\([A-Za-z0-9_]*\).*/\1/p' "$RULES" > "$TMP/alerts"
+sed -n 's/^ *- alert: *\([A-Za-z0-9_]*\).*/\1/p' "$RULES" | sort -u > "$TMP/alerts"
 check "the rules have alerts" test -s "$TMP/alerts"
 awk '
 	/alertname:/ { name = $2; next }
@@ -28,9 +43,47 @@ for a in $(cat "$TMP/alerts"); do
 	check "$a is tested firing and not firing" grep -qx "$a" "$TMP/tested"
 done
 
-# The transport-level causes are listed four times; the lists must agree.
-grep -o 'cause[!=]~"[^"]*"' "$RULES" | sed 's/^cause[!=]~//' | sort -u > "$TMP/lists"
-check "one list of transport-level causes" test "$(wc -l < "$TMP/lists")" -eq 1
+# Every cause of the catalogue has its alerts: a finding of each cause and
+# severity fires the alert named by the catalogue's class, after its for:
+# and not before, with the cause's fix hint.
+python3 - "$TMP/catalogue" "$RULES" > "$TMP/causes.test.yml" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])][1:]
+print("rule_files:\n  - %s\nevaluation_interval: 1m\ntests:" % sys.argv[2])
+for cause, check, _, cls, fr, _, hint in rows:
+    fr = int(fr) // 60
+    for sev in ("critical", "warning"):
+        name = "ZonehealthFinding" + sev.capitalize() + ("Transport" if cls == "transport" else "")
+        zone = "%s.%s.example." % (cause.replace("_", "-"), sev)
+        print("  - interval: 1m\n    input_series:")
+        print("      - series: 'zonehealth_finding{job=\"zonehealth\",instance=\"h:1\",zone=\"%s\","
+              "check=\"%s\",cause=\"%s\",severity=\"%s\",server=\"ns1.%s\",address=\"192.0.2.1\"}'"
+              % (zone, check, cause, sev, zone))
+        print("        values: '1x%d'" % (fr + 3))
+        print("    promql_expr_test:")
+        if fr:
+            print("      - expr: count by (alertname, cause, severity) (ALERTS{alertstate=\"firing\",alertname=~\"ZonehealthFinding.*\"})")
+            print("        eval_time: %dm\n        exp_samples: []" % (fr - 1))
+        print("      - expr: count by (alertname, cause, severity) (ALERTS{alertstate=\"firing\",alertname=~\"ZonehealthFinding.*\"})")
+        print("        eval_time: %dm\n        exp_samples:" % fr)
+        print("          - labels: '{alertname=\"%s\",cause=\"%s\",severity=\"%s\"}'" % (name, cause, sev))
+        print("            value: 1")
+PY
+check "each cause's alerts fire with its class's name, after its for:" \
+    promtool test rules "$TMP/causes.test.yml"
+while IFS="$(printf '\t')" read -r cause _ _ _ _ _ hint; do
+	[ "$cause" = cause ] && continue
+	n=$(grep -c "cause=\"$cause\",severity=\"critical\"}\[" "$RULES")
+	# the critical rule, and the warning rule's "unless"
+	check "$cause: a critical and a warning rule" test "$n" -eq 2
+	check "$cause: its fix hint is in the rules" grep -qF -- "$hint" "$RULES"
+done < "$TMP/catalogue"
+
+# The transport causes of the confirmed-by-vantage-points rule are the
+# catalogue's.
+awk -F'\t' '$4 == "transport" { printf "%s%s", sep, $1; sep = "|" }' "$TMP/catalogue" > "$TMP/transport"
+check "one list of transport-level causes, the catalogue's" \
+    grep -qF "cause=~\"$(cat "$TMP/transport")\"" "$RULES"
 
 # A real daemon: its test root refuses every query, so example.com. gets a
 # parent_unreachable finding on its first run.
