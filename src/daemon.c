@@ -20,6 +20,7 @@
 #include "notify.h"
 #include "runner.h"
 #include "sched.h"
+#include "sdlisten.h"
 #include "statefile.h"
 #include "snapshot.h"
 #include "webconfig.h"
@@ -39,6 +40,8 @@ struct daemon {
 	struct sched		*sched;
 	struct runner		*runner;
 	struct http		*http;
+	bool			 fixed_listen;	/* sockets from the command line
+						 * or systemd, not listen: */
 	struct event		*ev_term;
 	struct event		*ev_int;
 	struct event		*ev_hup;
@@ -266,8 +269,50 @@ daemon_web_warn(const struct webconfig *web)
 static void
 daemon_log_listening(const struct http *http, const char *web)
 {
-	log_info("listening on %s://%s/ (%s)", http_tls(http) ? "https" : "http",
-	    http_bound(http), web);
+	size_t	i;
+
+	for (i = 0; i < http_nlisteners(http); i++)
+		log_info("listening on %s://%s/ (%s)",
+		    http_tls(http) ? "https" : "http", http_bound(http, i), web);
+}
+
+/*
+ * The listening sockets for a first start: systemd's with
+ * --web.systemd-socket, else one per --web.listen-address, else listen:
+ * of cfg. -1 with *err set (the sockets made so far closed).
+ */
+static int
+daemon_sockets(struct daemon *d, const struct config *cfg, int **fds,
+    size_t *n, char **err)
+{
+	struct value_addr	 addr;
+	const char		*why;
+	size_t			 i;
+
+	*err = NULL;
+	if (d->opts.systemd_socket)
+		return sdlisten_fds(fds, n, err);
+	*n = d->opts.nlisten > 0 ? d->opts.nlisten : 1;
+	*fds = xcalloc(*n, sizeof(**fds));
+	for (i = 0; i < *n; i++) {
+		if (d->opts.nlisten == 0)
+			addr = cfg->listen_addr;
+		else if (value_parse_listen(d->opts.listen_addrs[i], &addr,
+		    &why) == -1) {
+			*err = xasprintf("--web.listen-address %s: %s",
+			    d->opts.listen_addrs[i], why);
+			break;
+		}
+		if (((*fds)[i] = http_bind(&addr, err)) == -1)
+			break;
+	}
+	if (i == *n)
+		return 0;
+	while (i-- > 0)
+		close((*fds)[i]);
+	free(*fds);
+	*fds = NULL;
+	return -1;
 }
 
 /*
@@ -281,17 +326,26 @@ daemon_listen(struct daemon *d, struct config *cfg, const struct http *again)
 	struct http		*http;
 	struct webconfig	*web = cfg->web;
 	char			*err = NULL, desc[256];
+	int			*fds;
+	size_t			 n;
 
 	webconfig_describe(web, desc, sizeof(desc));
 	daemon_web_warn(web);
 	cfg->web = NULL;
 	if (again != NULL)
 		http = http_start_on(again, web, &err);
-	else
-		http = http_start(d->base, &cfg->listen_addr, web, daemon_status,
-		    d, &err);
+	else if (daemon_sockets(d, cfg, &fds, &n, &err) == -1) {
+		webconfig_free(web);
+		http = NULL;
+	} else {
+		http = http_start(d->base, fds, n, web, daemon_status, d, &err);
+		free(fds);
+	}
 	if (http == NULL) {
-		log_error("listen %s: %s", cfg->listen, err);
+		if (d->fixed_listen)
+			log_error("%s", err);
+		else
+			log_error("listen %s: %s", cfg->listen, err);
 		free(err);
 		return NULL;
 	}
@@ -391,7 +445,11 @@ daemon_reload(struct daemon *d)
 	/* A new address or new TLS (certificates renewed in place too): a
 	 * new server, started before the old one lets go. The same TLS: the
 	 * running server, with the users read now. */
-	if (strcmp(cfg->listen, d->cfg->listen) != 0) {
+	if (strcmp(cfg->listen, d->cfg->listen) != 0 && d->fixed_listen)
+		log_info("listen: changed to %s in the config, ignored: the "
+		    "sockets come from the %s", cfg->listen,
+		    d->opts.systemd_socket ? "service manager" : "command line");
+	if (strcmp(cfg->listen, d->cfg->listen) != 0 && !d->fixed_listen) {
 		if ((http = daemon_listen(d, cfg, NULL)) == NULL) {
 			daemon_reload_refused(d, cfg);
 			return;
@@ -558,6 +616,7 @@ daemon_main(const struct options *opts)
 
 	memset(&d, 0, sizeof(d));
 	d.opts = *opts;
+	d.fixed_listen = opts->systemd_socket || opts->nlisten > 0;
 	d.start_time = time(NULL);
 	/* Reloads happen after chdir("/"): remember where the file is. */
 	if (opts->config_path != NULL &&

@@ -27,6 +27,10 @@ struct options {
 	size_t			 nzones;
 	const char		*web_config_file;	/* --web.config.file; NULL:
 						 * web_config_file of the config */
+	const char		**listen_addrs;	/* --web.listen-address, in order
+						 * given; none: listen of the config */
+	size_t			 nlisten;
+	bool			 systemd_socket;	/* --web.systemd-socket */
 	unsigned		 shard_index;	/* --shard I/N; 0: as configured */
 	unsigned		 shard_count;
 };

@@ -51,6 +51,7 @@
 #define HTTP_MEMORY_LIMIT	(64 * 1024)
 #define HTTP_DRAIN_CHECK_MS	100	/* a replaced server looks this often */
 #define HTTP_REALM		"zonehealth"
+#define HTTP_BOUND_MAX		(INET6_ADDRSTRLEN + 8)	/* "[addr]:port" */
 
 /* gnutls priority strings for min_version (TLS 1.0 and 1.1 never). */
 static const char *const http_priorities[] = {
@@ -67,18 +68,27 @@ struct http_conn {
 	LIST_ENTRY(http_conn)	 entry;
 };
 
-struct http {
-	struct event_base	*base;
+/* One listening socket and the MHD serving it. */
+struct http_listener {
+	struct http		*h;
 	struct MHD_Daemon	*mhd;
 	int			 fd;		/* listening socket MHD has; -1 once replaced */
 	struct event		*ev_io;		/* MHD's epoll fd is readable */
 	struct event		*ev_timer;	/* MHD's next deadline */
+	char			 bound[HTTP_BOUND_MAX];
+};
+
+/* The endpoint: one MHD per listening socket, sharing TLS, users and
+ * the connections' deadlines. */
+struct http {
+	struct event_base	*base;
+	struct http_listener	*l;
+	size_t			 nl;
 	struct event		*ev_reap;	/* request deadlines */
 	LIST_HEAD(, http_conn)	 conns;
 	uint64_t		 shed;		/* connections shut past a deadline */
 	routes_snapshot_fn	 snapshot_fn;
 	void			*arg;
-	char			 bound[INET6_ADDRSTRLEN + 8];
 
 	struct webconfig	*wc;		/* started with; NULL: plain, no auth */
 	struct webconfig	*wc_auth;	/* whose users log in now */
@@ -363,21 +373,30 @@ http_log_cb(void *arg, const char *fmt, va_list ap)
  * its epoll set edge-triggered) and its idle timeouts on that clock.
  */
 static void
-http_run(struct http *h)
+http_run(struct http_listener *l)
 {
 	MHD_UNSIGNED_LONG_LONG	ms;
 	struct timeval		tv;
 
-	if (MHD_run(h->mhd) == MHD_NO)
+	if (MHD_run(l->mhd) == MHD_NO)
 		log_debug("http: MHD_run failed");
-	if (MHD_get_timeout(h->mhd, &ms) == MHD_NO) {
-		evtimer_del(h->ev_timer);
+	if (MHD_get_timeout(l->mhd, &ms) == MHD_NO) {
+		evtimer_del(l->ev_timer);
 		return;
 	}
 	tv.tv_sec = (time_t)(ms / 1000);
 	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
-	if (evtimer_add(h->ev_timer, &tv) == -1)
+	if (evtimer_add(l->ev_timer, &tv) == -1)
 		fatalx("http: cannot arm the timer");
+}
+
+static void
+http_run_all(struct http *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nl; i++)
+		http_run(&h->l[i]);
 }
 
 /* A request answered: the next one's headers have their deadline anew. */
@@ -415,7 +434,7 @@ http_reap_cb(evutil_socket_t fd, short what, void *arg)
 		c->shut = true;
 		h->shed++;
 	}
-	http_run(h);
+	http_run_all(h);
 }
 
 static void
@@ -436,19 +455,16 @@ http_timer_cb(evutil_socket_t fd, short what, void *arg)
  * -1 with *err set.
  */
 static int
-http_listen(const struct value_addr *addr, char *bound, size_t boundlen,
-    char **err)
+http_listen(const struct value_addr *addr, char **err)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen = sizeof(ss);
-	char			 text[INET6_ADDRSTRLEN + 8];
-	int			 fd, on = 1, off = 0, saved;
+	char	text[HTTP_BOUND_MAX];
+	int	fd, on = 1, off = 0, saved;
 
 	value_format_addr((const struct sockaddr *)&addr->ss, text,
 	    sizeof(text), 0);
 	if ((fd = socket(addr->ss.ss_family,
 	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1) {
-		saved = errno;		/* http_listen_any reads it */
+		saved = errno;		/* http_bind reads it */
 		*err = xasprintf("cannot create a socket for %s: %s", text,
 		    strerror(saved));
 		errno = saved;
@@ -474,13 +490,6 @@ http_listen(const struct value_addr *addr, char *bound, size_t boundlen,
 		    strerror(errno));
 		goto fail;
 	}
-	/* Port 0 (tests) becomes a real one only now. */
-	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
-		*err = xasprintf("cannot read the bound address of %s: %s",
-		    text, strerror(errno));
-		goto fail;
-	}
-	value_format_addr((const struct sockaddr *)&ss, bound, boundlen, 0);
 	return fd;
 fail:
 	close(fd);
@@ -488,15 +497,15 @@ fail:
 }
 
 /* ":port" on a host without IPv6 still listens, on IPv4 alone. */
-static int
-http_listen_any(const struct value_addr *addr, char *bound, size_t boundlen,
-    char **err)
+int
+http_bind(const struct value_addr *addr, char **err)
 {
 	struct value_addr	 v4;
 	struct sockaddr_in	*sin;
 	int			 fd;
 
-	if ((fd = http_listen(addr, bound, boundlen, err)) != -1 ||
+	*err = NULL;
+	if ((fd = http_listen(addr, err)) != -1 ||
 	    !addr->any || addr->ss.ss_family != AF_INET6 ||
 	    errno != EAFNOSUPPORT)
 		return fd;
@@ -509,35 +518,35 @@ http_listen_any(const struct value_addr *addr, char *bound, size_t boundlen,
 	v4.any = true;
 	free(*err);
 	*err = NULL;
-	return http_listen(&v4, bound, boundlen, err);
+	return http_listen(&v4, err);
 }
 
 /*
- * A server on the listening socket fd (taken, closed on failure) bound to
- * the address shown as bound; wc (taken whatever happens) says TLS and
- * users. NULL with *err set.
+ * MHD on the listening socket l->fd (taken: closed on failure) for
+ * l->h, which says TLS and users. -1 with *err set.
  */
-static struct http *
-http_start_fd(struct event_base *base, int fd, const char *bound,
-    struct webconfig *wc, routes_snapshot_fn snapshot_fn, void *arg, char **err)
+static int
+http_listener_start(struct http_listener *l, char **err)
 {
-	struct http			*h;
+	struct http			*h = l->h;
+	struct webconfig		*wc = h->wc;
 	const union MHD_DaemonInfo	*info;
+	struct sockaddr_storage		 ss;
+	socklen_t			 sslen = sizeof(ss);
 	struct MHD_OptionItem		 tls[8];
 	size_t				 n = 0;
 	unsigned int			 flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 
-	*err = NULL;
-	h = xcalloc(1, sizeof(*h));
-	h->base = base;
-	h->fd = fd;
-	h->snapshot_fn = snapshot_fn;
-	h->arg = arg;
-	h->wc = wc;
-	LIST_INIT(&h->draining);
-	LIST_INIT(&h->conns);
-	snprintf(h->bound, sizeof(h->bound), "%s", bound);
-	http_set_auth(h, wc);
+	/* Port 0 (tests) and sockets systemd made: the real address. */
+	if (getsockname(l->fd, (struct sockaddr *)&ss, &sslen) == -1) {
+		*err = xasprintf("cannot read the bound address of "
+		    "descriptor %d: %s", l->fd, strerror(errno));
+		close(l->fd);
+		l->fd = -1;
+		return -1;
+	}
+	value_format_addr((const struct sockaddr *)&ss, l->bound,
+	    sizeof(l->bound), 0);
 	if (wc != NULL && wc->tls) {
 		flags |= MHD_USE_TLS;
 		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT,
@@ -556,50 +565,82 @@ http_start_fd(struct event_base *base, int fd, const char *bound,
 	    (intptr_t)(uintptr_t)http_completed_cb, h };
 	tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	/* No thread: MHD_run from this loop is all the running MHD gets. */
-	h->mhd = MHD_start_daemon(flags, 0,
+	l->mhd = MHD_start_daemon(flags, 0,
 	    NULL, NULL, http_request_cb, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_log_cb, NULL,
-	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)l->fd,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTION_LIMIT,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)HTTP_PER_IP_LIMIT,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_LIMIT,
 	    MHD_OPTION_ARRAY, tls,
 	    MHD_OPTION_END);
-	if (h->mhd == NULL) {
+	if (l->mhd == NULL) {
 		/* MHD leaves a socket it was given open when it fails. */
-		close(fd);
+		close(l->fd);
+		l->fd = -1;
 		*err = xasprintf("cannot start the HTTP%s server on %s",
-		    wc != NULL && wc->tls ? "S" : "", h->bound);
-		h->fd = -1;
-		http_free(h);
-		return NULL;
+		    wc != NULL && wc->tls ? "S" : "", l->bound);
+		return -1;
 	}
-	if ((info = MHD_get_daemon_info(h->mhd,
+	if ((info = MHD_get_daemon_info(l->mhd,
 	    MHD_DAEMON_INFO_EPOLL_FD)) == NULL) {
 		*err = xasprintf("cannot get the HTTP server's epoll descriptor");
-		goto fail;
+		return -1;
 	}
-	if ((h->ev_io = event_new(base, info->epoll_fd, EV_READ | EV_PERSIST,
-	    http_io_cb, h)) == NULL ||
-	    (h->ev_timer = evtimer_new(base, http_timer_cb, h)) == NULL ||
-	    (h->ev_reap = event_new(base, -1, EV_PERSIST, http_reap_cb, h)) == NULL) {
+	if ((l->ev_io = event_new(h->base, info->epoll_fd, EV_READ | EV_PERSIST,
+	    http_io_cb, l)) == NULL ||
+	    (l->ev_timer = evtimer_new(h->base, http_timer_cb, l)) == NULL) {
 		*err = xasprintf("cannot create the HTTP server's events");
-		goto fail;
+		return -1;
 	}
-	{
-		struct timeval	every = { HTTP_REAP_MS / 1000, 0 };
-
-		if (event_add(h->ev_reap, &every) == -1) {
-			*err = xasprintf("cannot arm the HTTP request deadlines");
-			goto fail;
-		}
-	}
-	if (event_add(h->ev_io, NULL) == -1) {
+	if (event_add(l->ev_io, NULL) == -1) {
 		*err = xasprintf("cannot watch the HTTP server's epoll descriptor");
+		return -1;
+	}
+	return 0;
+}
+
+struct http *
+http_start(struct event_base *base, const int *fds, size_t nfds,
+    struct webconfig *wc, routes_snapshot_fn snapshot_fn, void *arg, char **err)
+{
+	struct http	*h;
+	struct timeval	 every = { HTTP_REAP_MS / 1000, 0 };
+	size_t		 i;
+
+	*err = NULL;
+	h = xcalloc(1, sizeof(*h));
+	h->base = base;
+	h->snapshot_fn = snapshot_fn;
+	h->arg = arg;
+	h->wc = wc;
+	LIST_INIT(&h->draining);
+	LIST_INIT(&h->conns);
+	http_set_auth(h, wc);
+	h->l = xcalloc(nfds, sizeof(*h->l));
+	for (i = 0; i < nfds; i++) {
+		h->l[i].h = h;
+		h->l[i].fd = fds[i];
+	}
+	h->nl = nfds;
+	for (i = 0; i < nfds; i++)
+		if (http_listener_start(&h->l[i], err) == -1)
+			break;
+	if (i < nfds) {
+		/* The sockets no MHD took yet are still ours to close. */
+		while (++i < nfds) {
+			close(h->l[i].fd);
+			h->l[i].fd = -1;
+		}
 		goto fail;
 	}
-	http_run(h);
+	if ((h->ev_reap = event_new(base, -1, EV_PERSIST, http_reap_cb,
+	    h)) == NULL || event_add(h->ev_reap, &every) == -1) {
+		*err = xasprintf("cannot arm the HTTP request deadlines");
+		goto fail;
+	}
+	http_run_all(h);
 	return h;
 fail:
 	http_free(h);
@@ -607,36 +648,35 @@ fail:
 }
 
 struct http *
-http_start(struct event_base *base, const struct value_addr *addr,
-    struct webconfig *wc, routes_snapshot_fn snapshot_fn, void *arg, char **err)
-{
-	char	bound[INET6_ADDRSTRLEN + 8];
-	int	fd;
-
-	*err = NULL;
-	if ((fd = http_listen_any(addr, bound, sizeof(bound), err)) == -1) {
-		webconfig_free(wc);
-		return NULL;
-	}
-	return http_start_fd(base, fd, bound, wc, snapshot_fn, arg, err);
-}
-
-struct http *
 http_start_on(const struct http *old, struct webconfig *wc, char **err)
 {
-	int	fd;
+	int	*fds;
+	size_t	 i, j;
 
 	*err = NULL;
-	/* Its own descriptor for the same socket: old keeps accepting
+	fds = xcalloc(old->nl, sizeof(*fds));
+	/* Its own descriptors for the same sockets: old keeps accepting
 	 * until http_replace, and keeps serving if this fails. */
-	if (old->fd == -1 || (fd = fcntl(old->fd, F_DUPFD_CLOEXEC, 0)) == -1) {
-		*err = xasprintf("cannot share the listening socket of %s: %s",
-		    old->bound, strerror(old->fd == -1 ? EBADF : errno));
-		webconfig_free(wc);
-		return NULL;
+	for (i = 0; i < old->nl; i++) {
+		if (old->l[i].fd == -1 ||
+		    (fds[i] = fcntl(old->l[i].fd, F_DUPFD_CLOEXEC, 0)) == -1) {
+			*err = xasprintf("cannot share the listening socket "
+			    "of %s: %s", old->l[i].bound,
+			    strerror(old->l[i].fd == -1 ? EBADF : errno));
+			for (j = 0; j < i; j++)
+				close(fds[j]);
+			free(fds);
+			webconfig_free(wc);
+			return NULL;
+		}
 	}
-	return http_start_fd(old->base, fd, old->bound, wc, old->snapshot_fn,
-	    old->arg, err);
+	{
+		struct http	*h = http_start(old->base, fds, old->nl, wc,
+		    old->snapshot_fn, old->arg, err);
+
+		free(fds);
+		return h;
+	}
 }
 
 void
@@ -658,16 +698,32 @@ http_webconfig(const struct http *h)
 	return h->wc;
 }
 
+/* Connections still open on all of h's listeners. */
+static unsigned
+http_connections(const struct http *h)
+{
+	const union MHD_DaemonInfo	*info;
+	unsigned			 n = 0;
+	size_t				 i;
+
+	for (i = 0; i < h->nl; i++) {
+		if (h->l[i].mhd == NULL)
+			continue;
+		info = MHD_get_daemon_info(h->l[i].mhd,
+		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (info != NULL)
+			n += info->num_connections;
+	}
+	return n;
+}
+
 /* A replaced server goes once its connections have, or at the deadline. */
 static void
 http_drain_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct http			*h = arg;
-	const union MHD_DaemonInfo	*info;
+	struct http	*h = arg;
 
-	info = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-	if ((info != NULL && info->num_connections > 0) &&
-	    clock_mono_ms() < h->drain_deadline)
+	if (http_connections(h) > 0 && clock_mono_ms() < h->drain_deadline)
 		return;
 	LIST_REMOVE(h, entry);
 	http_free(h);
@@ -679,19 +735,24 @@ http_replace(struct http *old, struct http *next)
 	struct http	*d;
 	struct timeval	 tv = clock_tv_ms(HTTP_DRAIN_CHECK_MS);
 	MHD_socket	 fd;
+	size_t		 i;
 
 	/* Servers old was still draining go on under next. */
 	while ((d = LIST_FIRST(&old->draining)) != NULL) {
 		LIST_REMOVE(d, entry);
 		LIST_INSERT_HEAD(&next->draining, d, entry);
 	}
-	/* MHD hands its listening socket back; next has its own. */
-	if ((fd = MHD_quiesce_daemon(old->mhd)) != MHD_INVALID_SOCKET)
-		close(fd);
-	else
-		log_warnx("http: the replaced server on %s still accepts "
-		    "connections until it stops", old->bound);
-	old->fd = -1;
+	/* MHD hands its listening sockets back; next has its own. */
+	for (i = 0; i < old->nl; i++) {
+		if ((fd = MHD_quiesce_daemon(old->l[i].mhd)) !=
+		    MHD_INVALID_SOCKET)
+			close(fd);
+		else
+			log_warnx("http: the replaced server on %s still "
+			    "accepts connections until it stops",
+			    old->l[i].bound);
+		old->l[i].fd = -1;
+	}
 	old->replaced = true;
 	old->drain_deadline = clock_mono_ms() + HTTP_TIMEOUT_S * 1000;
 	LIST_INSERT_HEAD(&next->draining, old, entry);
@@ -700,10 +761,16 @@ http_replace(struct http *old, struct http *next)
 		fatalx("http: cannot arm the drain timer");
 }
 
-const char *
-http_bound(const struct http *h)
+size_t
+http_nlisteners(const struct http *h)
 {
-	return h->bound;
+	return h->nl;
+}
+
+const char *
+http_bound(const struct http *h, size_t i)
+{
+	return h->l[i].bound;
 }
 
 bool
@@ -717,17 +784,22 @@ static void
 http_free(struct http *h)
 {
 	struct http_conn	*c;
+	size_t			 i;
 
-	if (h->ev_io != NULL)
-		event_free(h->ev_io);
-	if (h->ev_timer != NULL)
-		event_free(h->ev_timer);
 	if (h->ev_drain != NULL)
 		event_free(h->ev_drain);
 	if (h->ev_reap != NULL)
 		event_free(h->ev_reap);
-	if (h->mhd != NULL)
-		MHD_stop_daemon(h->mhd);
+	for (i = 0; i < h->nl; i++) {
+		if (h->l[i].ev_io != NULL)
+			event_free(h->l[i].ev_io);
+		if (h->l[i].ev_timer != NULL)
+			event_free(h->l[i].ev_timer);
+	}
+	for (i = 0; i < h->nl; i++)
+		if (h->l[i].mhd != NULL)
+			MHD_stop_daemon(h->l[i].mhd);
+	free(h->l);
 	/* MHD says so of each as it closes them; whatever it did not. */
 	while ((c = LIST_FIRST(&h->conns)) != NULL) {
 		LIST_REMOVE(c, entry);

@@ -12,13 +12,16 @@ struct value_addr;
 struct webconfig;
 struct http;
 
-/* Binds addr and serves /metrics, /healthz, /api/v1/zones[/NAME] and /,
- * over TLS and with basic auth as wc says (NULL: plain HTTP, no auth).
- * Takes wc, whatever happens. Returns NULL and sets *err (malloc'ed)
- * when the socket cannot be bound or the server not started. */
-struct http *http_start(struct event_base *, const struct value_addr *addr,
+/* A listening socket for addr (":port" is one dual-stack socket, IPv4
+ * alone on a host without IPv6). -1 with *err (malloc'ed) set. */
+int http_bind(const struct value_addr *addr, char **err);
+/* Serves /metrics, /healthz, /api/v1/zones[/NAME] and / on the listening
+ * sockets fds[0..n) (taken, closed on failure too), over TLS and with
+ * basic auth as wc says (NULL: plain HTTP, no auth). Takes wc, whatever
+ * happens. NULL with *err (malloc'ed) set when a server cannot start. */
+struct http *http_start(struct event_base *, const int *fds, size_t n,
     struct webconfig *wc, routes_snapshot_fn, void *arg, char **err);
-/* Another server on old's listening socket, with wc (taken): for a reload
+/* Another server on old's listening sockets, with wc (taken): for a reload
  * that changes TLS. old serves on until http_replace. */
 struct http *http_start_on(const struct http *old, struct webconfig *wc,
     char **err);
@@ -32,8 +35,10 @@ void http_replace(struct http *old, struct http *next);
 void http_set_auth(struct http *, struct webconfig *wc);
 /* The web config h was started with (NULL: none). */
 const struct webconfig *http_webconfig(const struct http *);
-/* The bound address as text ("127.0.0.1:43121", "[::]:10353"). */
-const char *http_bound(const struct http *);
+/* How many sockets it listens on, and the i-th's bound address as text
+ * ("127.0.0.1:43121", "[::]:10353"). */
+size_t http_nlisteners(const struct http *);
+const char *http_bound(const struct http *, size_t i);
 /* True when it serves HTTPS. */
 bool http_tls(const struct http *);
 /* Stops it and every server it replaced that is still draining. */

@@ -24,6 +24,15 @@ check "bad --zone exits 64" test $code = 64
 check "bad --zone is explained" grep -q -- '--zone "bad..name"' "$TMP/err"
 "$ZONEHEALTHD" extra 2>/dev/null; code=$?
 check "stray argument exits 64" test $code = 64
+"$ZONEHEALTHD" --web.listen-address 'no port' 2>"$TMP/err"; code=$?
+check "bad --web.listen-address exits 64" test $code = 64
+check "bad --web.listen-address is explained" grep -q -- '--web.listen-address "no port"' "$TMP/err"
+"$ZONEHEALTHD" --web.listen-address :0 --web.systemd-socket 2>/dev/null; code=$?
+check "--web.listen-address with --web.systemd-socket exits 64" test $code = 64
+"$ZONEHEALTHD" --once --zone example.com --web.listen-address :0 2>/dev/null; code=$?
+check "--web.listen-address with --once exits 64" test $code = 64
+"$ZONEHEALTHD" -h | grep -q -- '--web.systemd-socket'
+check "-h names --web.systemd-socket" test $? = 0
 
 # -t: the shipped example, a good test config, a missing file.
 "$ZONEHEALTHD" -t -c "$top_srcdir/etc/zonehealth.yaml" > "$TMP/out" 2>&1; code=$?

@@ -102,4 +102,82 @@ check "still alive after hostile input" test "$code" = 200
 stop_daemon
 check "SIGTERM exits 0 (status $DSTATUS)" test "$DSTATUS" = 0
 check "shutdown logged" grep -q 'stopped' "$DLOG"
+
+# --web.listen-address, twice: both serve, listen: is not used, and a
+# reload that changes listen: keeps them (with a notice).
+write_config flags.yaml 'zones: [example.com]'
+sed -i 's|^listen: .*|listen: "127.0.0.1:1"|' "$TMP/flags.yaml"
+start_daemon "$TMP/flags.yaml" --web.listen-address 127.0.0.1:0 \
+    --web.listen-address 127.0.0.1:0
+ports=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$DLOG")
+check "two listeners logged" test "$(echo "$ports" | wc -l)" = 2
+for p in $ports; do
+	BASE="http://127.0.0.1:$p"
+	code=$(http GET /healthz)
+	check "--web.listen-address :$p serves /healthz" test "$code" = 200
+done
+sed -i 's|^listen: .*|listen: "127.0.0.1:2"|' "$TMP/flags.yaml"
+kill -HUP "$DPID"
+check "a changed listen: is ignored with a notice" \
+    wait_for_log 'listen: changed to 127.0.0.1:2 in the config, ignored'
+wait_for_log 'config: 1 zones' >/dev/null
+for p in $ports; do
+	BASE="http://127.0.0.1:$p"
+	code=$(http GET /healthz)
+	check "after the reload :$p still serves" test "$code" = 200
+done
+stop_daemon
+check "--web.listen-address daemon exits 0 ($DSTATUS)" test "$DSTATUS" = 0
+
+# --web.systemd-socket: a launcher binds as systemd would, then execs the
+# daemon with the socket at descriptor 3 and LISTEN_PID its own pid (exec
+# keeps it). MODE: listen, wrongpid or nolisten.
+cat > "$TMP/activate.py" <<'PY'
+import os, socket, sys
+mode, portfile = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.bind(("127.0.0.1", 0))
+if mode != "nolisten":
+    s.listen(16)
+with open(portfile, "w") as f:
+    f.write("%d\n" % s.getsockname()[1])
+os.dup2(s.fileno(), 3)
+os.set_inheritable(3, True)
+env = dict(os.environ, LISTEN_FDS="1",
+           LISTEN_PID="1" if mode == "wrongpid" else str(os.getpid()))
+os.execve(sys.argv[3], sys.argv[3:], env)
+PY
+write_config sd.yaml 'zones: [example.com]'
+sed -i 's|^listen: .*|listen: "127.0.0.1:1"|' "$TMP/sd.yaml"
+DLOG="$TMP/sd.log"
+python3 "$TMP/activate.py" listen "$TMP/sdport" "$ZONEHEALTHD" -f -c "$TMP/sd.yaml" \
+    --web.systemd-socket 2>"$DLOG" &
+DPID=$!
+PIDS="$PIDS $DPID"
+check "socket activation: listening logged" wait_for_log 'listening on http://127.0.0.1:'
+BASE="http://127.0.0.1:$(cat "$TMP/sdport")"
+code=$(http GET /healthz)
+check "socket activation: serves /healthz on systemd's socket" test "$code" = 200
+check "socket activation: listen: of the config not bound" \
+    sh -c "! grep -q '127.0.0.1:1/' '$DLOG'"
+kill -HUP "$DPID"
+check "socket activation: reload keeps systemd's socket" \
+    wait_for_log 'config: 1 zones'
+code=$(http GET /healthz)
+check "socket activation: serves after a reload" test "$code" = 200
+stop_daemon
+check "socket activation: exits 0 ($DSTATUS)" test "$DSTATUS" = 0
+
+for mode in wrongpid nolisten; do
+	timeout 20 python3 "$TMP/activate.py" $mode "$TMP/sdport" "$ZONEHEALTHD" -f \
+	    -c "$TMP/sd.yaml" --web.systemd-socket 2>"$TMP/sd.err"
+	code=$?
+	sed 's/^/    /' "$TMP/sd.err"
+	check "socket activation, $mode: exits 1 ($code)" test "$code" = 1
+	case $mode in
+	wrongpid) why='passed to process 1, not to this one' ;;
+	nolisten) why='descriptor 3 (socket 1 of 1 passed): not a listening socket' ;;
+	esac
+	check "socket activation, $mode: explained" grep -q "$why" "$TMP/sd.err"
+done
 finish

@@ -15,7 +15,7 @@ evidence: evidence finding
 checks:   check check_delegation check_reachability check_served check_dnssec check_resolver check_round_robin check_rate_limit served sigcheck parent dnspolicy
 state:    zone statefile snapshot
 render:   render render_html render_json render_metrics
-http:     routes clientcert auth http
+http:     routes clientcert auth sdlisten http
 wiring:   runner daemon once main
 '
 

@@ -7,8 +7,11 @@ need systemd-analyze
 need python3
 
 UNIT="$TMP/zonehealthd.service"
-sed -e "s|@sbindir@|$(dirname "$ZONEHEALTHD")|g" -e "s|@sysconfdir@|/etc|g" \
-	"$top_srcdir/systemd/zonehealthd.service.in" > "$UNIT"
+SOCKET="$TMP/zonehealthd.socket"
+for u in service socket; do
+	sed -e "s|@sbindir@|$(dirname "$ZONEHEALTHD")|g" -e "s|@sysconfdir@|/etc|g" \
+		"$top_srcdir/systemd/zonehealthd.$u.in" > "$TMP/zonehealthd.$u"
+done
 # verify runs man for each Documentation= page: give it the built pages,
 # as they would be installed.
 mkdir -p "$TMP/man/man8" "$TMP/man/man5"
@@ -17,17 +20,24 @@ cp "$top_builddir/man/zonehealthd.8" "$TMP/man/man8/" &&
     fail "the manual pages are built"
 if command -v man >/dev/null 2>&1; then
 	check "systemd-analyze verify" env MANPATH="$TMP/man" systemd-analyze verify "$UNIT"
+	check "systemd-analyze verify (the socket unit)" \
+	    env MANPATH="$TMP/man" systemd-analyze verify "$SOCKET" "$UNIT"
 else
 	# No man to look the pages up with: verify the rest of the unit.
 	sed '/^Documentation=/d' "$UNIT" > "$TMP/nodoc.service"
 	check "systemd-analyze verify (no man here: without Documentation=)" \
 	    systemd-analyze verify "$TMP/nodoc.service"
+	sed '/^Documentation=/d' "$SOCKET" > "$TMP/nodoc.socket"
+	check "systemd-analyze verify (the socket unit, without Documentation=)" \
+	    systemd-analyze verify "$TMP/nodoc.socket" "$TMP/nodoc.service"
 fi
 score=$(systemd-analyze security --offline=yes "$UNIT" 2>/dev/null |
 	sed -n 's/.*Overall exposure level for zonehealthd.service: \([0-9.]*\).*/\1/p')
 echo "systemd-analyze security: exposure $score (goal: 2.0 or lower)"
 check "exposure $score is 2.0 or lower" python3 -c "import sys; sys.exit(0 if 0 <= float('$score') <= 2.0 else 1)"
 check "the unit asks for a watchdog" grep -q '^WatchdogSec=' "$UNIT"
+check "the socket unit's drop-in passes --web.systemd-socket" \
+    grep -q '^#.*ExecStart=.*--web.systemd-socket' "$SOCKET"
 
 if ! grep -q '^#define HAVE_LIBSYSTEMD 1' "$top_builddir/zhbuild.h" 2>/dev/null; then
 	echo "built without libsystemd: no sd_notify to test"
