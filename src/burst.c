@@ -85,20 +85,6 @@ burster_configure(struct burster *b, unsigned size, uint64_t interval_ms)
 	b->interval_ms = interval_ms;
 }
 
-void
-burst_result_copy(struct burst_result *dst, const struct burst_result *src)
-{
-	*dst = *src;
-	dst->pattern = src->pattern != NULL ? xstrdup(src->pattern) : NULL;
-}
-
-void
-burst_result_clear(struct burst_result *r)
-{
-	free(r->pattern);
-	memset(r, 0, sizeof(*r));
-}
-
 static void
 burst_done(struct burst_entry *e)
 {

@@ -12,25 +12,13 @@
 
 #include "infra.h"
 
+#include "burstdefs.h"
+
 struct event_base;
 struct query_engine;
 struct burster;
 
 /* How one burst went: every query is one of the last four. */
-struct burst_result {
-	unsigned	 sent;
-	unsigned	 answered;	/* a full answer (any rcode but REFUSED) */
-	unsigned	 truncated;	/* TC=1: an RRL "slip" */
-	unsigned	 refused;	/* rcode REFUSED */
-	unsigned	 dropped;	/* no answer */
-	char		*pattern;	/* per query in sending order: 'a'nswered,
-					   't'runcated, 'r'efused, 'd'ropped */
-	time_t		 at;		/* wall clock, when it was sent */
-	char		 zone[256];	/* what was asked: that zone's SOA */
-};
-
-void burst_result_copy(struct burst_result *dst, const struct burst_result *src);
-void burst_result_clear(struct burst_result *);
 
 struct burster *burster_new(struct event_base *, struct query_engine *);
 /* size 0 turns bursts off; interval_ms is per server address. */

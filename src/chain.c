@@ -80,24 +80,6 @@ struct chain {
 	LIST_HEAD(, chain_req)	 reqs;
 };
 
-struct chain_link *
-chain_link_ref(struct chain_link *l)
-{
-	l->refs++;
-	return l;
-}
-
-void
-chain_link_unref(struct chain_link *l)
-{
-	if (l == NULL || --l->refs > 0)
-		return;
-	ldns_pkt_free(l->ds);
-	ldns_pkt_free(l->dnskey);
-	free(l->zone);
-	free(l);
-}
-
 static int
 chain_cmp(const void *a, const void *b)
 {

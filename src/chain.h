@@ -10,29 +10,13 @@
 
 #include <ldns/ldns.h>
 
+#include "chaindefs.h"
 #include "infra.h"
 
 struct event_base;
 struct query_engine;
 struct chain;
 struct chain_req;
-
-/* One zone cut's keys as fetched; shared by reference count. */
-struct chain_link {
-	unsigned		 refs;
-	char			*zone;		/* normalised */
-	ldns_pkt		*ds;		/* "zone DS" from the parent's
-						   servers; NULL for the root,
-						   or when none answered */
-	struct addr	 ds_from;
-	ldns_pkt		*dnskey;	/* "zone DNSKEY" from its own
-						   servers; NULL: none answered */
-	struct addr	 dnskey_from;
-	uint64_t		 expires_ms;	/* monotonic */
-};
-
-struct chain_link *chain_link_ref(struct chain_link *);
-void chain_link_unref(struct chain_link *);
 
 /* links[0] is the root, links[n - 1] the zone's parent cut; each taken by
  * reference (the callee keeps what it wants with chain_link_ref). ds is

@@ -9,12 +9,12 @@
 
 #include <ldns/ldns.h>
 
-#include "burst.h"
-#include "chain.h"
+#include "addr.h"
+#include "burstdefs.h"
+#include "chaindefs.h"
 #include "infra.h"
-#include "query.h"
-#include "tcpprobe.h"
-#include "walk.h"
+#include "querydefs.h"
+#include "walkdefs.h"
 
 /* Why a question was asked; the checks look answers up by it. */
 enum probe {

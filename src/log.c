@@ -12,7 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <event2/event.h>
 
 #include "log.h"
 
@@ -177,30 +176,4 @@ fatalx(const char *fmt, ...)
 	log_vwrite(LOG_LEVEL_ERROR, NULL, fmt, ap);
 	va_end(ap);
 	exit(1);
-}
-
-/* libevent's messages, at the matching level. */
-static void
-log_libevent_cb(int severity, const char *msg)
-{
-	switch (severity) {
-	case EVENT_LOG_DEBUG:
-		log_debug("libevent: %s", msg);
-		break;
-	case EVENT_LOG_MSG:
-		log_info("libevent: %s", msg);
-		break;
-	case EVENT_LOG_WARN:
-		log_warnx("libevent: %s", msg);
-		break;
-	default:
-		log_error("libevent: %s", msg);
-		break;
-	}
-}
-
-void
-log_hook_libevent(void)
-{
-	event_set_log_callback(log_libevent_cb);
 }

@@ -20,8 +20,6 @@ enum log_level log_get_level(void);
 /* Parses "error", "warning", "notice", "info", "debug"; -1 if unknown. */
 int log_level_parse(const char *);
 const char *log_level_name(enum log_level);
-/* Routes libevent's internal messages into this log. */
-void log_hook_libevent(void);
 
 void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -45,17 +45,6 @@ const char *const query_counter_names[QUERY_COUNT_MAX] = {
 	[QUERY_COUNT_CLOSED] = "closed",
 };
 
-static const char *const query_status_names[] = {
-	[QUERY_OK] = "ok",
-	[QUERY_TIMEOUT] = "timeout",
-	[QUERY_REFUSED_CONNECTION] = "refused_connection",
-	[QUERY_MALFORMED] = "malformed",
-	[QUERY_ERROR] = "error",
-	[QUERY_CANCELLED] = "cancelled",
-	[QUERY_CLOSED] = "closed",
-	[QUERY_NO_ROUTE] = "no_route",
-};
-
 /*
  * A query's lifecycle. Every change of state happens in query_step(); the
  * I/O callbacks only turn what they saw into a query_event.
@@ -1697,15 +1686,6 @@ query_cancel(struct query *q)
 	if (q == NULL || q->engine->delivering == q)
 		return;
 	query_destroy(q);
-}
-
-const char *
-query_status_name(enum query_status status)
-{
-	if ((size_t)status >= sizeof(query_status_names) /
-	    sizeof(query_status_names[0]) || query_status_names[status] == NULL)
-		return "unknown";
-	return query_status_names[status];
 }
 
 void

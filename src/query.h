@@ -122,7 +122,6 @@ enum query_family_state query_engine_family(const struct query_engine *, int af)
 
 /* "ok", "timeout", "refused_connection", "malformed", "error", "cancelled",
  * "no_route". */
-const char *query_status_name(enum query_status);
 
 struct query_engine *query_engine_new(struct event_base *,
     const struct query_engine_config *);

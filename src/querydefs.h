@@ -39,4 +39,17 @@ enum query_transport {
 	QUERY_TCP,
 };
 
+/* How a TCP handshake probe ended. */
+enum tcpprobe_status {
+	TCPPROBE_OPEN,		/* the handshake completed */
+	TCPPROBE_REFUSED,	/* RST, or ICMP unreachable */
+	TCPPROBE_TIMEOUT,	/* nothing within the timeout */
+	TCPPROBE_ERROR,		/* a local failure (socket, bind) */
+	TCPPROBE_NO_ROUTE,	/* this host has no route to the address's
+				   family: not tested from here */
+};
+
+const char *query_status_name(enum query_status);
+const char *tcpprobe_status_name(enum tcpprobe_status);
+
 #endif

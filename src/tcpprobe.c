@@ -35,20 +35,6 @@ tcpprobe_sim_install(tcpprobe_sim_fn fn, void *arg)
 	tcpprobe_sim_arg = arg;
 }
 
-static const char *const tcpprobe_names[] = {
-	[TCPPROBE_OPEN] = "open",
-	[TCPPROBE_REFUSED] = "refused",
-	[TCPPROBE_TIMEOUT] = "timeout",
-	[TCPPROBE_ERROR] = "error",
-	[TCPPROBE_NO_ROUTE] = "no_route",
-};
-
-const char *
-tcpprobe_status_name(enum tcpprobe_status s)
-{
-	return tcpprobe_names[s];
-}
-
 static void
 tcpprobe_finish(struct tcpprobe *p, enum tcpprobe_status st)
 {

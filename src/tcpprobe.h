@@ -6,17 +6,10 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "querydefs.h"
+
 struct event_base;
 struct tcpprobe;
-
-enum tcpprobe_status {
-	TCPPROBE_OPEN,		/* the handshake completed */
-	TCPPROBE_REFUSED,	/* RST, or ICMP unreachable */
-	TCPPROBE_TIMEOUT,	/* nothing within the timeout */
-	TCPPROBE_ERROR,		/* a local failure (socket, bind) */
-	TCPPROBE_NO_ROUTE,	/* this host has no route to the address's
-				   family: not tested from here */
-};
 
 /* Called once, from the loop (never from inside tcpprobe_start). */
 typedef void (*tcpprobe_cb)(enum tcpprobe_status, double rtt, void *arg);
@@ -25,7 +18,6 @@ struct tcpprobe *tcpprobe_start(struct event_base *, const struct sockaddr *,
     socklen_t, uint64_t timeout_ms, tcpprobe_cb, void *arg);
 /* No callback follows. */
 void tcpprobe_cancel(struct tcpprobe *);
-const char *tcpprobe_status_name(enum tcpprobe_status);
 
 /* Tests: with a hook installed, no socket is opened; the hook says what a
  * connect to the address gets and after how many ms (TCPPROBE_TIMEOUT:

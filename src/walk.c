@@ -123,24 +123,10 @@ struct walker {
 	LIST_HEAD(, walk)	 walks;
 };
 
-static const char *const walk_status_names[] = {
-	[WALK_OK] = "ok",
-	[WALK_NXDOMAIN] = "NXDOMAIN",
-	[WALK_NODATA] = "not delegated",
-	[WALK_UNREACHABLE] = "unreachable",
-	[WALK_FAILED] = "failed",
-};
-
 static void walk_step(struct walk *);
 static struct walk *walk_new(struct walker *, enum walk_kind, const char *,
     unsigned);
 static void pending_leave(struct pending *, struct walk *);
-
-const char *
-walk_status_name(enum walk_status s)
-{
-	return walk_status_names[s];
-}
 
 static int
 walk_strcmp(const void *a, const void *b)
@@ -205,16 +191,6 @@ walk_child_toward(const char *target, const char *known)
 			return p;
 	}
 	return NULL;
-}
-
-static void
-walk_attempts_free(struct walk_attempt *v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(v[i].ns);
-	free(v);
 }
 
 /* ---- ask ---- */
@@ -759,19 +735,6 @@ walk_cancel(struct walk *wk)
 {
 	if (wk != NULL)
 		walk_unlink_free(wk);
-}
-
-void
-walk_result_free(struct walk_result *r)
-{
-	if (r == NULL)
-		return;
-	free(r->zone);
-	free(r->parent);
-	infra_deleg_free(r->referral);
-	walk_attempts_free(r->attempts, r->nattempts);
-	free(r->detail);
-	free(r);
 }
 
 static void

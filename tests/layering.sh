@@ -61,4 +61,17 @@ echo '#include "brandnew.h"' >> "$TMP/src/finding.h"
 layering_violations "$TMP/src" > "$TMP/planted"
 check "a module without a layer is caught" grep -q 'includes "brandnew.h", which has no layer' "$TMP/planted"
 
+# The checks' library (Makefile.am) needs nothing of the event loop, the
+# HTTP server, YAML or TLS: what it uses and does not define itself.
+lib="${top_builddir:-.}/src/libzhcheck.a"
+if command -v nm > /dev/null && [ -f "$lib" ]; then
+	nm -u "$lib" | awk 'NF == 2 { print $2 }' | sort -u > "$TMP/undef"
+	nm --defined-only "$lib" | awk 'NF == 3 { print $3 }' | sort -u > "$TMP/def"
+	comm -23 "$TMP/undef" "$TMP/def" > "$TMP/needs"
+	check "the checks' library uses libc and ldns" test -s "$TMP/needs"
+	check "the checks' library needs no libevent, MHD, YAML or TLS" \
+	    sh -c "! grep -E '^(event_|evtimer_|evutil_|bufferevent_|MHD_|yaml_|gnutls_)' '$TMP/needs'"
+	grep -E '^(event_|evtimer_|evutil_|bufferevent_|MHD_|yaml_|gnutls_)' "$TMP/needs" | sed 's/^/    needs /'
+fi
+
 finish
