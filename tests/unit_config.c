@@ -5,7 +5,6 @@
 #include <netinet/in.h>
 
 #include <check.h>
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "rootdata.h"
 #include "value.h"
 #include "xmalloc.h"
+#include "tmpdir.h"
 #include "unit_main.h"
 
 #define SECOND	1000ULL
@@ -31,34 +31,13 @@ static char	tmpdir[256];
 static void
 tmpdir_setup(void)
 {
-	const char	*base = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/unit_config.XXXXXX",
-	    base != NULL && *base != '\0' ? base : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		exit(EXIT_FAILURE);
-	}
+	tmpdir_make(tmpdir, sizeof(tmpdir), "unit_config");
 }
 
 static void
 tmpdir_teardown(void)
 {
-	DIR		*dir;
-	struct dirent	*de;
-	char		*path;
-
-	if ((dir = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		path = xasprintf("%s/%s", tmpdir, de->d_name);
-		unlink(path);
-		free(path);
-	}
-	closedir(dir);
-	rmdir(tmpdir);
+	tmpdir_remove(tmpdir);
 }
 
 static const char *
@@ -83,15 +62,7 @@ data_path(const char *name)
 static char *
 write_tmp(const char *name, const char *text)
 {
-	char	*path;
-	FILE	*fp;
-
-	path = xasprintf("%s/%s", tmpdir, name);
-	fp = fopen(path, "w");
-	ck_assert_msg(fp != NULL, "cannot create %s", path);
-	ck_assert_int_eq(fputs(text, fp) >= 0, 1);
-	ck_assert_int_eq(fclose(fp), 0);
-	return path;
+	return tmpdir_write(tmpdir, name, text, strlen(text));
 }
 
 /* A copy of a tests/data file with @DATA@ replaced by the data directory. */

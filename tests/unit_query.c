@@ -655,6 +655,14 @@ world_send(struct world *w, unsigned flags, struct res *r)
 	    (struct sockaddr *)&w->fake->addr, NULL, flags, test_cb, r);
 }
 
+/* One query to the fake server, run until its callback (within wait_ms). */
+static void
+world_ask(struct world *w, unsigned flags, struct res *r, int wait_ms)
+{
+	ck_assert_ptr_nonnull(world_send(w, flags, r));
+	ck_assert(test_run_until(w->base, &r->done, 1, wait_ms));
+}
+
 /* The engine's counters for addr, or all zero. */
 struct stats_find {
 	const struct sockaddr_storage	*addr;
@@ -747,8 +755,7 @@ START_TEST(test_flags_do_rd_cd)
 	struct res	r = { 0 };
 
 	world_init(&w, "127.0.0.1", FAKE_ANSWER, 1000, 0);
-	world_send(&w, QUERY_F_DO | QUERY_F_RD | QUERY_F_CD, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 5000));
+	world_ask(&w, QUERY_F_DO | QUERY_F_RD | QUERY_F_CD, &r, 5000);
 	ck_assert_int_eq(r.status, QUERY_OK);
 	ck_assert(ldns_pkt_edns(w.fake->last_query));
 	ck_assert_uint_eq(ldns_pkt_edns_udp_size(w.fake->last_query), 1232);
@@ -767,8 +774,7 @@ START_TEST(test_no_edns)
 
 	world_init(&w, "127.0.0.1", FAKE_ANSWER, 1000, 0);
 	/* NO_EDNS wins over DO: there is no OPT record to carry it. */
-	world_send(&w, QUERY_F_NO_EDNS | QUERY_F_DO, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 5000));
+	world_ask(&w, QUERY_F_NO_EDNS | QUERY_F_DO, &r, 5000);
 	ck_assert_int_eq(r.status, QUERY_OK);
 	ck_assert(!ldns_pkt_edns(w.fake->last_query));
 	ck_assert_uint_eq(ldns_pkt_arcount(w.fake->last_query), 0);
@@ -785,8 +791,7 @@ START_TEST(test_retry_new_id_and_port)
 
 	world_init(&w, "127.0.0.1", FAKE_DROP, 200, 2);
 	w.fake->drop = 2;
-	world_send(&w, 0, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 10000));
+	world_ask(&w, 0, &r, 10000);
 	ck_assert_int_eq(r.status, QUERY_OK);
 	ck_assert_uint_eq(r.attempts, 3);
 	ck_assert_uint_eq(w.fake->received, 3);
@@ -815,8 +820,7 @@ START_TEST(test_timeout)
 
 	world_init(&w, "127.0.0.1", FAKE_DROP, 200, 1);
 	w.fake->drop = 1000;
-	world_send(&w, 0, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 10000));
+	world_ask(&w, 0, &r, 10000);
 	ck_assert_int_eq(r.status, QUERY_TIMEOUT);
 	ck_assert_uint_eq(r.attempts, 2);
 	ck_assert_ptr_null(r.pkt);
@@ -835,8 +839,7 @@ START_TEST(test_delayed_answer)
 
 	world_init(&w, "127.0.0.1", FAKE_DELAY, 2000, 0);
 	w.fake->delay_ms = 100;
-	world_send(&w, 0, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 10000));
+	world_ask(&w, 0, &r, 10000);
 	ck_assert_int_eq(r.status, QUERY_OK);
 	ck_assert_uint_eq(r.attempts, 1);
 	/* A lower bound only, and a loose one: libevent's timers run on a
@@ -854,8 +857,7 @@ START_TEST(test_tc_falls_back_to_tcp)
 	struct query_server_stats	st;
 
 	world_init(&w, "127.0.0.1", FAKE_TC, 1000, 0);
-	world_send(&w, 0, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 10000));
+	world_ask(&w, 0, &r, 10000);
 	ck_assert_int_eq(r.status, QUERY_OK);
 	ck_assert(r.truncated);
 	ck_assert_int_eq(r.transport, QUERY_TCP);
@@ -878,8 +880,7 @@ START_TEST(test_tc_no_retry)
 	struct res	r = { 0 };
 
 	world_init(&w, "127.0.0.1", FAKE_TC, 1000, 0);
-	world_send(&w, QUERY_F_NO_TC_RETRY, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 5000));
+	world_ask(&w, QUERY_F_NO_TC_RETRY, &r, 5000);
 	ck_assert_int_eq(r.status, QUERY_OK);
 	ck_assert(r.truncated);
 	ck_assert_int_eq(r.transport, QUERY_UDP);
@@ -902,8 +903,7 @@ START_TEST(test_tc_then_tcp_fails)
 	w.fake->mode = FAKE_TC;
 	event_free(w.fake->ev_tcp);
 	w.fake->ev_tcp = event_new(w.base, -1, 0, test_tick_cb, NULL);
-	world_send(&w, 0, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 10000));
+	world_ask(&w, 0, &r, 10000);
 	ck_assert_int_eq(r.status, QUERY_OK);
 	ck_assert(r.truncated);
 	ck_assert_int_eq(r.transport, QUERY_UDP);
@@ -922,8 +922,7 @@ test_mismatch_first(enum fake_mode mode)
 	struct query_server_stats	st;
 
 	world_init(&w, "127.0.0.1", mode, 1000, 0);
-	world_send(&w, 0, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 5000));
+	world_ask(&w, 0, &r, 5000);
 	ck_assert_int_eq(r.status, QUERY_OK);
 	ck_assert_uint_eq(r.attempts, 1);
 	ck_assert_uint_eq(r.mismatched, 1);
@@ -954,8 +953,7 @@ START_TEST(test_other_source_first)
 	char		buf[64];
 
 	world_init(&w, "127.0.0.1", FAKE_OTHER_SOURCE, 1000, 0);
-	world_send(&w, 0, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 5000));
+	world_ask(&w, 0, &r, 5000);
 	ck_assert_int_eq(r.status, QUERY_OK);
 	ck_assert_uint_eq(r.mismatched, 1);
 	ck_assert_int_eq(r.wrong_source.ss_family, AF_INET);
@@ -973,8 +971,7 @@ START_TEST(test_garbage)
 	struct query_server_stats	st;
 
 	world_init(&w, "127.0.0.1", FAKE_GARBAGE, 1000, 1);
-	world_send(&w, 0, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 10000));
+	world_ask(&w, 0, &r, 10000);
 	ck_assert_int_eq(r.status, QUERY_MALFORMED);
 	ck_assert_uint_eq(r.attempts, 2);
 	ck_assert_ptr_null(r.pkt);
@@ -993,8 +990,7 @@ START_TEST(test_flood_first)
 	struct query_server_stats	st;
 
 	world_init(&w, "127.0.0.1", FAKE_FLOOD, 1000, 0);
-	world_send(&w, 0, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 5000));
+	world_ask(&w, 0, &r, 5000);
 	ck_assert_int_eq(r.status, QUERY_OK);
 	ck_assert_uint_eq(r.attempts, 1);
 	ck_assert_uint_eq(r.mismatched, 80);
@@ -1013,8 +1009,7 @@ START_TEST(test_tcp_answer)
 	struct res	r = { 0 };
 
 	world_init(&w, "127.0.0.1", FAKE_ANSWER, 1000, 0);
-	world_send(&w, QUERY_F_TCP | QUERY_F_DO, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 5000));
+	world_ask(&w, QUERY_F_TCP | QUERY_F_DO, &r, 5000);
 	ck_assert_int_eq(r.status, QUERY_OK);
 	ck_assert_int_eq(r.transport, QUERY_TCP);
 	ck_assert_uint_eq(r.attempts, 1);
@@ -1032,8 +1027,7 @@ START_TEST(test_tcp_cut_short)
 	struct query_server_stats	st;
 
 	world_init(&w, "127.0.0.1", FAKE_TCP_CUT, 1000, 0);
-	world_send(&w, QUERY_F_TCP, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 5000));
+	world_ask(&w, QUERY_F_TCP, &r, 5000);
 	ck_assert_int_eq(r.status, QUERY_MALFORMED);
 	st = stats_for(&w, &w.fake->addr);
 	ck_assert_uint_eq(st.counts[QUERY_TCP][QUERY_COUNT_MALFORMED], 1);
@@ -1069,8 +1063,7 @@ START_TEST(test_tcp_silent)
 	struct query_server_stats	st;
 
 	world_init(&w, "127.0.0.1", FAKE_TCP_SILENT, 200, 1);
-	world_send(&w, QUERY_F_TCP, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 10000));
+	world_ask(&w, QUERY_F_TCP, &r, 10000);
 	ck_assert_int_eq(r.status, QUERY_TIMEOUT);
 	ck_assert_uint_eq(r.attempts, 2);
 	ck_assert_uint_eq(w.fake->tcp_received, 2);
@@ -1181,8 +1174,7 @@ START_TEST(test_other_port_first)
 	/* The right address but not the port asked: ignored, and not a
 	 * wrong source address either. */
 	world_init(&w, "127.0.0.1", FAKE_OTHER_PORT, 1000, 0);
-	world_send(&w, 0, &r);
-	ck_assert(test_run_until(w.base, &r.done, 1, 5000));
+	world_ask(&w, 0, &r, 5000);
 	ck_assert_int_eq(r.status, QUERY_OK);
 	ck_assert_uint_eq(r.mismatched, 1);
 	ck_assert_int_eq(r.wrong_source.ss_family, 0);

@@ -3,7 +3,6 @@
 
 #include <check.h>
 #include <crypt.h>
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "config.h"
 #include "webconfig.h"
 #include "xmalloc.h"
+#include "tmpdir.h"
 #include "unit_main.h"
 
 /* Made once per test case in the parent; every forked test reads them. */
@@ -28,16 +28,7 @@ static char	hash_bob[128];		/* bcrypt of "hunter2", cost 4 */
 static void
 write_file(const char *name, const void *data, size_t len)
 {
-	char	*path;
-	FILE	*fp;
-
-	path = xasprintf("%s/%s", tmpdir, name);
-	if ((fp = fopen(path, "w")) == NULL || fwrite(data, 1, len, fp) != len ||
-	    fclose(fp) != 0) {
-		perror(path);
-		exit(EXIT_FAILURE);
-	}
-	free(path);
+	free(tmpdir_write(tmpdir, name, data, len));
 }
 
 /* A self-signed ECDSA certificate and its key, as PEM files in tmpdir. */
@@ -97,14 +88,7 @@ make_hash(const char *pw, char *out, size_t len)
 static void
 setup(void)
 {
-	const char	*base = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/unit_webconfig.XXXXXX",
-	    base != NULL && *base != '\0' ? base : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		exit(EXIT_FAILURE);
-	}
+	tmpdir_make(tmpdir, sizeof(tmpdir), "unit_webconfig");
 	make_cert("server.pem", "server.key", "127.0.0.1");
 	make_cert("ca.pem", "ca.key", "zonehealth test CA");
 	write_file("notpem.txt", "hello\n", 6);
@@ -116,21 +100,7 @@ setup(void)
 static void
 teardown(void)
 {
-	DIR		*dir;
-	struct dirent	*de;
-	char		*path;
-
-	if ((dir = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		path = xasprintf("%s/%s", tmpdir, de->d_name);
-		unlink(path);
-		free(path);
-	}
-	closedir(dir);
-	rmdir(tmpdir);
+	tmpdir_remove(tmpdir);
 }
 
 /* Loads text named "web.yml"; it must be good. */
