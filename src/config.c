@@ -52,6 +52,8 @@ enum config_type {
 	CONFIG_HOSTS,		/* struct config_host *, size_t */
 	CONFIG_BOOL,		/* bool */
 	CONFIG_FAMILY,		/* int: enum query_family_use */
+	CONFIG_DOMAINS,		/* char **, size_t: normalised names */
+	CONFIG_PROBE,		/* struct config_probe: a mapping */
 };
 
 #define CONFIG_REQUIRED		0x01	/* the key must be present */
@@ -185,10 +187,33 @@ static const struct config_option config_options[] = {
 	  .off = CONFIG_OFF(shard_index), .off2 = CONFIG_OFF(shard_count),
 	  .min = 1, .max = CONFIG_SHARD_MAX, .def = "1/1",
 	  .help = "this instance's share of the zones, I/N" },
+	{ .name = "probe", .type = CONFIG_PROBE,
+	  .off = CONFIG_OFF(probe),
+	  .help = "runs on demand: /probe?zone=NAME" },
 	{ .name = "zones", .type = CONFIG_ZONES,
 	  .off = CONFIG_OFF(zones), .off2 = CONFIG_OFF(nzones),
 	  .flags = CONFIG_DAEMON,
 	  .help = "the zones to watch" },
+};
+
+#define CONFIG_PROBE_OFF(f)	offsetof(struct config_probe, f)
+
+/* The "probe" mapping. Probes send queries on request: off unless asked
+ * for, and only for zones under an allowed suffix. */
+static const struct config_option config_probe_options[] = {
+	{ .name = "enabled", .type = CONFIG_BOOL,
+	  .off = CONFIG_PROBE_OFF(enabled), .def = "false",
+	  .help = "serve /probe" },
+	{ .name = "allow", .type = CONFIG_DOMAINS,
+	  .off = CONFIG_PROBE_OFF(allow), .off2 = CONFIG_PROBE_OFF(nallow),
+	  .help = "zone suffixes that may be probed (none: no zone)" },
+	{ .name = "max_concurrent", .type = CONFIG_UINT,
+	  .off = CONFIG_PROBE_OFF(max_concurrent), .min = 1, .max = 100,
+	  .def = "4", .help = "probes in flight at once; more get 429" },
+	{ .name = "timeout", .type = CONFIG_DURATION,
+	  .off = CONFIG_PROBE_OFF(timeout_ms), .min = CONFIG_SECOND,
+	  .max = 50 * CONFIG_SECOND, .def = "30s",
+	  .help = "a probe's bound (?timeout= may ask for less)" },
 };
 
 /* An item of "zones" written as a mapping. */
@@ -242,6 +267,10 @@ static void	config_set_zones(struct config_load *,
 		    const struct config_option *, yaml_node_t *, void *);
 static void	config_set_hosts(struct config_load *,
 		    const struct config_option *, yaml_node_t *, void *);
+static void	config_set_domains(struct config_load *,
+		    const struct config_option *, yaml_node_t *, void *);
+static void	config_set_probe(struct config_load *,
+		    const struct config_option *, yaml_node_t *, void *);
 static void	config_free_addrs(struct config_addr_list *);
 static void	config_free_zone(struct config_zone *);
 static void	config_free_host(struct config_host *);
@@ -256,6 +285,9 @@ struct config_type_info {
 	int		(*scalar)(const struct config_option *, const char *,
 			    void *, char **);
 	void		(*list)(struct config_load *,
+			    const struct config_option *, yaml_node_t *,
+			    void *);
+	void		(*map)(struct config_load *,
 			    const struct config_option *, yaml_node_t *,
 			    void *);
 };
@@ -280,6 +312,9 @@ static const struct config_type_info config_types[] = {
 	    NULL, config_set_hosts },
 	[CONFIG_BOOL] = { "true or false", NULL, config_set_bool, NULL },
 	[CONFIG_FAMILY] = { "auto, on or off", NULL, config_set_family, NULL },
+	[CONFIG_DOMAINS] = { "a list of domain names", "a domain name", NULL,
+	    config_set_domains },
+	[CONFIG_PROBE] = { "a mapping", NULL, NULL, NULL, config_set_probe },
 };
 
 
@@ -583,6 +618,15 @@ config_set(struct config_load *l, const struct config_option *o,
 	const struct config_type_info	*t = &config_types[o->type];
 	char				*msg;
 
+	if (t->map != NULL) {
+		if (node->type != YAML_MAPPING_NODE) {
+			config_error(l, node, "\"%s\": expected %s, got %s",
+			    o->name, t->expected, cfgerr_yaml_kind(node));
+			return;
+		}
+		t->map(l, o, node, base);
+		return;
+	}
 	if (t->scalar != NULL) {
 		if (node->type != YAML_SCALAR_NODE || cfgerr_yaml_null(node)) {
 			config_error(l, node, "\"%s\": expected %s, got %s",
@@ -836,6 +880,52 @@ config_set_addrs(struct config_load *l, const struct config_option *o,
 	free(lines);
 }
 
+/* Domain names, each once. */
+static void
+config_set_domains(struct config_load *l, const struct config_option *o,
+    yaml_node_t *seq, void *base)
+{
+	char		***names = config_field(base, o->off);
+	size_t		  *n = config_field(base, o->off2);
+	yaml_node_item_t  *it;
+	yaml_node_t	  *item;
+	const char	  *why;
+	char		  *name;
+	size_t		   i;
+
+	*names = xreallocarray(*names, *n + config_seq_len(seq) + 1,
+	    sizeof(**names));
+	for (it = seq->data.sequence.items.start;
+	    it < seq->data.sequence.items.top; it++) {
+		if ((item = yaml_document_get_node(&l->doc, *it)) == NULL ||
+		    !config_item_is(l, o, item, YAML_SCALAR_NODE))
+			continue;
+		if (value_parse_domain(config_scalar(item), &name, &why) == -1) {
+			config_error(l, item, "\"%s\": bad domain name \"%s\": %s",
+			    o->name, config_scalar(item), why);
+			continue;
+		}
+		for (i = 0; i < *n && strcmp((*names)[i], name) != 0; i++)
+			;
+		if (i < *n) {
+			config_error(l, item, "\"%s\": %s is listed twice",
+			    o->name, name);
+			free(name);
+			continue;
+		}
+		(*names)[(*n)++] = name;
+	}
+}
+
+/* The probe mapping, over the defaults config_new gave it. */
+static void
+config_set_probe(struct config_load *l, const struct config_option *o,
+    yaml_node_t *map, void *base)
+{
+	config_walk(l, map, config_probe_options,
+	    CONFIG_NITEMS(config_probe_options), config_field(base, o->off));
+}
+
 static void
 config_set_hosts(struct config_load *l, const struct config_option *o,
     yaml_node_t *seq, void *base)
@@ -988,6 +1078,7 @@ config_free_fields(void *base, const struct config_option *table, size_t n)
 	const struct config_option	 *o;
 	struct config_zone		**zones;
 	struct config_host		**hosts;
+	char				***names;
 	size_t				  i, j, count;
 
 	for (i = 0; i < n; i++) {
@@ -1014,6 +1105,18 @@ config_free_fields(void *base, const struct config_option *table, size_t n)
 			for (j = 0; j < count; j++)
 				config_free_host(&(*hosts)[j]);
 			free(*hosts);
+			break;
+		case CONFIG_DOMAINS:
+			names = config_field(base, o->off);
+			count = *(size_t *)config_field(base, o->off2);
+			for (j = 0; j < count; j++)
+				free((*names)[j]);
+			free(*names);
+			break;
+		case CONFIG_PROBE:
+			config_free_fields(config_field(base, o->off),
+			    config_probe_options,
+			    CONFIG_NITEMS(config_probe_options));
 			break;
 		case CONFIG_DURATION:
 		case CONFIG_UINT:
@@ -1074,6 +1177,8 @@ config_new(void)
 
 	cfg = xcalloc(1, sizeof(*cfg));
 	config_defaults(cfg, config_options, CONFIG_NITEMS(config_options));
+	config_defaults(&cfg->probe, config_probe_options,
+	    CONFIG_NITEMS(config_probe_options));
 	return cfg;
 }
 

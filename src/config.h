@@ -38,6 +38,15 @@ struct config_addr_list {
 	size_t			 n;
 };
 
+/* probe: runs on demand (/probe?zone=NAME), off by default. */
+struct config_probe {
+	bool			 enabled;
+	char			**allow;	/* zone suffixes, normalised */
+	size_t			 nallow;
+	unsigned		 max_concurrent;	/* probes in flight */
+	uint64_t		 timeout_ms;	/* a probe's bound */
+};
+
 struct config {
 	char			*path;		/* NULL when built from the command line */
 
@@ -75,6 +84,7 @@ struct config {
 	int			 ip4, ip6;	/* enum query_family_use */
 	unsigned		 shard_index;		/* 1-based I of "I/N" */
 	unsigned		 shard_count;		/* N */
+	struct config_probe	 probe;
 
 	struct config_zone	*zones;
 	size_t			 nzones;

@@ -18,6 +18,7 @@
 #include "http.h"
 #include "log.h"
 #include "notify.h"
+#include "probe.h"
 #include "runner.h"
 #include "sched.h"
 #include "sdlisten.h"
@@ -39,6 +40,7 @@ struct daemon {
 	struct zone_set		 zones;
 	struct sched		*sched;
 	struct runner		*runner;
+	struct probe		*probe;		/* /probe: runs on request */
 	struct http		*http;
 	bool			 fixed_listen;	/* sockets from the command line
 						 * or systemd, not listen: */
@@ -187,6 +189,11 @@ daemon_run_done(struct zone *z, bool ok, void *arg)
 {
 	struct daemon	*d = arg;
 
+	/* A probe's zone is no watched zone: its result is the probe's. */
+	if (probe_owns(d->probe, z)) {
+		probe_run_done(d->probe, z, ok);
+		return;
+	}
 	if (!ok)
 		d->runs_failed++;
 	d->runs_unsaved++;
@@ -341,6 +348,8 @@ daemon_listen(struct daemon *d, struct config *cfg, const struct http *again)
 		http = http_start(d->base, fds, n, web, daemon_status, d, &err);
 		free(fds);
 	}
+	if (http != NULL)
+		http_set_async(http, probe_page(d->probe));
 	if (http == NULL) {
 		if (d->fixed_listen)
 			log_error("%s", err);
@@ -471,6 +480,7 @@ daemon_reload(struct daemon *d)
 		d->http = http;
 	}
 	daemon_apply(d, cfg);
+	probe_configure(d->probe, d->cfg);
 	d->reload_ok = true;
 	d->reload_success_time = time(NULL);
 	daemon_notify_ready(d);
@@ -581,6 +591,7 @@ daemon_free(struct daemon *d)
 
 	daemon_state_save(d, true);
 	http_stop(d->http);
+	probe_free(d->probe);
 	runner_free(d->runner);
 	sched_free(d->sched);
 	zone_set_clear(&d->zones, true);
@@ -645,6 +656,7 @@ daemon_main(const struct options *opts)
 	d.sched = sched_new(cfg->max_concurrent_runs,
 	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
 	d.runner = runner_new(d.base, cfg, daemon_run_done, &d);
+	d.probe = probe_new(d.base, d.runner, cfg);
 	if ((d.ev_sched = evtimer_new(d.base, daemon_sched_cb, &d)) == NULL)
 		fatalx("cannot create the scheduler timer");
 	if ((d.http = daemon_listen(&d, cfg, NULL)) == NULL) {

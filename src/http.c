@@ -52,6 +52,9 @@
 #define HTTP_DRAIN_CHECK_MS	100	/* a replaced server looks this often */
 #define HTTP_REALM		"zonehealth"
 #define HTTP_BOUND_MAX		(INET6_ADDRSTRLEN + 8)	/* "[addr]:port" */
+/* A replaced server waits this much longer for requests still waiting on
+ * an asynchronous page (a probe has its own, shorter, bound). */
+#define HTTP_ASYNC_GRACE_MS	60000
 
 /* gnutls priority strings for min_version (TLS 1.0 and 1.1 never). */
 static const char *const http_priorities[] = {
@@ -66,6 +69,20 @@ struct http_conn {
 	bool			 headers;	/* its headers are in */
 	bool			 shut;
 	LIST_ENTRY(http_conn)	 entry;
+};
+
+/*
+ * A request of an asynchronous page: suspended in MHD from the page's
+ * start until http_async_done resumes it with the reply; freed when MHD
+ * is done with the request (answered, or the connection gone).
+ */
+struct http_async {
+	struct http		*h;
+	struct MHD_Connection	*conn;
+	bool			 answered;	/* reply holds the answer */
+	bool			 pending;	/* in h->asyncs: the page has it */
+	struct routes_reply	 reply;
+	LIST_ENTRY(http_async)	 entry;
 };
 
 /* One listening socket and the MHD serving it. */
@@ -93,6 +110,8 @@ struct http {
 	struct webconfig	*wc;		/* started with; NULL: plain, no auth */
 	struct webconfig	*wc_auth;	/* whose users log in now */
 	struct auth		*auth;		/* NULL: no basic auth */
+	const struct http_async_page *async;	/* NULL: none */
+	LIST_HEAD(, http_async)	 asyncs;	/* waiting on the page */
 
 	/* Once replaced: it finishes what it started, then frees itself. */
 	bool			 replaced;
@@ -103,6 +122,7 @@ struct http {
 };
 
 static void http_free(struct http *);
+static void http_run_all(struct http *);
 
 /* A response with the reply's body (MHD free()s it) and the headers
  * every answer has; NULL when MHD cannot make one. */
@@ -131,7 +151,10 @@ http_response(struct routes_reply *r)
 	    "GET, HEAD") == MHD_NO) ||
 	    (r->vary_accept &&
 	    MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
-	    "Accept") == MHD_NO)) {
+	    "Accept") == MHD_NO) ||
+	    (r->retry_after != NULL &&
+	    MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER,
+	    r->retry_after) == MHD_NO)) {
 		MHD_destroy_response(resp);
 		log_debug("http: cannot add response headers");
 		return NULL;
@@ -297,6 +320,92 @@ http_authorized(struct http *h, struct MHD_Connection *conn,
 }
 
 /*
+ * An asynchronous page's request: the page answers now, or takes it and
+ * the connection waits, suspended (MHD neither reads nor times it out
+ * meanwhile), until http_async_done.
+ */
+static enum MHD_Result
+http_async_start(struct http *h, struct MHD_Connection *conn, void **req_cls)
+{
+	struct http_async	*a;
+	struct routes_reply	 r;
+	enum MHD_Result		 ret;
+
+	a = xcalloc(1, sizeof(*a));
+	a->h = h;
+	a->conn = conn;
+	buf_init(&a->reply.body);
+	memset(&r, 0, sizeof(r));
+	buf_init(&r.body);
+	if (!h->async->start(a, &r, h->async->arg)) {
+		ret = http_queue(conn, &r);
+		buf_free(&r.body);
+		free(a);
+		return ret;
+	}
+	buf_free(&r.body);
+	a->pending = true;
+	LIST_INSERT_HEAD(&h->asyncs, a, entry);
+	*req_cls = a;
+	MHD_suspend_connection(conn);
+	return MHD_YES;
+}
+
+const char *
+http_async_arg(struct http_async *a, const char *name)
+{
+	return MHD_lookup_connection_value(a->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *
+http_async_header(struct http_async *a, const char *name)
+{
+	return MHD_lookup_connection_value(a->conn, MHD_HEADER_KIND, name);
+}
+
+void
+http_async_done(struct http_async *a, struct routes_reply *r)
+{
+	struct http	*h = a->h;
+
+	if (!a->pending)
+		fatalx("http: an asynchronous request answered twice");
+	a->reply = *r;
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->body);
+	a->answered = true;
+	a->pending = false;
+	LIST_REMOVE(a, entry);
+	MHD_resume_connection(a->conn);
+	/* MHD hears of the resumption through its own pipe; run it now. */
+	http_run_all(h);
+}
+
+/*
+ * Before MHD stops: it refuses to with a connection suspended, so every
+ * request still waiting is taken from its page (which forgets it) and
+ * resumed, to be closed unanswered.
+ */
+static void
+http_async_abandon(struct http *h)
+{
+	struct http_async	*a;
+
+	while ((a = LIST_FIRST(&h->asyncs)) != NULL) {
+		LIST_REMOVE(a, entry);
+		a->pending = false;
+		h->async->cancel(a, h->async->arg);
+		MHD_resume_connection(a->conn);
+	}
+}
+
+void
+http_set_async(struct http *h, const struct http_async_page *page)
+{
+	h->async = page;
+}
+
+/*
  * MHD calls this once when the headers are in, then once per piece of
  * body, then once more with none. The client certificate and the
  * credentials are looked at first, for every path and method. Other
@@ -340,7 +449,17 @@ http_request_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	} else if (*upload_data_size != 0) {
 		*upload_data_size = 0;
 		return MHD_YES;
+	} else if (*req_cls != h) {
+		/* Resumed: the asynchronous page's answer is in. */
+		struct http_async	*a = *req_cls;
+
+		if (!a->answered)
+			return MHD_NO;
+		return http_queue(conn, &a->reply);
 	}
+	if (h->async != NULL && routes_method_ok(method) &&
+	    strcmp(url, h->async->path) == 0)
+		return http_async_start(h, conn, req_cls);
 	q.accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_ACCEPT);
 	q.status = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "status");
@@ -399,12 +518,27 @@ http_run_all(struct http *h)
 		http_run(&h->l[i]);
 }
 
-/* A request answered: the next one's headers have their deadline anew. */
+/* A request answered: the next one's headers have their deadline anew.
+ * An asynchronous one is freed here, and only here. */
 static void
 http_completed_cb(void *cls, struct MHD_Connection *conn, void **req_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct http		*h = cls;
 	struct http_conn	*c = http_conn_of(conn);
+	struct http_async	*a;
+
+	if (*req_cls != NULL && *req_cls != h) {
+		a = *req_cls;
+		if (a->pending) {
+			/* MHD gave up on it while the page still works. */
+			LIST_REMOVE(a, entry);
+			h->async->cancel(a, h->async->arg);
+		}
+		buf_free(&a->reply.body);
+		free(a);
+	}
+	*req_cls = NULL;
 
 	if (c != NULL) {
 		c->headers = false;
@@ -535,7 +669,8 @@ http_listener_start(struct http_listener *l, char **err)
 	socklen_t			 sslen = sizeof(ss);
 	struct MHD_OptionItem		 tls[8];
 	size_t				 n = 0;
-	unsigned int			 flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned int			 flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+	    MHD_ALLOW_SUSPEND_RESUME;
 
 	/* Port 0 (tests) and sockets systemd made: the real address. */
 	if (getsockname(l->fd, (struct sockaddr *)&ss, &sslen) == -1) {
@@ -617,6 +752,7 @@ http_start(struct event_base *base, const int *fds, size_t nfds,
 	h->wc = wc;
 	LIST_INIT(&h->draining);
 	LIST_INIT(&h->conns);
+	LIST_INIT(&h->asyncs);
 	http_set_auth(h, wc);
 	h->l = xcalloc(nfds, sizeof(*h->l));
 	for (i = 0; i < nfds; i++) {
@@ -674,6 +810,8 @@ http_start_on(const struct http *old, struct webconfig *wc, char **err)
 		struct http	*h = http_start(old->base, fds, old->nl, wc,
 		    old->snapshot_fn, old->arg, err);
 
+		if (h != NULL)
+			h->async = old->async;
 		free(fds);
 		return h;
 	}
@@ -723,7 +861,11 @@ http_drain_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct http	*h = arg;
 
-	if (http_connections(h) > 0 && clock_mono_ms() < h->drain_deadline)
+	uint64_t	 now = clock_mono_ms();
+
+	if ((http_connections(h) > 0 && now < h->drain_deadline) ||
+	    (!LIST_EMPTY(&h->asyncs) &&
+	    now < h->drain_deadline + HTTP_ASYNC_GRACE_MS))
 		return;
 	LIST_REMOVE(h, entry);
 	http_free(h);
@@ -796,6 +938,7 @@ http_free(struct http *h)
 		if (h->l[i].ev_timer != NULL)
 			event_free(h->l[i].ev_timer);
 	}
+	http_async_abandon(h);
 	for (i = 0; i < h->nl; i++)
 		if (h->l[i].mhd != NULL)
 			MHD_stop_daemon(h->l[i].mhd);

@@ -12,6 +12,35 @@ struct value_addr;
 struct webconfig;
 struct http;
 
+struct http_async;
+
+/*
+ * A page answered later (/probe). start looks at the request (through
+ * http_async_arg and http_async_header, valid during start) and either
+ * fills r (taken) and returns false, answered now; or returns true: it
+ * took the request, whose connection then waits until start's owner calls
+ * http_async_done once. cancel: the request went first (the server
+ * stopped, or gave up on the connection); the owner forgets it and never
+ * answers it. Credentials and client certificates are checked before.
+ */
+struct http_async_page {
+	const char	*path;
+	bool		(*start)(struct http_async *, struct routes_reply *r,
+			    void *arg);
+	void		(*cancel)(struct http_async *, void *arg);
+	void		*arg;
+};
+
+/* The asynchronous page h serves (page outlives h; NULL: none); servers
+ * started on h's sockets by http_start_on inherit it. */
+void http_set_async(struct http *, const struct http_async_page *);
+/* A query argument, or a header, of the request; NULL when absent. */
+const char *http_async_arg(struct http_async *, const char *name);
+const char *http_async_header(struct http_async *, const char *name);
+/* The answer (r's body taken); the request is answered and freed by
+ * the HTTP server from then on. */
+void http_async_done(struct http_async *, struct routes_reply *r);
+
 /* A listening socket for addr (":port" is one dual-stack socket, IPv4
  * alone on a host without IPv6). -1 with *err (malloc'ed) set. */
 int http_bind(const struct value_addr *addr, char **err);

@@ -10,6 +10,11 @@ struct zone;
 
 /* Prometheus text format 0.0.4, or OpenMetrics 1.0.0 when openmetrics. */
 void render_metrics(struct buf *, const struct snapshot *, bool openmetrics);
+/* A probe's answer: zonehealth_probe_success and _duration_seconds, then
+ * the zone metrics of st's zones (the probed one) as render_metrics has
+ * them. */
+void render_metrics_probe(struct buf *, const struct snapshot *, bool success,
+    double duration, bool openmetrics);
 /* {"zones": [...]} as in DESIGN.md. */
 void render_json_zones(struct buf *, const struct snapshot *);
 /* One zone object, as an element of the list above. */

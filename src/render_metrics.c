@@ -618,6 +618,26 @@ render_metrics_process(struct render_metrics_out *out)
 }
 
 void
+render_metrics_probe(struct buf *b, const struct snapshot *st, bool success,
+    double duration, bool openmetrics)
+{
+	struct render_metrics_out	out = { b, openmetrics };
+
+	render_metrics_family(&out, "zonehealth_probe_success",
+	    RENDER_METRICS_GAUGE, "Whether the probe judged the zone in time "
+	    "(1), whatever it found.");
+	render_metrics_sample(&out, "zonehealth_probe_success", success ? 1 : 0,
+	    NULL);
+	render_metrics_family(&out, "zonehealth_probe_duration_seconds",
+	    RENDER_METRICS_GAUGE, "How long the probe took, in seconds.");
+	render_metrics_sample(&out, "zonehealth_probe_duration_seconds",
+	    duration, NULL);
+	render_metrics_zones(&out, st);
+	if (openmetrics)
+		buf_puts(b, "# EOF\n");
+}
+
+void
 render_metrics(struct buf *b, const struct snapshot *st, bool openmetrics)
 {
 	struct render_metrics_out	out = { b, openmetrics };

@@ -17,6 +17,7 @@ struct routes_reply {
 	unsigned	 code;		/* HTTP status */
 	const char	*ctype;		/* static */
 	bool		 vary_accept;	/* the body depends on Accept */
+	const char	*retry_after;	/* Retry-After, static; NULL: none */
 	struct buf	 body;
 };
 

@@ -57,7 +57,7 @@ zone_set_push(struct zone_set *set, struct zone *z)
 	set->v[set->n++] = z;
 }
 
-static struct zone *
+struct zone *
 zone_new(const struct config_zone *cz)
 {
 	struct zone	*z;

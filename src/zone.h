@@ -54,6 +54,9 @@ void zone_set_sync(struct zone_set *, const struct config *,
 void zone_record_run(struct zone *, struct findings *,
     const enum check_status status[CHECK_MAX],
     struct check_memory *, time_t now, double duration, unsigned clear_after);
+/* A zone with no history, for cz (which must outlive it or be replaced
+ * in z->cfg); the caller owns it (zone_free). */
+struct zone *zone_new(const struct config_zone *cz);
 struct zone *zone_set_find(const struct zone_set *, const char *name);
 /* Frees the array; with free_zones also every zone. */
 void zone_set_clear(struct zone_set *, bool free_zones);

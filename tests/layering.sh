@@ -16,7 +16,7 @@ checks:   check check_delegation check_reachability check_served check_dnssec ch
 state:    zone statefile snapshot
 render:   render render_html render_json render_metrics
 http:     routes clientcert auth sdlisten http
-wiring:   runner daemon once main
+wiring:   runner probe daemon once main
 '
 
 # layering_violations DIR: one line per include that goes up a layer, or per

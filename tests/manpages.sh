@@ -98,7 +98,8 @@ def items(page, start, end):
 sections = [
     ("config_options", ".Sh KEYS", ".Ss Zone keys"),
     ("config_zone_options", ".Ss Zone keys", ".Ss Host keys"),
-    ("config_host_options", ".Ss Host keys", ".Sh "),
+    ("config_host_options", ".Ss Host keys", ".Ss Probe keys"),
+    ("config_probe_options", ".Ss Probe keys", ".Sh "),
 ]
 for table, start, end in sections:
     keys = schema(table)
