@@ -89,10 +89,8 @@ enum cause_class {
 	CAUSE_CLASS_TRANSPORT,
 };
 
-/* A cause's catalogue entry (static: never freed). */
-struct cause_info {
-	const char		*name;
-	enum check_id		 check;
+/* How the alert rules treat a cause (static: never freed). */
+struct cause_alert {
 	enum severity		 severity;	/* DESIGN.md's default */
 	enum cause_class	 class;
 	unsigned		 alert_for;	/* seconds an alert waits */
@@ -127,7 +125,7 @@ const char *cause_name(enum cause);
 /* The cause of that id; false when there is none. */
 bool cause_from_name(const char *, enum cause *);
 enum check_id cause_check(enum cause);
-const struct cause_info *cause_info(enum cause);
+const struct cause_alert *cause_alert(enum cause);
 /* "data" or "transport". */
 const char *cause_class_name(enum cause_class);
 

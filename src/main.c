@@ -65,16 +65,18 @@ version(void)
 static void
 print_catalogue(void)
 {
-	const struct cause_info	*ci;
-	int			 c;
+	const struct cause_alert	*ca;
+	int				 c;
 
 	printf("cause\tcheck\tseverity\tclass\tfor\tsubject\thint\n");
 	for (c = 0; c < CAUSE_MAX; c++) {
-		ci = cause_info((enum cause)c);
-		printf("%s\t%s\t%s\t%s\t%u\t%s\t%s\n", ci->name,
-		    check_name(ci->check), severity_name(ci->severity),
-		    cause_class_name(ci->class), ci->alert_for,
-		    ci->subject != NULL ? ci->subject : "server", ci->hint);
+		ca = cause_alert((enum cause)c);
+		printf("%s\t%s\t%s\t%s\t%u\t%s\t%s\n",
+		    cause_name((enum cause)c),
+		    check_name(cause_check((enum cause)c)),
+		    severity_name(ca->severity), cause_class_name(ca->class),
+		    ca->alert_for, ca->subject != NULL ? ca->subject : "server",
+		    ca->hint);
 	}
 }
 
