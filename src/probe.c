@@ -35,7 +35,8 @@
  */
 struct probe_req {
 	struct probe		*p;
-	struct http_async	*a;
+	probe_answer_fn		 answer;
+	void			*cookie;	/* the request, to answer */
 	struct zone		*z;		/* ours; z->cfg is cz */
 	struct config_zone	*cz;		/* ours: name, a configured
 						 * zone's hosts */
@@ -215,7 +216,8 @@ probe_answer(struct probe_req *q, bool success)
 	}
 	log_debug("probe %s: %s in %.3fs", q->z->name, success ? "judged" :
 	    "not judged", duration);
-	http_async_done(q->a, &r);
+	q->answer(&r, q->cookie);
+	buf_free(&r.body);
 }
 
 void
@@ -256,15 +258,13 @@ probe_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	probe_req_free(q);
 }
 
-/* The request went first: the run is dropped, nothing is answered. */
-static void
-probe_cancel(struct http_async *a, void *arg)
+void
+probe_abandon(struct probe *p, void *cookie)
 {
-	struct probe		*p = arg;
 	struct probe_req	*q;
 
 	LIST_FOREACH(q, &p->reqs, entry)
-		if (q->a == a)
+		if (q->cookie == cookie)
 			break;
 	if (q == NULL)
 		return;
@@ -290,14 +290,13 @@ probe_timeout_ms(const struct probe *p, const char *s)
 	return v * 1000 < 1 ? 1 : (uint64_t)(v * 1000);
 }
 
-static bool
-probe_start(struct http_async *a, struct routes_reply *r, void *arg)
+bool
+probe_begin(struct probe *p, const struct probe_args *args,
+    struct routes_reply *r, probe_answer_fn answer, void *cookie)
 {
-	struct probe		*p = arg;
 	struct probe_req	*q;
 	struct timeval		 tv;
-	const char		*zone = http_async_arg(a, "zone");
-	const char		*format = http_async_arg(a, "format");
+	const char		*zone = args->zone, *format = args->format;
 	char			 name[ROUTES_NAME_MAX + 2];
 	uint64_t		 timeout_ms, now = clock_mono_ms();
 
@@ -314,8 +313,7 @@ probe_start(struct http_async *a, struct routes_reply *r, void *arg)
 		routes_reply_text(r, 400, "format= is json or prometheus\n");
 		return false;
 	}
-	if ((timeout_ms = probe_timeout_ms(p, http_async_arg(a,
-	    "timeout"))) == 0) {
+	if ((timeout_ms = probe_timeout_ms(p, args->timeout)) == 0) {
 		routes_reply_text(r, 400, "timeout= is a number of seconds\n");
 		return false;
 	}
@@ -330,11 +328,12 @@ probe_start(struct http_async *a, struct routes_reply *r, void *arg)
 	}
 	q = xcalloc(1, sizeof(*q));
 	q->p = p;
-	q->a = a;
+	q->answer = answer;
+	q->cookie = cookie;
 	q->cz = probe_zone_config(p->cfg, name);
 	q->z = zone_new(q->cz);
 	q->json = format != NULL && strcmp(format, "json") == 0;
-	q->om = routes_accept_openmetrics(http_async_header(a, "Accept"));
+	q->om = routes_accept_openmetrics(args->accept);
 	q->started_ms = now;
 	LIST_INSERT_HEAD(&p->reqs, q, entry);
 	p->running++;
@@ -345,6 +344,32 @@ probe_start(struct http_async *a, struct routes_reply *r, void *arg)
 	log_debug("probe %s: started", name);
 	runner_start(p->runner, q->z);
 	return true;
+}
+
+/* The page's side: a request's arguments in, its answer out. */
+static void
+probe_http_answer(struct routes_reply *r, void *cookie)
+{
+	http_async_done(cookie, r);
+}
+
+static bool
+probe_start(struct http_async *a, struct routes_reply *r, void *arg)
+{
+	struct probe_args	args;
+
+	args.zone = http_async_arg(a, "zone");
+	args.format = http_async_arg(a, "format");
+	args.timeout = http_async_arg(a, "timeout");
+	args.accept = http_async_header(a, "Accept");
+	return probe_begin(arg, &args, r, probe_http_answer, a);
+}
+
+/* The request went first (the server stopped): the probe is dropped. */
+static void
+probe_cancel(struct http_async *a, void *arg)
+{
+	probe_abandon(arg, a);
 }
 
 void
