@@ -80,7 +80,7 @@ check "the unit starts the packaged daemon" \
 check "systemctl reload sends SIGHUP" grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$UNIT"
 check "the packaged daemon accepts the packaged config" \
 	"$TMP/x/usr/sbin/zonehealthd" -t -c "$TMP/x/etc/zonehealth/zonehealth.yaml"
-check "postinst enables the unit" grep -q "deb-systemd-helper enable 'zonehealthd.service'" "$TMP/ctl/postinst"
+check "postinst enables the service" grep -q "deb-systemd-helper enable 'zonehealthd.service'" "$TMP/ctl/postinst"
 check "postinst starts it only where systemd runs" grep -q 'if \[ -d /run/systemd/system \]' "$TMP/ctl/postinst"
 check "postrm purges the state directory" grep -q 'rm -rf /var/lib/private/zonehealth /var/lib/zonehealth' "$TMP/ctl/postrm"
 
@@ -103,8 +103,9 @@ if ! flock -w 900 9; then
 fi
 pkgstatus() { dpkg-query -W -f='${Status} ${Version}' zonehealth 2>/dev/null; }
 WANTS=/etc/systemd/system/multi-user.target.wants/zonehealthd.service
+SOCKWANTS=/etc/systemd/system/sockets.target.wants/zonehealthd.socket
 for p in /usr/sbin/zonehealthd /etc/zonehealth /lib/systemd/system/zonehealthd.service \
-    /etc/systemd/system/zonehealthd.service "$WANTS" \
+    /etc/systemd/system/zonehealthd.service "$WANTS" "$SOCKWANTS" \
     /var/lib/zonehealth /var/lib/private/zonehealth; do
 	if [ -e "$p" ] || [ -L "$p" ]; then
 		echo "$p exists: the package is not installed over it"
@@ -157,6 +158,8 @@ for f in $FILES; do
 	check "installed: $f" test -s "$f"
 done
 check "the unit is enabled (multi-user.target wants it)" test -L "$WANTS"
+check "no socket is enabled (the HTTP socket is opt-in)" \
+	test ! -L "$SOCKWANTS"
 check "the installed daemon accepts the installed config" \
 	/usr/sbin/zonehealthd -t -c /etc/zonehealth/zonehealth.yaml
 check "no account made: the unit runs as a DynamicUser" \
