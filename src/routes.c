@@ -14,6 +14,7 @@
 #include "render.h"
 #include "routes.h"
 #include "snapshot.h"
+#include "value.h"
 #include "xmalloc.h"
 #include "zone.h"
 
@@ -193,32 +194,27 @@ routes_zones(const struct snapshot *st, const char *rest, const struct routes_qu
 
 /*
  * Lower case with the trailing dot, as config names are kept, so that
- * "EXAMPLE.com" finds "example.com.". -1 for what no configured zone
- * could be called: too long, or bytes a zone name never has.
+ * "EXAMPLE.com" finds "example.com.". -1 for what no zone could be called,
+ * by the config's own rule (value_parse_domain): empty or over-long labels,
+ * a name past 255 octets on the wire, bytes a zone name never has. What
+ * passes is a name a run can ask about (a probe runs it).
  */
 int
 routes_zone_name(const char *in, char *out, size_t outlen)
 {
-	size_t	len = strlen(in), i;
-	char	c;
+	char		*name;
+	const char	*why;
+	size_t		 len;
 
-	if (len == 0 || len > ROUTES_NAME_MAX || len + 2 > outlen)
+	if (value_parse_domain(in, &name, &why) == -1)
 		return -1;
-	for (i = 0; i < len; i++) {
-		c = in[i];
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '*'))
-			return -1;
-		out[i] = c;
+	len = strlen(name);
+	if (len + 1 > outlen) {
+		free(name);
+		return -1;
 	}
-	if (out[len - 1] != '.') {
-		if (len + 1 > ROUTES_NAME_MAX)
-			return -1;
-		out[len++] = '.';
-	}
-	out[len] = '\0';
+	memcpy(out, name, len + 1);
+	free(name);
 	return 0;
 }
 

@@ -61,6 +61,16 @@ code=$(http GET '/probe')
 check "no zone=: 400 ($code)" test "$code" = 400
 code=$(http GET '/probe?zone=a%20b.test')
 check "a bad zone name: 400 ($code)" test "$code" = 400
+# Names under allow that no zone can have (an empty label, a 64-octet
+# label, past 255 octets) once stopped the daemon from the runner.
+long63=$(printf '%063d' 0 | tr 0 a)
+for z in a..b.test .test .. "${long63}a.test" "$long63.$long63.$long63.${long63}.test"; do
+	code=$(http GET "/probe?zone=$z")
+	check "not a name ($(printf %.20s "$z")...): 400 ($code)" test "$code" = 400
+done
+check "the daemon is still serving after them" sh -c 'kill -0 "$1"' _ "$DPID"
+code=$(http GET /healthz)
+check "/healthz after them: 200 ($code)" test "$code" = 200
 code=$(http GET '/probe?zone=x.test&format=xml')
 check "a bad format: 400 ($code)" test "$code" = 400
 code=$(http POST '/probe?zone=x.test')

@@ -115,27 +115,46 @@ START_TEST(test_zone_page)
 }
 END_TEST
 
+/* Names from URLs: what no zone can be called never reaches a run (a
+ * /probe of "a..b.test" once stopped the daemon in the runner). */
 START_TEST(test_zone_name)
 {
-	char	out[257], big[300];
+	char	out[257], big[300], label[70];
 
 	ck_assert_int_eq(routes_zone_name("Example.COM", out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "example.com.");
 	ck_assert_int_eq(routes_zone_name("example.com.", out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "example.com.");
-	ck_assert_int_eq(routes_zone_name("_tcp.*.x-y", out, sizeof(out)), 0);
-	ck_assert_str_eq(out, "_tcp.*.x-y.");
+	ck_assert_int_eq(routes_zone_name("_tcp.x-y", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "_tcp.x-y.");
+	ck_assert_int_eq(routes_zone_name(".", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, ".");
 	ck_assert_int_eq(routes_zone_name("", out, sizeof(out)), -1);
 	ck_assert_int_eq(routes_zone_name("a b", out, sizeof(out)), -1);
 	ck_assert_int_eq(routes_zone_name("a/b", out, sizeof(out)), -1);
 	ck_assert_int_eq(routes_zone_name("\xc3\xa9", out, sizeof(out)), -1);
-	/* 255 characters with the dot fit; one more does not. */
-	memset(big, 'a', sizeof(big));
-	big[254] = '\0';
+	/* Empty labels, wherever they are. */
+	ck_assert_int_eq(routes_zone_name("a..b.test", out, sizeof(out)), -1);
+	ck_assert_int_eq(routes_zone_name(".test", out, sizeof(out)), -1);
+	ck_assert_int_eq(routes_zone_name("..", out, sizeof(out)), -1);
+	ck_assert_int_eq(routes_zone_name("test..", out, sizeof(out)), -1);
+	ck_assert_int_eq(routes_zone_name("a.*.test", out, sizeof(out)), -1);
+	/* A label of 63 octets fits, 64 does not (RFC 1035 2.3.4). */
+	memset(label, 'a', sizeof(label));
+	label[63] = '\0';
+	snprintf(big, sizeof(big), "%s.test", label);
 	ck_assert_int_eq(routes_zone_name(big, out, sizeof(out)), 0);
-	ck_assert_uint_eq(strlen(out), 255);
-	big[254] = 'a';
-	big[255] = '\0';
+	label[63] = 'a';
+	label[64] = '\0';
+	snprintf(big, sizeof(big), "%s.test", label);
+	ck_assert_int_eq(routes_zone_name(big, out, sizeof(out)), -1);
+	/* 253 characters of text (255 octets on the wire) fit, 254 do not. */
+	label[63] = '\0';
+	snprintf(big, sizeof(big), "%s.%s.%s.%.61s", label, label, label, label);
+	ck_assert_uint_eq(strlen(big), 253);
+	ck_assert_int_eq(routes_zone_name(big, out, sizeof(out)), 0);
+	ck_assert_uint_eq(strlen(out), 254);
+	snprintf(big, sizeof(big), "%s.%s.%s.%.62s", label, label, label, label);
 	ck_assert_int_eq(routes_zone_name(big, out, sizeof(out)), -1);
 	ck_assert_int_eq(routes_zone_name("example", out, 8), -1);
 }
